@@ -1,0 +1,31 @@
+import { Module, ValidationPipe } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { appConfig } from './config/app.config';
+import { GlobalExceptionFilter } from './errors/global-exception.filter';
+import { validationErrorFactory } from './errors/validation-error.factory';
+import { genesysConfig } from './genesys/genesys.config';
+import { HealthModule } from './health/health.module';
+import { LoggingModule } from './logging/logging.module';
+
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, genesysConfig] }),
+    LoggingModule,
+    HealthModule,
+  ],
+  providers: [
+    { provide: APP_FILTER, useClass: GlobalExceptionFilter },
+    {
+      provide: APP_PIPE,
+      useFactory: () =>
+        new ValidationPipe({
+          whitelist: true,
+          forbidNonWhitelisted: true,
+          transform: true,
+          exceptionFactory: validationErrorFactory,
+        }),
+    },
+  ],
+})
+export class AppModule {}

@@ -1,0 +1,80 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { readEnvironment } from './environment';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const NODE_ENVS = ['development', 'test', 'production'] as const;
+
+/** An origin is scheme://host[:port], nothing after it. */
+const ORIGIN_LIST = /^https?:\/\/[^\s/,]+(,\s*https?:\/\/[^\s/,]+)*$/;
+/** `true`, `false`, a hop count, or a comma list of addresses / CIDR ranges. */
+const TRUST_PROXY_VALUE = /^(true|false|\d+|[0-9a-fA-F.:/]+(,\s*[0-9a-fA-F.:/]+)*)$/;
+
+export class AppEnvironment {
+  @IsOptional()
+  @IsIn(NODE_ENVS, { message: `NODE_ENV must be one of ${NODE_ENVS.join(', ')}` })
+  NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
+  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
+  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
+  PORT = 3000;
+
+  @IsOptional()
+  @Matches(/^[\w.:-]+$/, { message: 'HOST must be an interface address or host name, e.g. 0.0.0.0' })
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional()
+  @Matches(ORIGIN_LIST, {
+    message: 'CORS_ORIGINS must be a comma-separated list of origins such as https://shop.example.com',
+  })
+  CORS_ORIGINS?: string;
+
+  @IsOptional()
+  @Matches(TRUST_PROXY_VALUE, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses/CIDR ranges',
+  })
+  TRUST_PROXY = 'false';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  @Max(10 * 1024 * 1024, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  BODY_LIMIT_BYTES = 65536;
+}
+
+type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
+
+function parseTrustProxy(value: string): TrustProxy {
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    return (_address, hop) => hop < hops;
+  }
+  return value.split(',').map((entry) => entry.trim());
+}
+
+export const appConfig = registerAs('app', () => {
+  const env = readEnvironment(AppEnvironment);
+  return {
+    nodeEnv: env.NODE_ENV,
+    production: env.NODE_ENV === 'production',
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+  };
+});
+
+export type AppConfig = ConfigType<typeof appConfig>;

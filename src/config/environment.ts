@@ -1,0 +1,64 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+
+export type EnvironmentSchema<T extends object> = new () => T;
+
+/**
+ * Thrown when environment variables do not satisfy a config slice. The message names each
+ * offending variable and what it expects; it never carries a value, so secrets stay out of
+ * start-up output.
+ */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Empty variables (`FOO=`) mean "not set", as in most twelve-factor tooling. */
+function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') present[key] = value;
+  }
+  return present;
+}
+
+function describeProblems(errors: ValidationError[]): string[] {
+  return errors.flatMap((error) =>
+    Object.values(error.constraints ?? {}).map((constraint) =>
+      constraint.startsWith(error.property) ? constraint : `${error.property}: ${constraint}`,
+    ),
+  );
+}
+
+function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.ProcessEnv) {
+  const instance = plainToInstance(schema, withoutEmptyValues(env), { exposeDefaultValues: true });
+  const problems = describeProblems(validateSync(instance, { forbidUnknownValues: false }));
+  return { instance, problems };
+}
+
+/** Reads one config slice from the environment, or throws a ConfigurationError. */
+export function readEnvironment<T extends object>(
+  schema: EnvironmentSchema<T>,
+  env: NodeJS.ProcessEnv = process.env,
+): T {
+  const { instance, problems } = parse(schema, env);
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return instance;
+}
+
+/** Checks every slice at once, so that one start-up attempt reports every bad variable. */
+export function assertValidEnvironment(
+  schemas: readonly EnvironmentSchema<object>[],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  const problems = schemas.flatMap((schema) => parse(schema, env).problems);
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}
+
+/** The variable names a slice reads (its validated properties). */
+export function variableNames(schema: EnvironmentSchema<object>): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
+  return [...new Set(metadata.map((entry) => entry.propertyName))];
+}

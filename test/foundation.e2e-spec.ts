@@ -1,0 +1,177 @@
+import { ProbeController } from './support/probe.controller';
+import { startTestApp, type TestApp } from './support/test-app';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function expectErrorBody(body: unknown, status: number, error: string): void {
+  expect(body).toEqual({
+    statusCode: status,
+    error,
+    message: expect.any(String),
+    details: expect.any(Array),
+    requestId: expect.any(String),
+  });
+}
+
+describe('foundation over HTTP', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      controllers: [ProbeController],
+      env: { CORS_ORIGINS: 'https://shop.example.com', BODY_LIMIT_BYTES: '2048' },
+    });
+  });
+  afterAll(() => t.close());
+
+  describe('health', () => {
+    it('answers liveness and readiness', async () => {
+      await t.http.get('/health/live').expect(200, { status: 'ok', info: {}, error: {}, details: {} });
+      await t.http.get('/health/ready').expect(200);
+    });
+  });
+
+  describe('request ids', () => {
+    it('echoes a well-formed X-Request-Id', async () => {
+      const res = await t.http.get('/health/live').set('X-Request-Id', 'qa-run-42.step:7').expect(200);
+      expect(res.headers['x-request-id']).toBe('qa-run-42.step:7');
+    });
+
+    it('replaces a malformed or missing X-Request-Id with a fresh UUID', async () => {
+      const malformed = await t.http.get('/health/live').set('X-Request-Id', 'evil id\twith spaces').expect(200);
+      expect(malformed.headers['x-request-id']).toMatch(UUID);
+      const missing = await t.http.get('/health/live').expect(200);
+      expect(missing.headers['x-request-id']).toMatch(UUID);
+      expect(missing.headers['x-request-id']).not.toBe(malformed.headers['x-request-id']);
+    });
+
+    it('puts the request id in the error body and the header alike', async () => {
+      const res = await t.http.get('/no/such/route').set('X-Request-Id', 'trace-404').expect(404);
+      expectErrorBody(res.body, 404, 'not_found');
+      expect(res.body.requestId).toBe('trace-404');
+      expect(res.headers['x-request-id']).toBe('trace-404');
+    });
+  });
+
+  describe('the one error body', () => {
+    it('lists every field and constraint of a validation failure', async () => {
+      const res = await t.http
+        .post('/probe/echo')
+        .send({ name: 7, count: 11, items: [{ label: 'far too long a label' }], extra: true })
+        .expect(400);
+      expectErrorBody(res.body, 400, 'validation_failed');
+      expect(res.body.details).toEqual(
+        expect.arrayContaining([
+          { field: 'name', code: 'isString', message: 'name must be a string' },
+          { field: 'count', code: 'max', message: 'count must not be greater than 10' },
+          { field: 'items[0].label', code: 'maxLength', message: expect.stringContaining('label') },
+          { field: 'extra', code: 'whitelistValidation', message: 'property extra should not exist' },
+        ]),
+      );
+      expect(res.body.details).toHaveLength(4);
+    });
+
+    it('passes a valid body through, transformed', async () => {
+      await t.http
+        .post('/probe/echo')
+        .send({ name: 'ok', count: 3, items: [{ label: 'a' }] })
+        .expect(201, { name: 'ok', count: 3, items: [{ label: 'a' }] });
+    });
+
+    it('answers malformed JSON with 400 malformed_body', async () => {
+      const res = await t.http
+        .post('/probe/echo')
+        .set('Content-Type', 'application/json')
+        .send('{"name": "unterminated')
+        .expect(400);
+      expectErrorBody(res.body, 400, 'malformed_body');
+      expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    });
+
+    it('answers a body that is not JSON with 415', async () => {
+      const res = await t.http.post('/probe/echo').set('Content-Type', 'text/csv').send('a,b').expect(415);
+      expectErrorBody(res.body, 415, 'unsupported_media_type');
+    });
+
+    it('answers a body over the limit with 413', async () => {
+      const res = await t.http
+        .post('/probe/echo')
+        .send({ name: 'x'.repeat(4096), count: 1 })
+        .expect(413);
+      expectErrorBody(res.body, 413, 'payload_too_large');
+    });
+
+    it('turns an unexpected error into a 500 that leaks nothing, and logs it under the request id', async () => {
+      const res = await t.http.get('/probe/boom').set('X-Request-Id', 'boom-1').expect(500);
+      expect(res.body).toEqual({
+        statusCode: 500,
+        error: 'internal_error',
+        message: 'Internal server error.',
+        details: [],
+        requestId: 'boom-1',
+      });
+      expect(JSON.stringify(res.body)).not.toContain('hunter2');
+      const logged = t.logLines().filter((line) => line.includes('"boom-1"'));
+      expect(logged.some((line) => line.includes('"level":50') && line.includes('Request failed'))).toBe(true);
+    });
+  });
+
+  describe('logs', () => {
+    it('never contain the bearer token, and carry the request id', async () => {
+      await t.http
+        .get('/health/ready?access_token=abc.def.ghi')
+        .set('Authorization', 'Bearer abc.def.ghi')
+        .set('Cookie', 'session=abc.def.ghi')
+        .set('X-Request-Id', 'redaction-check');
+      await t.http
+        .post('/probe/echo')
+        .set('Authorization', 'Bearer abc.def.ghi')
+        .set('X-Request-Id', 'redaction-check-2')
+        .send({ name: 'n', count: 1 })
+        .expect(201);
+      const lines = t.logLines();
+      const ofRequest = lines.filter((line) => line.includes('"requestId":"redaction-check-2"'));
+      expect(ofRequest.length).toBeGreaterThan(0);
+      expect(ofRequest.every((line) => JSON.parse(line).req.path === '/probe/echo')).toBe(true);
+      expect(lines.join('\n')).not.toContain('abc.def.ghi');
+    });
+  });
+
+  describe('security defaults', () => {
+    it('sends helmet headers', async () => {
+      const res = await t.http.get('/health/live').expect(200);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    });
+
+    it('allows CORS only from CORS_ORIGINS', async () => {
+      const allowed = await t.http.get('/health/live').set('Origin', 'https://shop.example.com').expect(200);
+      expect(allowed.headers['access-control-allow-origin']).toBe('https://shop.example.com');
+      const other = await t.http.get('/health/live').set('Origin', 'https://evil.example.net').expect(200);
+      expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    });
+  });
+
+  describe('swagger', () => {
+    it('serves the UI at /docs and the document at /docs-json with a bearer scheme', async () => {
+      const ui = await t.http.get('/docs').expect(200);
+      expect(ui.text).toContain('swagger-ui');
+      const doc = await t.http.get('/docs-json').expect(200);
+      expect(doc.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+      expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    });
+  });
+});
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish when the app closes', async () => {
+    const t = await startTestApp({ controllers: [ProbeController] });
+    const inFlight = t.http.get('/probe/slow');
+    const settled = inFlight.then((res) => res);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await t.close();
+    const res = await settled;
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ done: true });
+  });
+});
