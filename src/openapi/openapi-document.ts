@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { dump } from 'js-yaml';
+import { ErrorBodyDto } from '../errors/error-body.dto';
 import metadata from '../metadata';
 
 export const SWAGGER_UI_PATH = 'docs';
@@ -23,6 +24,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addTag('health', 'Liveness and readiness probes')
     .build();
   return SwaggerModule.createDocument(app, config, {
+    extraModels: [ErrorBodyDto],
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey.replace(/Controller$/, '')}_${methodKey}`,
   });
 }
