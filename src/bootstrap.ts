@@ -7,6 +7,7 @@ import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
+import { needsSandbox, startSandboxEmulator } from './emulator/sandbox';
 import { setupSwaggerUi } from './openapi/openapi-document';
 
 export function createHttpAdapter(app: AppConfig): FastifyAdapter {
@@ -44,13 +45,27 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   await setupSwaggerUi(app);
 }
 
-/** Validates the whole environment first, so one failed start-up lists every bad variable. */
+/**
+ * Validates the whole environment first, so one failed start-up lists every bad variable; then,
+ * when no Genesys credentials are set, starts the sandbox emulator, which closes with the app.
+ */
 export async function createApp(): Promise<NestFastifyApplication> {
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
+  const sandbox = needsSandbox() ? await startSandboxEmulator() : undefined;
   const config = appConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), {
     bufferLogs: true,
   });
   await configureApp(app, config);
+  if (sandbox) {
+    app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.close());
+    app
+      .get(Logger)
+      .warn(
+        `Sandbox mode: GENESYS_CLIENT_ID is not set, so Genesys Cloud is replaced by the local emulator at ${sandbox.url} ` +
+          '(seeded conversations, admin routes under /emulator/admin). Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET to use Genesys Cloud.',
+        'Sandbox',
+      );
+  }
   return app;
 }

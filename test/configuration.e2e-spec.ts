@@ -1,6 +1,7 @@
 import { createApp } from '../src/bootstrap';
 import { ConfigurationError } from '../src/config/environment';
 import { genesysConfig } from '../src/genesys/genesys.config';
+import { readJson } from './support/emulator';
 import { withEnvironment } from './support/test-app';
 
 async function startUpFailure(env: Record<string, string | undefined>): Promise<ConfigurationError> {
@@ -40,8 +41,44 @@ describe('start-up configuration', () => {
     expect(error.message).not.toContain('hush-hush');
   });
 
-  it('starts on defaults with nothing set', async () => {
-    const app = await createApp();
+  it('refuses to run in production without Genesys credentials, naming both variables', async () => {
+    const error = await startUpFailure({ NODE_ENV: 'production', GENESYS_CLIENT_ID: undefined, GENESYS_CLIENT_SECRET: undefined });
+    expect(error.problems).toEqual([
+      expect.stringContaining('GENESYS_CLIENT_ID must be set when NODE_ENV=production'),
+      expect.stringContaining('GENESYS_CLIENT_SECRET must be set when NODE_ENV=production'),
+    ]);
+  });
+});
+
+describe('sandbox mode', () => {
+  const genesysVariables = {
+    GENESYS_CLIENT_ID: undefined,
+    GENESYS_CLIENT_SECRET: undefined,
+    GENESYS_LOGIN_URL: undefined,
+    GENESYS_API_URL: undefined,
+    GENESYS_DEPLOYMENT_ID: undefined,
+    GENESYS_ORGANIZATION_ID: undefined,
+  };
+
+  it('starts the emulator beside the service when no credentials are set, and stops it with the service', async () => {
+    const { app, apiUrl, deploymentId } = await withEnvironment(genesysVariables, async () => ({
+      app: await createApp(),
+      apiUrl: process.env.GENESYS_API_URL,
+      deploymentId: process.env.GENESYS_DEPLOYMENT_ID,
+    }));
+    expect(apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const info = await readJson(await fetch(`${apiUrl}/emulator`));
+    expect(info).toMatchObject({ name: 'Genesys Cloud emulator', deploymentId, adminRoutes: true });
+    await app.close();
+    await expect(fetch(`${apiUrl}/emulator`)).rejects.toThrow();
+  });
+
+  it('starts nothing of the emulator when credentials are set', async () => {
+    const { app, apiUrl } = await withEnvironment(
+      { ...genesysVariables, GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: 'secret-value-for-test' },
+      async () => ({ app: await createApp(), apiUrl: process.env.GENESYS_API_URL }),
+    );
+    expect(apiUrl).toBeUndefined();
     await app.close();
   });
 });

@@ -3,20 +3,30 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { variableNames } from '../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../src/config/environment-schemas';
+import { EmulatorEnvironment } from '../src/emulator/emulator.config';
 
 const root = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const configVariables = new Set(ENVIRONMENT_SCHEMAS.flatMap((schema) => variableNames(schema)));
+const emulatorVariables = new Set(variableNames(EmulatorEnvironment));
 
-describe('README configuration table', () => {
-  const documented = [...read('README.md').matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
+describe('README configuration tables', () => {
+  const readme = read('README.md');
+  const tableRows = (section: string) =>
+    [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
+  const [serviceSection, emulatorSection] = readme.split('## The Genesys Cloud emulator');
 
-  it('lists every variable the config classes read, and no other', () => {
-    expect([...documented].sort()).toEqual([...configVariables].sort());
+  it('list every variable the service config classes read, and no other', () => {
+    expect([...tableRows(serviceSection)].sort()).toEqual([...configVariables].sort());
   });
 
-  it('lists each variable once', () => {
-    expect(new Set(documented).size).toBe(documented.length);
+  it('list every variable of the standalone emulator, and no other', () => {
+    expect([...tableRows(emulatorSection)].sort()).toEqual([...emulatorVariables].sort());
+  });
+
+  it('list each variable once', () => {
+    const all = tableRows(readme);
+    expect(new Set(all).size).toBe(all.length);
   });
 });
 
@@ -39,21 +49,39 @@ interface ComposeService {
 describe('docker-compose.yml', () => {
   const compose = load(read('docker-compose.yml')) as { services: Record<string, ComposeService> };
 
-  it('runs the gateway from the Dockerfile, and Redis', () => {
-    expect(Object.keys(compose.services)).toEqual(expect.arrayContaining(['gateway', 'redis']));
-    expect(compose.services.gateway.build).toBe('.');
+  const gateways = ['gateway', 'gateway-sandbox'];
+
+  it('runs the gateway from the Dockerfile, Redis, and the emulator with a sandbox gateway', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['emulator', 'gateway', 'gateway-sandbox', 'redis']);
+    for (const name of [...gateways, 'emulator']) expect(compose.services[name].build).toBe('.');
   });
 
-  it('sets only variables the service reads', () => {
-    const names = Object.keys(compose.services.gateway.environment ?? {});
-    expect(names.filter((name) => !configVariables.has(name))).toEqual([]);
+  it('sets only variables the service and the emulator read', () => {
+    for (const name of gateways) {
+      const names = Object.keys(compose.services[name].environment ?? {});
+      expect(names.filter((variable) => !configVariables.has(variable))).toEqual([]);
+    }
+    const emulatorNames = Object.keys(compose.services.emulator.environment ?? {});
+    expect(emulatorNames.filter((variable) => !emulatorVariables.has(variable))).toEqual([]);
   });
 
-  it('publishes the port the gateway listens on and probes its readiness there', () => {
-    const gateway = compose.services.gateway;
-    const port = gateway.environment?.PORT ?? '3000';
-    expect(gateway.ports?.map((mapping) => mapping.split(':').pop())).toContain(port);
-    expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/ready`);
+  it('wires the sandbox gateway to the emulator with the credentials the emulator accepts', () => {
+    const sandbox = compose.services['gateway-sandbox'].environment ?? {};
+    const emulator = compose.services.emulator.environment ?? {};
+    expect(sandbox.GENESYS_API_URL).toBe(`http://emulator:${emulator.EMULATOR_PORT}`);
+    expect(sandbox.GENESYS_LOGIN_URL).toBe(`http://emulator:${emulator.EMULATOR_PORT}`);
+    expect(sandbox.GENESYS_CLIENT_ID).toBe(emulator.EMULATOR_CLIENT_ID);
+    expect(sandbox.GENESYS_CLIENT_SECRET).toBe(emulator.EMULATOR_CLIENT_SECRET);
+    expect(sandbox.GENESYS_DEPLOYMENT_ID).toBe(emulator.EMULATOR_DEPLOYMENT_ID);
+  });
+
+  it('publishes the port each gateway listens on and probes its readiness there', () => {
+    for (const name of gateways) {
+      const gateway = compose.services[name];
+      const port = gateway.environment?.PORT ?? '3000';
+      expect(gateway.ports?.map((mapping) => mapping.split(':').pop())).toContain(port);
+      expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/ready`);
+    }
   });
 
   it('builds on a Node 24 image and runs as a non-root user', () => {

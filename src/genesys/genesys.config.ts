@@ -3,6 +3,14 @@ import { IsIn, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-val
 import { readEnvironment } from '../config/environment';
 import { GENESYS_REGION_DOMAINS, apiHost, findRegion, loginHost, type GenesysRegionDomain } from './genesys-regions';
 
+/**
+ * Without credentials the service runs against its emulator (sandbox mode). That must never
+ * happen in production: a deployment that lost its secrets has to fail, not serve emulator data.
+ */
+const requiresCredentials = (env: GenesysEnvironment): boolean => env.NODE_ENV === 'production';
+const PRODUCTION_NEEDS_CREDENTIALS = (name: string) =>
+  `${name} must be set when NODE_ENV=production (sandbox mode, with the emulator in place of Genesys Cloud, is for development only)`;
+
 const HTTP_URL = { protocols: ['http', 'https'], require_protocol: true, require_tld: false };
 
 export class GenesysEnvironment {
@@ -12,12 +20,25 @@ export class GenesysEnvironment {
   })
   GENESYS_REGION: GenesysRegionDomain = 'mypurecloud.com';
 
-  @ValidateIf((env: GenesysEnvironment) => env.GENESYS_CLIENT_SECRET !== undefined || env.GENESYS_CLIENT_ID !== undefined)
-  @IsString({ message: 'GENESYS_CLIENT_ID must be set when GENESYS_CLIENT_SECRET is set' })
+  /** Read, not validated here (the app slice does): in production the credentials are required. */
+  readonly NODE_ENV?: string;
+
+  @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_CLIENT_SECRET !== undefined)
+  @IsString({
+    message: (args) =>
+      requiresCredentials(args.object as GenesysEnvironment)
+        ? PRODUCTION_NEEDS_CREDENTIALS('GENESYS_CLIENT_ID')
+        : 'GENESYS_CLIENT_ID must be set when GENESYS_CLIENT_SECRET is set',
+  })
   GENESYS_CLIENT_ID?: string;
 
-  @ValidateIf((env: GenesysEnvironment) => env.GENESYS_CLIENT_ID !== undefined || env.GENESYS_CLIENT_SECRET !== undefined)
-  @IsString({ message: 'GENESYS_CLIENT_SECRET must be set when GENESYS_CLIENT_ID is set' })
+  @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_CLIENT_ID !== undefined)
+  @IsString({
+    message: (args) =>
+      requiresCredentials(args.object as GenesysEnvironment)
+        ? PRODUCTION_NEEDS_CREDENTIALS('GENESYS_CLIENT_SECRET')
+        : 'GENESYS_CLIENT_SECRET must be set when GENESYS_CLIENT_ID is set',
+  })
   GENESYS_CLIENT_SECRET?: string;
 
   @IsOptional()

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+
+export type ParticipantPurpose = 'customer' | 'workflow' | 'acd' | 'agent';
+
+export interface EmulatedParticipant {
+  id: string;
+  purpose: ParticipantPurpose;
+  name: string;
+  startTime: number;
+  connectedTime?: number;
+  endTime?: number;
+  state: 'alerting' | 'connected' | 'disconnected';
+  direction: 'inbound' | 'outbound';
+  userId?: string;
+  queueId?: string;
+  authenticated: boolean;
+  attributes: Record<string, string>;
+}
+
+export interface EmulatedConversation {
+  id: string;
+  deploymentId: string;
+  divisionId: string;
+  startTime: number;
+  endTime?: number;
+  participants: EmulatedParticipant[];
+}
+
+export interface NewWebMessagingConversation {
+  deploymentId: string;
+  customAttributes: Record<string, string>;
+  startTime: number;
+  authenticated?: boolean;
+  /** Adds an ACD leg and a connected agent, as after routing. */
+  routedTo?: { queueId: string; agentUserId: string; agentName: string };
+  endTime?: number;
+}
+
+export const HOME_DIVISION_ID = '5a3f5e0e-0000-4000-8000-00000000d100';
+
+/** The web messaging conversations the emulator knows, in creation order. */
+export class ConversationStore {
+  private readonly conversations = new Map<string, EmulatedConversation>();
+
+  get(id: string): EmulatedConversation | undefined {
+    return this.conversations.get(id);
+  }
+
+  all(): EmulatedConversation[] {
+    return [...this.conversations.values()];
+  }
+
+  createWebMessaging(input: NewWebMessagingConversation, id: string = randomUUID()): EmulatedConversation {
+    const start = input.startTime;
+    const ended = input.endTime !== undefined;
+    const leg = (purpose: ParticipantPurpose, name: string, offsetMs: number, extra: Partial<EmulatedParticipant> = {}) => ({
+      id: randomUUID(),
+      purpose,
+      name,
+      startTime: start + offsetMs,
+      connectedTime: start + offsetMs,
+      endTime: input.endTime,
+      state: ended ? ('disconnected' as const) : ('connected' as const),
+      direction: 'inbound' as const,
+      authenticated: false,
+      attributes: {},
+      ...extra,
+    });
+    const participants: EmulatedParticipant[] = [
+      leg('customer', 'Web visitor', 0, {
+        authenticated: input.authenticated ?? false,
+        attributes: { ...input.customAttributes },
+      }),
+      leg('workflow', 'Inbound Message Flow', 5, { endTime: start + 900, state: 'disconnected' }),
+    ];
+    if (input.routedTo) {
+      participants.push(
+        leg('acd', 'Support', 900, { queueId: input.routedTo.queueId, endTime: start + 4000, state: 'disconnected' }),
+        leg('agent', input.routedTo.agentName, 4000, { userId: input.routedTo.agentUserId, queueId: input.routedTo.queueId }),
+      );
+    }
+    const conversation: EmulatedConversation = {
+      id,
+      deploymentId: input.deploymentId,
+      divisionId: HOME_DIVISION_ID,
+      startTime: start,
+      endTime: input.endTime,
+      participants,
+    };
+    this.conversations.set(id, conversation);
+    return conversation;
+  }
+}

@@ -1,0 +1,121 @@
+import type { EmulatedConversation, EmulatedParticipant } from './conversation-store';
+
+/** The shapes the Platform API answers with, built from the emulator's records. */
+
+const iso = (ms: number | undefined): string | undefined => (ms === undefined ? undefined : new Date(ms).toISOString());
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as T;
+}
+
+function messageMedia(participant: EmulatedParticipant) {
+  return withoutUndefined({
+    id: participant.id,
+    state: participant.state,
+    held: false,
+    direction: participant.direction,
+    type: 'webmessaging',
+    provider: 'PureCloud Messaging',
+    connectedTime: iso(participant.connectedTime),
+    disconnectedTime: iso(participant.endTime),
+    disconnectType: participant.endTime === undefined ? undefined : 'client',
+  });
+}
+
+/** `Conversation`, as `GET /api/v2/conversations/{conversationId}` returns it. */
+export function toConversation(conversation: EmulatedConversation) {
+  return withoutUndefined({
+    id: conversation.id,
+    startTime: iso(conversation.startTime),
+    endTime: iso(conversation.endTime),
+    participants: conversation.participants.map((participant) =>
+      withoutUndefined({
+        id: participant.id,
+        startTime: iso(participant.startTime),
+        endTime: iso(participant.endTime),
+        connectedTime: iso(participant.connectedTime),
+        name: participant.name,
+        userId: participant.userId,
+        userUri: participant.userId ? `/api/v2/users/${participant.userId}` : undefined,
+        queueId: participant.queueId,
+        purpose: participant.purpose,
+        participantType: participant.purpose === 'customer' ? 'External' : 'Internal',
+        wrapupRequired: participant.purpose === 'agent',
+        attributes: { ...participant.attributes },
+        messages: [messageMedia(participant)],
+      }),
+    ),
+    recordingState: 'none',
+    divisions: [
+      {
+        division: { id: conversation.divisionId, selfUri: `/api/v2/authorization/divisions/${conversation.divisionId}` },
+        entities: [],
+      },
+    ],
+    selfUri: `/api/v2/conversations/${conversation.id}`,
+  });
+}
+
+/** `MessageConversation`, as `GET /api/v2/conversations/messages/{conversationId}` returns it. */
+export function toMessageConversation(conversation: EmulatedConversation) {
+  return {
+    id: conversation.id,
+    participants: conversation.participants.map((participant) =>
+      withoutUndefined({
+        id: participant.id,
+        name: participant.name,
+        startTime: iso(participant.startTime),
+        connectedTime: iso(participant.connectedTime),
+        endTime: iso(participant.endTime),
+        userId: participant.userId,
+        queueId: participant.queueId,
+        purpose: participant.purpose,
+        state: participant.state,
+        direction: participant.direction,
+        held: false,
+        wrapupRequired: participant.purpose === 'agent',
+        attributes: { ...participant.attributes },
+        type: 'webmessaging',
+        authenticated: participant.authenticated,
+        messages: [],
+      }),
+    ),
+    selfUri: `/api/v2/conversations/messages/${conversation.id}`,
+  };
+}
+
+/** `AnalyticsConversation`; participant attributes only where the real API includes them (async jobs). */
+export function toAnalyticsConversation(conversation: EmulatedConversation, includeAttributes: boolean) {
+  return withoutUndefined({
+    conversationId: conversation.id,
+    conversationStart: iso(conversation.startTime),
+    conversationEnd: iso(conversation.endTime),
+    originatingDirection: 'inbound',
+    divisionIds: [conversation.divisionId],
+    participants: conversation.participants.map((participant) =>
+      withoutUndefined({
+        participantId: participant.id,
+        participantName: participant.name,
+        purpose: participant.purpose,
+        userId: participant.userId,
+        attributes: includeAttributes ? { ...participant.attributes } : undefined,
+        sessions: [
+          {
+            sessionId: participant.id,
+            mediaType: 'message',
+            messageType: 'webmessaging',
+            direction: participant.direction,
+            segments: [
+              withoutUndefined({
+                segmentStart: iso(participant.startTime),
+                segmentEnd: iso(participant.endTime),
+                segmentType: 'interact',
+                queueId: participant.queueId,
+              }),
+            ],
+          },
+        ],
+      }),
+    ),
+  });
+}

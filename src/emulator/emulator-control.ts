@@ -1,0 +1,122 @@
+import type { ConversationAnalytics } from './analytics';
+import type { Clock } from './clock';
+import type { ConversationStore, EmulatedConversation } from './conversation-store';
+import { EMULATOR_ROUTES, type EmulatorRoute, type Fault, type FaultInjector } from './fault-injector';
+import type { PerTokenRateLimiter, RateLimit } from './rate-limiter';
+import type { TokenStore } from './token-store';
+
+export interface EmulatorCounters {
+  /** Requests to POST /oauth/token, whatever their outcome. */
+  tokenRequests: number;
+  tokensIssued: number;
+  /** Platform API requests per route, whatever their outcome. */
+  apiCalls: Record<EmulatorRoute, number>;
+  /** Responses by status code, token endpoint included. */
+  responsesByStatus: Record<string, number>;
+  /** 429s sent because a token went over its rate limit (injected 429s not included). */
+  rateLimited: number;
+}
+
+export interface IngestedMessage {
+  deploymentId: string;
+  customAttributes: Record<string, string>;
+}
+
+function emptyCounters(): EmulatorCounters {
+  return {
+    tokenRequests: 0,
+    tokensIssued: 0,
+    apiCalls: Object.fromEntries(EMULATOR_ROUTES.filter((r) => r !== 'oauth.token').map((r) => [r, 0])) as Record<
+      EmulatorRoute,
+      number
+    >,
+    responsesByStatus: {},
+    rateLimited: 0,
+  };
+}
+
+/** The typed control surface of a running emulator, for tests, demos and the admin routes. */
+export class EmulatorControl {
+  private countersState = emptyCounters();
+
+  constructor(
+    private readonly tokens: TokenStore,
+    private readonly limiter: PerTokenRateLimiter,
+    private readonly faults: FaultInjector,
+    private readonly store: ConversationStore,
+    private readonly analytics: ConversationAnalytics,
+    private readonly clock: Clock,
+    readonly deploymentId: string,
+  ) {}
+
+  /** Makes the next `count` requests to `route` fail as `kind`. */
+  failNext(fault: Fault): void {
+    this.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  pendingFaults(): readonly Fault[] {
+    return this.faults.pending();
+  }
+
+  revokeAllTokens(): number {
+    return this.tokens.revokeAll();
+  }
+
+  settings(): { tokenLifetimeSeconds: number; rateLimit: RateLimit; analyticsJobDelayMs: number } {
+    return {
+      tokenLifetimeSeconds: this.tokens.lifetimeSeconds,
+      rateLimit: { ...this.limiter.settings },
+      analyticsJobDelayMs: this.analytics.jobDelayMs,
+    };
+  }
+
+  /** Applies to tokens issued from now on. */
+  setTokenLifetime(seconds: number): void {
+    this.tokens.lifetimeSeconds = seconds;
+  }
+
+  /** Starts fresh windows for every token. */
+  setRateLimit(rateLimit: RateLimit): void {
+    this.limiter.settings = { ...rateLimit };
+    this.limiter.reset();
+  }
+
+  setAnalyticsJobDelay(ms: number): void {
+    this.analytics.jobDelayMs = ms;
+  }
+
+  counters(): EmulatorCounters {
+    return structuredClone(this.countersState);
+  }
+
+  resetCounters(): void {
+    this.countersState = emptyCounters();
+  }
+
+  /** What Messenger does with a visitor's first message: a new conversation carrying the attributes as sent. */
+  ingest(message: IngestedMessage): EmulatedConversation {
+    return this.store.createWebMessaging({
+      deploymentId: message.deploymentId,
+      customAttributes: message.customAttributes,
+      startTime: this.clock.now(),
+      authenticated: false,
+    });
+  }
+
+  conversation(id: string): EmulatedConversation | undefined {
+    return this.store.get(id);
+  }
+
+  conversationIds(): string[] {
+    return this.store.all().map((conversation) => conversation.id);
+  }
+
+  /** @internal bookkeeping for the request pipeline */
+  record(update: (counters: EmulatorCounters) => void): void {
+    update(this.countersState);
+  }
+}

@@ -1,0 +1,43 @@
+import { startGenesysEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator-server';
+
+export interface TestEmulator extends RunningEmulator {
+  /** Requests a client-credentials token the way the API notes describe. */
+  fetchToken(): Promise<string>;
+  /** GET on the emulator with an optional bearer token. */
+  get(path: string, token?: string): Promise<Response>;
+  /** POST JSON on the emulator with an optional bearer token. */
+  post(path: string, body: unknown, token?: string): Promise<Response>;
+}
+
+/** The emulator in-process on 127.0.0.1 and a free port, admin routes on, with small HTTP helpers. */
+export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
+  const emulator = await startGenesysEmulator({ adminRoutes: true, ...options, host: '127.0.0.1', port: 0 });
+  const bearer = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  return {
+    ...emulator,
+    close: () => emulator.close(),
+    async fetchToken() {
+      const response = await fetch(`${emulator.url}/oauth/token`, {
+        method: 'POST',
+        headers: {
+          authorization: `Basic ${Buffer.from(`${emulator.clientId}:${emulator.clientSecret}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: 'grant_type=client_credentials',
+      });
+      if (response.status !== 200) throw new Error(`token request answered ${response.status}`);
+      return ((await response.json()) as { access_token: string }).access_token;
+    },
+    get: (path, token) => fetch(`${emulator.url}${path}`, { headers: bearer(token) }),
+    post: (path, body, token) =>
+      fetch(`${emulator.url}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...bearer(token) },
+        body: JSON.stringify(body),
+      }),
+  };
+}
+
+/** A response body for assertions; tests check shapes with expectShape rather than with types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const readJson = (response: Response): Promise<any> => response.json();
