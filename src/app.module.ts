@@ -1,17 +1,20 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module';
+import { CacheStoreModule } from './cache-store/cache-store.module';
 import { appConfig } from './config/app.config';
 import { GlobalExceptionFilter } from './errors/global-exception.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
-import { genesysConfig } from './genesys/genesys.config';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, genesysConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     LoggingModule,
+    CacheStoreModule,
+    AuthModule,
     HealthModule,
   ],
   providers: [

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
+import { createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
@@ -51,6 +52,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
  */
 export async function createApp(): Promise<NestFastifyApplication> {
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
+  const developmentCredentials = createDevelopmentCredentials();
   const sandbox = needsSandbox() ? await startSandboxEmulator() : undefined;
   const config = appConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), {
@@ -67,5 +69,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
         'Sandbox',
       );
   }
+  // Printed, not logged: these development tokens are for pasting, and logs never carry tokens.
+  if (developmentCredentials) process.stdout.write(describeDevelopmentCredentials(developmentCredentials));
   return app;
 }

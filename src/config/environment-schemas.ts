@@ -1,6 +1,13 @@
-import { AppEnvironment } from './app.config';
+import { AuthEnvironment } from '../auth/auth.config';
+import { CacheStoreEnvironment } from '../cache-store/cache-store.config';
 import { GenesysEnvironment } from '../genesys/genesys.config';
+import { AppEnvironment } from './app.config';
 import type { EnvironmentSchema } from './environment';
 
 /** Every config slice of the service; start-up validates them together. */
-export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [AppEnvironment, GenesysEnvironment];
+export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
+  AppEnvironment,
+  GenesysEnvironment,
+  CacheStoreEnvironment,
+  AuthEnvironment,
+];

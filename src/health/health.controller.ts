@@ -1,13 +1,21 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators';
+import { CacheStoreHealthIndicator } from '../cache-store/cache-store.health';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { GenesysTokenHealthIndicator } from '../genesys/genesys.health';
 import { HealthReportDto } from './dto/health-report.dto';
 
 @ApiTags('health')
+@Public()
 @Controller('health')
 export class HealthController {
-  constructor(private readonly health: HealthCheckService) {}
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly cacheStore: CacheStoreHealthIndicator,
+    private readonly genesysToken: GenesysTokenHealthIndicator,
+  ) {}
 
   /** Liveness: the process is up and answering. Checks nothing else, so a slow dependency never restarts it. */
   @Get('live')
@@ -17,12 +25,15 @@ export class HealthController {
     return this.health.check([]);
   }
 
-  /** Readiness: every dependency the service needs to answer requests is available. */
+  /**
+   * Readiness: the cache store answers (degraded, still 200, when Redis is down and instances fall back to memory)
+   * and a Genesys Cloud token is held or can be obtained.
+   */
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ type: HealthReportDto, description: 'Every dependency is up or degraded.' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'A dependency is down; `details` names it.' })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+    return this.health.check([() => this.cacheStore.check(), () => this.genesysToken.check()]);
   }
 }

@@ -2,6 +2,7 @@ import { Body, Controller, Get, Post } from '@nestjs/common';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Public } from '../../src/auth/auth.decorators';
 
 class ProbeItemDto {
   @IsString()
@@ -27,6 +28,7 @@ export class ProbeBodyDto {
  * Test fixture: routes that exercise the cross-cutting machinery (validation pipe, exception
  * filter, request ids, shutdown) before feature endpoints exist to do it.
  */
+@Public()
 @Controller('probe')
 export class ProbeController {
   @Post('echo')

@@ -9,11 +9,16 @@ import { configureApp, createHttpAdapter } from '../../src/bootstrap';
 import { appConfig } from '../../src/config/app.config';
 import { assertValidEnvironment } from '../../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../../src/config/environment-schemas';
+import { GenesysModule } from '../../src/genesys/genesys.module';
 import { LOG_DESTINATION } from '../../src/logging/logging.module';
+import { startTestEmulator, type TestEmulator } from './emulator';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './test-tokens';
 
 export interface TestApp {
   readonly app: NestFastifyApplication;
   readonly http: TestAgent;
+  /** The emulator this app talks to as Genesys Cloud. */
+  readonly emulator: TestEmulator;
   /** Every log line the app has written so far. */
   logLines(): string[];
   close(): Promise<void>;
@@ -24,6 +29,8 @@ export interface TestAppOptions {
   env?: Record<string, string | undefined>;
   /** Extra controllers, for exercising cross-cutting behaviour (pipes, filters) through a route. */
   controllers?: Type[];
+  /** An emulator to share (several apps as one cluster); by default the app gets its own, closed with it. */
+  emulator?: TestEmulator;
 }
 
 export async function withEnvironment<T>(env: Record<string, string | undefined>, build: () => Promise<T>): Promise<T> {
@@ -43,17 +50,36 @@ export async function withEnvironment<T>(env: Record<string, string | undefined>
 }
 
 /**
- * Boots the real AppModule, configured exactly as main.ts does, on a real socket; only the log
- * destination is swapped for an in-memory stream so tests can read what would reach stdout.
+ * Boots the real AppModule, configured exactly as main.ts does, on a real socket, against an
+ * emulator on loopback; only the log destination is swapped for an in-memory stream so tests can
+ * read what would reach stdout. GenesysModule is imported so fixture controllers can use the client.
  */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logs: string[] = [];
   const destination = new PassThrough();
   destination.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
 
-  const app = await withEnvironment({ LOG_LEVEL: 'info', ...options.env }, async () => {
+  const emulator = options.emulator ?? (await startTestEmulator());
+  const env = {
+    LOG_LEVEL: 'info',
+    REDIS_URL: undefined,
+    GENESYS_LOGIN_URL: emulator.url,
+    GENESYS_API_URL: emulator.url,
+    GENESYS_CLIENT_ID: emulator.clientId,
+    GENESYS_CLIENT_SECRET: emulator.clientSecret,
+    GENESYS_DEPLOYMENT_ID: emulator.deploymentId,
+    GENESYS_ORGANIZATION_ID: emulator.organizationId,
+    JWT_SECRET: TEST_JWT_SECRET,
+    JWT_ISSUER: TEST_JWT_ISSUER,
+    JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+    ...options.env,
+  };
+  const app = await withEnvironment(env, async () => {
     assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule], controllers: options.controllers ?? [] })
+    const moduleRef = await Test.createTestingModule({
+      imports: [AppModule, GenesysModule],
+      controllers: options.controllers ?? [],
+    })
       .overrideProvider(LOG_DESTINATION)
       .useValue(destination)
       .compile();
@@ -70,7 +96,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   return {
     app,
     http: request(app.getHttpServer()),
+    emulator,
     logLines: () => [...logs],
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      if (!options.emulator) await emulator.close();
+    },
   };
 }

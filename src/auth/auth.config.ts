@@ -1,0 +1,73 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsEmpty, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { ConfigurationError, readEnvironment } from '../config/environment';
+
+export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
+export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+export type JwtAlgorithm = (typeof SYMMETRIC_ALGORITHMS)[number] | (typeof ASYMMETRIC_ALGORITHMS)[number];
+const ALGORITHM_LIST = new RegExp(`^(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')})(,\\s*(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')}))*$`);
+
+const isProduction = (env: AuthEnvironment) => env.NODE_ENV === 'production';
+
+export class AuthEnvironment {
+  /** Read, not validated here (the app slice does): production needs a key source, issuer and audience. */
+  readonly NODE_ENV?: string;
+
+  @ValidateIf((env: AuthEnvironment) => env.JWT_SECRET !== undefined || (isProduction(env) && env.JWT_JWKS_URL === undefined))
+  @IsString({ message: 'JWT_SECRET or JWT_JWKS_URL must be set when NODE_ENV=production' })
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
+  JWT_SECRET?: string;
+
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'JWT_JWKS_URL must be an http(s) URL' })
+  @ValidateIf((env: AuthEnvironment) => env.JWT_SECRET !== undefined && env.JWT_JWKS_URL !== undefined)
+  @IsEmpty({ message: 'JWT_JWKS_URL and JWT_SECRET are exclusive: set one key source' })
+  JWT_JWKS_URL?: string;
+
+  @IsOptional()
+  @Matches(ALGORITHM_LIST, { message: `JWT_ALGORITHMS must be a comma list of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}` })
+  JWT_ALGORITHMS?: string;
+
+  @ValidateIf((env: AuthEnvironment) => env.JWT_ISSUER !== undefined || isProduction(env))
+  @IsString({ message: 'JWT_ISSUER must be set when NODE_ENV=production' })
+  JWT_ISSUER?: string;
+
+  @ValidateIf((env: AuthEnvironment) => env.JWT_AUDIENCE !== undefined || isProduction(env))
+  @IsString({ message: 'JWT_AUDIENCE must be set when NODE_ENV=production' })
+  JWT_AUDIENCE?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
+  @Min(0, { message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
+  @Max(300, { message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
+  JWT_CLOCK_TOLERANCE_SECONDS = 30;
+
+  @IsOptional()
+  @Matches(/^[\w.:-]+$/, { message: 'JWT_SCOPE_CLAIM must be a claim name such as scope or scp' })
+  JWT_SCOPE_CLAIM = 'scope';
+}
+
+export const authConfig = registerAs('auth', () => {
+  const env = readEnvironment(AuthEnvironment);
+  const algorithms = (env.JWT_ALGORITHMS ?? (env.JWT_JWKS_URL ? 'RS256' : 'HS256')).split(',').map((name) => name.trim() as JwtAlgorithm);
+  const symmetric = algorithms.filter((name) => (SYMMETRIC_ALGORITHMS as readonly string[]).includes(name));
+  if (env.JWT_JWKS_URL && symmetric.length > 0) {
+    throw new ConfigurationError([`JWT_ALGORITHMS: ${symmetric.join(', ')} cannot be verified with keys from JWT_JWKS_URL`]);
+  }
+  if (!env.JWT_JWKS_URL && symmetric.length !== algorithms.length) {
+    throw new ConfigurationError(['JWT_ALGORITHMS: with JWT_SECRET only HS256, HS384 and HS512 can be verified']);
+  }
+  return {
+    secret: env.JWT_SECRET,
+    jwksUrl: env.JWT_JWKS_URL,
+    algorithms,
+    issuer: env.JWT_ISSUER,
+    audience: env.JWT_AUDIENCE,
+    clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+    scopeClaim: env.JWT_SCOPE_CLAIM,
+  };
+});
+
+export type AuthConfig = ConfigType<typeof authConfig>;

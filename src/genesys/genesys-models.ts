@@ -1,0 +1,26 @@
+/** The parts of Genesys Cloud's models this service reads (see shared/genesys/API-NOTES.md). */
+
+export interface GenesysMessageMedia {
+  id: string;
+  type?: string;
+  state?: string;
+  direction?: string;
+}
+
+export interface GenesysParticipant {
+  id: string;
+  purpose: string;
+  name?: string;
+  startTime?: string;
+  attributes?: Record<string, string>;
+  messages?: GenesysMessageMedia[];
+}
+
+/** `Conversation` from `GET /api/v2/conversations/{conversationId}`. */
+export interface GenesysConversation {
+  id: string;
+  startTime?: string;
+  endTime?: string;
+  participants: GenesysParticipant[];
+  selfUri?: string;
+}

@@ -1,0 +1,131 @@
+import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { RedisLock } from '../cache-store/redis-lock';
+import { REDIS_COMMAND_TIMEOUT_MS, withTimeout } from '../cache-store/redis-connection';
+import { genesysConfig, type GenesysConfig } from './genesys.config';
+
+/** What the token endpoint answered. */
+export interface IssuedToken {
+  accessToken: string;
+  expiresInSeconds: number;
+}
+
+/** A token as cached: usable until `expiresAt`, replaced from `refreshAt` on. Times in ms since the epoch. */
+export interface CachedToken {
+  value: string;
+  expiresAt: number;
+  refreshAt: number;
+}
+
+export type TokenSource = () => Promise<IssuedToken>;
+
+/** How long an instance waits for another instance that holds the token lock before fetching itself. */
+const LOCK_WAIT_MS = 15_000;
+/** The lock outlives one token request (timeout plus retries) only by a margin. */
+const LOCK_TTL_MS = 20_000;
+const LOCK_POLL_MS = 25;
+
+/**
+ * Holds the Genesys Cloud client-credentials token: in process memory, and in the cache store
+ * (Redis when configured) so that instances share it. One token request per process at a time
+ * (callers share the in-flight request); with Redis, one per cluster (a short lock; waiters read
+ * what the holder stored). A token within the refresh buffer keeps serving while one refresh runs.
+ */
+@Injectable()
+export class GenesysTokenService {
+  private readonly logger = new Logger(GenesysTokenService.name);
+  private current: CachedToken | undefined;
+  private inFlight: Promise<CachedToken> | undefined;
+  private readonly cacheKey: string;
+
+  constructor(
+    @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly lock: RedisLock,
+    @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
+  ) {
+    this.cacheKey = `genesys:token:${config.clientId ?? 'none'}`;
+  }
+
+  async getToken(source: TokenSource): Promise<string> {
+    const now = Date.now();
+    const current = this.current;
+    if (current && now < current.refreshAt) return current.value;
+    if (current && now < current.expiresAt) {
+      this.refresh(source).catch((error: Error) => this.logger.warn(`Background token refresh failed: ${error.message}`));
+      return current.value;
+    }
+    return (await this.refresh(source)).value;
+  }
+
+  /** The token this process holds, without asking anyone. */
+  peek(): CachedToken | undefined {
+    return this.current && Date.now() < this.current.expiresAt ? { ...this.current } : undefined;
+  }
+
+  /** Drops a token Genesys refused from every tier; a token someone has already replaced is left alone. */
+  async invalidate(rejected: string): Promise<void> {
+    if (this.current?.value === rejected) this.current = undefined;
+    const shared = await this.readShared();
+    if (shared?.value === rejected) await this.guarded(() => this.cache.del(this.cacheKey));
+  }
+
+  private refresh(source: TokenSource): Promise<CachedToken> {
+    this.inFlight ??= this.obtain(source).finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async obtain(source: TokenSource): Promise<CachedToken> {
+    const waitUntil = Date.now() + LOCK_WAIT_MS;
+    for (;;) {
+      const shared = await this.readShared();
+      if (shared && this.isFresh(shared)) return (this.current = shared);
+
+      const lock = await this.lock.tryAcquire(this.cacheKey, LOCK_TTL_MS);
+      if (lock.outcome === 'busy' && Date.now() < waitUntil) {
+        await sleep(LOCK_POLL_MS);
+        continue;
+      }
+      try {
+        if (lock.outcome === 'acquired') {
+          const storedMeanwhile = await this.readShared();
+          if (storedMeanwhile && this.isFresh(storedMeanwhile)) return (this.current = storedMeanwhile);
+        }
+        const token = this.toCachedToken(await source());
+        await this.guarded(() => this.cache.set(this.cacheKey, token, token.refreshAt - Date.now()));
+        return (this.current = token);
+      } finally {
+        if (lock.outcome === 'acquired') await lock.release();
+      }
+    }
+  }
+
+  private isFresh(token: CachedToken): boolean {
+    return Date.now() < token.refreshAt;
+  }
+
+  private toCachedToken(issued: IssuedToken): CachedToken {
+    const now = Date.now();
+    const lifetimeMs = issued.expiresInSeconds * 1000;
+    // A buffer longer than half the lifetime (short-lived test or HIPAA tokens) would refresh on every call.
+    const bufferMs = Math.min(this.config.tokenRefreshBufferSeconds * 1000, lifetimeMs / 2);
+    return { value: issued.accessToken, expiresAt: now + lifetimeMs, refreshAt: now + lifetimeMs - bufferMs };
+  }
+
+  private async readShared(): Promise<CachedToken | undefined> {
+    const token = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
+    return token && typeof token.value === 'string' && Date.now() < token.expiresAt ? token : undefined;
+  }
+
+  /** The cache store is an optimisation: when it fails or stalls, carry on without it. */
+  private async guarded<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await withTimeout(operation(), REDIS_COMMAND_TIMEOUT_MS);
+    } catch (error) {
+      this.logger.warn(`Token cache unavailable: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,212 @@
+import { HttpService } from '@nestjs/axios';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { isAxiosError, type AxiosResponse } from 'axios';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstValueFrom } from 'rxjs';
+import { RateLimiterQueueError } from 'rate-limiter-flexible';
+import type { GenesysConversation } from './genesys-models';
+import { GenesysRateLimiter } from './genesys-rate-limiter';
+import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
+import { genesysConfig, type GenesysConfig } from './genesys.config';
+import { UpstreamErrors } from './upstream-errors';
+
+/** Retry-After to assume when a 429 carries none (what Genesys's own SDKs assume). */
+const DEFAULT_RETRY_AFTER_SECONDS = 3;
+const BACKOFF_BASE_MS = 200;
+const BACKOFF_CAP_MS = 5000;
+const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+
+interface UpstreamRequest {
+  method: 'GET' | 'POST';
+  url: string;
+  /** Template of the path, for logs (ids stay out of them). */
+  route: string;
+  /** Platform API calls count toward the per-token rate limit; the token request does not. */
+  rateLimited: boolean;
+  headers?: Record<string, string>;
+  data?: string;
+}
+
+/** Full jitter: a random wait up to the exponential step, so retries from many callers spread out. */
+const backoffMs = (retry: number) => Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
+/** Up to 10 % on top of Retry-After, so waiters released together do not return together. */
+const retryAfterWithJitterMs = (seconds: number) => seconds * 1000 * (1 + Math.random() * 0.1);
+
+function retryAfterSeconds(response: AxiosResponse): number {
+  const header = Number(response.headers['retry-after']);
+  return Number.isFinite(header) && header >= 0 ? Math.ceil(header) : DEFAULT_RETRY_AFTER_SECONDS;
+}
+
+function missingPermission(response: AxiosResponse): string {
+  const body = response.data as { message?: unknown; messageParams?: Record<string, unknown> } | undefined;
+  const named = body?.messageParams?.permissions;
+  if (typeof named === 'string') return named;
+  const fromMessage = typeof body?.message === 'string' ? /\[([^\]]+)\]/.exec(body.message)?.[1] : undefined;
+  return fromMessage ?? 'conversation:communication:view';
+}
+
+/**
+ * The one gateway to Genesys Cloud: every upstream call goes through here, and nothing else in
+ * the service sees axios. Each call has a timeout, waits for the client-side rate limiter, and
+ * is retried only here: 401 once with a new token; 429 after Retry-After; 502/503/504 and
+ * connection errors with jittered backoff; all within GENESYS_MAX_RETRIES and GENESYS_RETRY_BUDGET_MS.
+ */
+@Injectable()
+export class GenesysClient {
+  private readonly logger = new Logger(GenesysClient.name);
+
+  constructor(
+    private readonly http: HttpService,
+    private readonly tokens: GenesysTokenService,
+    private readonly limiter: GenesysRateLimiter,
+    @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
+  ) {}
+
+  /** The conversation, or null when Genesys Cloud does not know it. */
+  async getConversation(conversationId: string): Promise<GenesysConversation | null> {
+    const response = await this.callApi({
+      method: 'GET',
+      url: `${this.config.apiUrl}/api/v2/conversations/${encodeURIComponent(conversationId)}`,
+      route: 'GET /api/v2/conversations/{conversationId}',
+      rateLimited: true,
+    });
+    return response.status === 404 ? null : (response.data as GenesysConversation);
+  }
+
+  /** A valid token, from cache when possible; for readiness and start-up checks. */
+  accessToken(): Promise<string> {
+    return this.tokens.getToken(() => this.requestAccessToken());
+  }
+
+  private async callApi(request: UpstreamRequest): Promise<AxiosResponse> {
+    let refusedToken: string | undefined;
+    return this.withRetries(request, async () => {
+      const token = await this.accessToken();
+      const response = await this.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
+      if (response.status !== 401) return response;
+      if (refusedToken !== undefined) throw UpstreamErrors.authFailed('a freshly issued token was refused');
+      // The token is gone (expired early, revoked, HIPAA idle timeout): drop it, get another, try once more.
+      refusedToken = token;
+      await this.tokens.invalidate(token);
+      this.logger.warn(`${request.route}: token refused (401); retrying once with a new token`);
+      return 'retry-now';
+    });
+  }
+
+  private async requestAccessToken(): Promise<IssuedToken> {
+    const { clientId, clientSecret, loginUrl } = this.config;
+    const request: UpstreamRequest = {
+      method: 'POST',
+      url: `${loginUrl}/oauth/token`,
+      route: 'POST /oauth/token',
+      rateLimited: false,
+      headers: {
+        authorization: `Basic ${Buffer.from(`${clientId ?? ''}:${clientSecret ?? ''}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      data: 'grant_type=client_credentials',
+    };
+    const response = await this.withRetries(request, () => this.send(request));
+    if (response.status === 400 || response.status === 401 || response.status === 403) {
+      this.logger.error(`The token endpoint refused the client credentials (status ${response.status})`);
+      throw UpstreamErrors.authFailed('the token endpoint refused GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET');
+    }
+    const body = response.data as { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+    if (
+      response.status !== 200 ||
+      typeof body?.access_token !== 'string' ||
+      String(body.token_type).toLowerCase() !== 'bearer' ||
+      typeof body.expires_in !== 'number'
+    ) {
+      throw UpstreamErrors.unavailable(`unexpected answer from the token endpoint (status ${response.status})`);
+    }
+    return { accessToken: body.access_token, expiresInSeconds: body.expires_in };
+  }
+
+  /**
+   * Runs `attempt` until it yields a final response. 404 and other 4xx are final (the caller
+   * maps them); 403 becomes upstream_forbidden; 429 and 502/503/504 and network errors are retried.
+   */
+  private async withRetries(
+    request: UpstreamRequest,
+    attempt: () => Promise<AxiosResponse | 'retry-now'>,
+  ): Promise<AxiosResponse> {
+    const deadline = Date.now() + this.config.retryBudgetMs;
+    for (let retries = 0; ; ) {
+      if (request.rateLimited) await this.waitForRateLimit(deadline);
+      let outcome: AxiosResponse | 'retry-now';
+      try {
+        outcome = await attempt();
+      } catch (error) {
+        if (!isAxiosError(error)) throw error;
+        const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+        const wait = backoffMs(retries);
+        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
+          this.logger.warn(`${request.route}: ${timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`}; giving up`);
+          throw timedOut ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(error.code ?? 'connection failed');
+        }
+        this.logger.warn(`${request.route}: ${timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`}; retrying in ${Math.round(wait)} ms`);
+        retries += 1;
+        await sleep(wait);
+        continue;
+      }
+      if (outcome === 'retry-now') continue;
+      const status = outcome.status;
+      if (status === 403) throw UpstreamErrors.forbidden(missingPermission(outcome));
+      if (status === 429) {
+        const seconds = retryAfterSeconds(outcome);
+        const wait = retryAfterWithJitterMs(seconds);
+        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
+          this.logger.warn(`${request.route}: rate limited (Retry-After ${seconds} s); beyond the retry budget, passing it on`);
+          throw UpstreamErrors.rateLimited(seconds);
+        }
+        this.logger.warn(`${request.route}: rate limited; retrying after ${seconds} s`);
+        retries += 1;
+        await sleep(wait);
+        continue;
+      }
+      if (RETRYABLE_STATUSES.has(status)) {
+        const wait = backoffMs(retries);
+        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
+          this.logger.warn(`${request.route}: status ${status}; giving up`);
+          throw status === 504 ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(`status ${status}`);
+        }
+        this.logger.warn(`${request.route}: status ${status}; retrying in ${Math.round(wait)} ms`);
+        retries += 1;
+        await sleep(wait);
+        continue;
+      }
+      if (status >= 500) throw UpstreamErrors.unavailable(`status ${status}`);
+      if (status >= 400 && status !== 404 && status !== 401 && request.rateLimited) {
+        throw UpstreamErrors.rejected(status);
+      }
+      return outcome;
+    }
+  }
+
+  private async waitForRateLimit(deadline: number): Promise<void> {
+    try {
+      await this.limiter.acquire();
+    } catch (error) {
+      if (error instanceof RateLimiterQueueError) throw UpstreamErrors.rateLimited(this.config.rateLimit.windowSeconds);
+      throw error;
+    }
+    if (Date.now() > deadline) throw UpstreamErrors.rateLimited(1);
+  }
+
+  private send(request: UpstreamRequest): Promise<AxiosResponse> {
+    return firstValueFrom(
+      this.http.request({
+        method: request.method,
+        url: request.url,
+        headers: request.headers,
+        data: request.data,
+        timeout: this.config.httpTimeoutMs,
+        // Statuses are decided above; only network failures and timeouts throw.
+        validateStatus: () => true,
+        // Genesys never redirects API calls; following one could send the bearer token elsewhere.
+        maxRedirects: 0,
+      }),
+    );
+  }
+}

@@ -1,0 +1,20 @@
+import { sign, type SignOptions } from 'jsonwebtoken';
+
+export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
+export const TEST_JWT_ISSUER = 'https://identity.test.example';
+export const TEST_JWT_AUDIENCE = 'wm-attribute-gateway';
+
+/** Mints HS256 tokens as the identity provider would, for the settings startTestApp uses. */
+export function signTestToken(claims: Record<string, unknown>, options: SignOptions = {}, secret = TEST_JWT_SECRET): string {
+  return sign(claims, secret, {
+    algorithm: 'HS256',
+    expiresIn: '5m',
+    issuer: TEST_JWT_ISSUER,
+    audience: TEST_JWT_AUDIENCE,
+    ...options,
+  });
+}
+
+export const visitorToken = (claims: Record<string, unknown> = {}) => signTestToken({ sub: 'usr_1001', tier: 'Gold', ...claims });
+
+export const serviceToken = (scopes: string[]) => signTestToken({ sub: 'qa-service', scope: scopes.join(' ') });
