@@ -3,7 +3,6 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
-import { RateLimiterQueueError } from 'rate-limiter-flexible';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
 import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
@@ -185,12 +184,7 @@ export class GenesysClient {
   }
 
   private async waitForRateLimit(deadline: number): Promise<void> {
-    try {
-      await this.limiter.acquire();
-    } catch (error) {
-      if (error instanceof RateLimiterQueueError) throw UpstreamErrors.rateLimited(this.config.rateLimit.windowSeconds);
-      throw error;
-    }
+    await this.limiter.acquire();
     if (Date.now() > deadline) throw UpstreamErrors.rateLimited(1);
   }
 

@@ -19,7 +19,7 @@ export interface TestApp {
   readonly http: TestAgent;
   /** The emulator this app talks to as Genesys Cloud. */
   readonly emulator: TestEmulator;
-  /** Every log line the app has written so far. */
+  /** Every log line written since this app started (the level is the first app's of the test file). */
   logLines(): string[];
   close(): Promise<void>;
 }
@@ -54,10 +54,16 @@ export async function withEnvironment<T>(env: Record<string, string | undefined>
  * emulator on loopback; only the log destination is swapped for an in-memory stream so tests can
  * read what would reach stdout. GenesysModule is imported so fixture controllers can use the client.
  */
+/**
+ * nestjs-pino builds its root logger once per process (per jest test file), bound to the first
+ * destination it is given; every app of a test file therefore shares this one stream.
+ */
+const logs: string[] = [];
+const destination = new PassThrough();
+destination.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const logs: string[] = [];
-  const destination = new PassThrough();
-  destination.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
+  const firstLine = logs.length;
 
   const emulator = options.emulator ?? (await startTestEmulator());
   const env = {
@@ -97,7 +103,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     http: request(app.getHttpServer()),
     emulator,
-    logLines: () => [...logs],
+    logLines: () => logs.slice(firstLine),
     close: async () => {
       await app.close();
       if (!options.emulator) await emulator.close();

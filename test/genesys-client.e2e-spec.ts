@@ -1,0 +1,156 @@
+import { GenesysTokenService } from '../src/genesys/genesys-token.service';
+import { GenesysProbeController } from './support/genesys-probe.controller';
+import { startTestApp, type TestApp } from './support/test-app';
+import { visitorToken } from './support/test-tokens';
+
+const SEEDED = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+const UNKNOWN = '11111111-2222-4333-8444-555555555555';
+
+describe('Genesys Cloud client against the emulator', () => {
+  let t: TestApp;
+  const auth = { Authorization: `Bearer ${visitorToken()}` };
+  const conversation = (id = SEEDED) => t.http.get(`/probe/conversations/${id}`).set(auth);
+
+  async function start(env: Record<string, string> = {}) {
+    t = await startTestApp({ controllers: [GenesysProbeController], env });
+    t.emulator.control.resetCounters();
+  }
+  afterEach(() => t.close());
+
+  it('makes one token request for 200 concurrent cold requests', async () => {
+    await start();
+    const responses = await Promise.all(Array.from({ length: 200 }, () => conversation()));
+    expect(responses.map((response) => response.status)).toEqual(Array(200).fill(200));
+    expect(t.emulator.control.counters().tokenRequests).toBe(1);
+    expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(200);
+  });
+
+  it('returns the conversation, and a typed not-found for an unknown one', async () => {
+    await start();
+    const found = await conversation().expect(200);
+    expect(found.body).toEqual({ id: SEEDED, purposes: ['customer', 'workflow', 'acd', 'agent'] });
+    const missing = await conversation(UNKNOWN).expect(404);
+    expect(missing.body.error).toBe('conversation_not_found');
+  });
+
+  it('refreshes once and succeeds when the token was revoked', async () => {
+    await start();
+    await conversation().expect(200);
+    t.emulator.control.revokeAllTokens();
+    await conversation().expect(200);
+    const counters = t.emulator.control.counters();
+    expect(counters.tokenRequests).toBe(2);
+    expect(counters.responsesByStatus['401']).toBe(1);
+  });
+
+  it('survives one 401 and answers 502 upstream_auth_failed after two', async () => {
+    await start();
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '401', count: 1 });
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '401', count: 2 });
+    const failed = await conversation().expect(502);
+    expect(failed.body).toMatchObject({ statusCode: 502, error: 'upstream_auth_failed' });
+    expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(4);
+  });
+
+  it('waits out a 429 with Retry-After 1 and succeeds about a second later', async () => {
+    await start();
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
+    const started = Date.now();
+    await conversation().expect(200);
+    const elapsed = Date.now() - started;
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(2500);
+  });
+
+  it('passes a Retry-After beyond the budget straight to the caller as 429', async () => {
+    await start();
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 120 });
+    const started = Date.now();
+    const limited = await conversation().expect(429);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(limited.headers['retry-after']).toBe('120');
+    expect(limited.body).toMatchObject({ statusCode: 429, error: 'upstream_rate_limited' });
+  });
+
+  it('retries 503 with backoff, and gives up with 502 upstream_unavailable after GENESYS_MAX_RETRIES', async () => {
+    await start({ GENESYS_MAX_RETRIES: '2' });
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 2 });
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 3 });
+    const failed = await conversation().expect(502);
+    expect(failed.body.error).toBe('upstream_unavailable');
+    expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(3 + 3);
+  });
+
+  it('answers a hanging upstream with our own timeout, not a hung request', async () => {
+    await start({ GENESYS_HTTP_TIMEOUT_MS: '300', GENESYS_MAX_RETRIES: '0' });
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: 'hang', count: 1, hangMs: 10_000 });
+    const started = Date.now();
+    const timedOut = await conversation().expect(504);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(timedOut.body.error).toBe('upstream_unavailable');
+  });
+
+  it('retries a dropped connection', async () => {
+    await start();
+    await conversation().expect(200);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: 'drop', count: 1 });
+    await conversation().expect(200);
+  });
+
+  it('maps 403 to 502 upstream_forbidden naming the missing permission', async () => {
+    await start();
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '403', count: 1 });
+    const forbidden = await conversation().expect(502);
+    expect(forbidden.body.error).toBe('upstream_forbidden');
+    expect(forbidden.body.message).toContain('conversation:communication:view');
+  });
+
+  it('queues a burst under the client-side rate limit instead of provoking 429s', async () => {
+    await start({ GENESYS_RATE_LIMIT_REQUESTS: '5', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '1' });
+    t.emulator.control.setRateLimit({ limit: 5, windowSeconds: 1 });
+    const started = Date.now();
+    const responses = await Promise.all(Array.from({ length: 12 }, () => conversation()));
+    expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(t.emulator.control.counters().rateLimited).toBe(0);
+  });
+
+  it('reports refused client credentials on readiness and as 502, naming the variables, never the secret', async () => {
+    await start({ GENESYS_CLIENT_SECRET: 'definitely-the-wrong-secret' });
+    const ready = await t.http.get('/health/ready').expect(503);
+    expect(ready.body.error).toBe('service_unavailable');
+    expect(JSON.stringify(ready.body)).toContain('GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET');
+    const failed = await conversation().expect(502);
+    expect(failed.body.error).toBe('upstream_auth_failed');
+    const everything = JSON.stringify([ready.body, failed.body]) + t.logLines().join('\n');
+    expect(everything).not.toContain('definitely-the-wrong-secret');
+  });
+
+  it('reports readiness from the cached token without a new token request per probe', async () => {
+    await start();
+    await t.http.get('/health/ready').expect(200);
+    await t.http.get('/health/ready').expect(200);
+    await t.http.get('/health/ready').expect(200);
+    expect(t.emulator.control.counters().tokenRequests).toBe(1);
+  });
+
+  it('never logs the client secret or the access token over a full token and retry cycle', async () => {
+    await start({ LOG_LEVEL: 'debug' });
+    await conversation().expect(200);
+    t.emulator.control.revokeAllTokens();
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 1 });
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
+    await conversation().expect(200);
+    const token = t.app.get(GenesysTokenService).peek()?.value;
+    expect(token).toEqual(expect.any(String));
+    const logs = t.logLines().join('\n');
+    expect(logs).toContain('retrying');
+    expect(logs).not.toContain(t.emulator.clientSecret);
+    expect(logs).not.toContain(token);
+  });
+});
