@@ -1,6 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from 'redis';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
+
+/** How long start-up waits for Redis before going on without it. */
+const STARTUP_CONNECT_WAIT_MS = 2000;
 
 /** How long a Redis command may take before the caller treats Redis as unavailable. */
 export const REDIS_COMMAND_TIMEOUT_MS = 500;
@@ -42,10 +46,20 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     return `${this.config.keyPrefix}:${name}`;
   }
 
-  onModuleInit(): void {
-    // Not awaited: with Redis down at start-up the client keeps reconnecting in the background,
-    // the service starts on in-memory state, and readiness reports the store as degraded.
-    this.client?.connect().catch((error: Error) => this.logger.warn(`Redis connection failed: ${error.message}`));
+  async onModuleInit(): Promise<void> {
+    if (!this.client) return;
+    const connected = this.client.connect().then(
+      () => true,
+      (error: Error) => {
+        this.logger.warn(`Redis connection failed: ${error.message}`);
+        return false;
+      },
+    );
+    // Wait briefly so a healthy Redis is in use from the first request; with Redis down the
+    // client keeps reconnecting in the background, the service starts on in-memory state, and
+    // readiness reports the store as degraded.
+    const ready = await Promise.race([connected, sleep(STARTUP_CONNECT_WAIT_MS).then(() => false)]);
+    if (!ready) this.logger.warn('Redis is not answering; starting on in-memory state');
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -33,7 +33,7 @@ async function waitUntilAnswering(url: string, child?: ChildProcess): Promise<vo
       await client.close();
       return;
     } catch (error) {
-      if (Date.now() > deadline || child?.exitCode != null) throw error;
+      if (Date.now() > deadline || (child?.exitCode ?? null) !== null) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   }

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import { startTestEmulator, type TestEmulator } from './support/emulator';
+import { GenesysProbeController } from './support/genesys-probe.controller';
+import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
+import { startTestApp, type TestApp } from './support/test-app';
+import { visitorToken } from './support/test-tokens';
+
+const SEEDED = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+const auth = { Authorization: `Bearer ${visitorToken()}` };
+
+async function startCluster(emulator: TestEmulator, env: Record<string, string | undefined>): Promise<TestApp[]> {
+  return Promise.all([0, 1].map(() => startTestApp({ controllers: [GenesysProbeController], emulator, env })));
+}
+
+const burst = (app: TestApp, count: number) =>
+  Promise.all(Array.from({ length: count }, () => app.http.get(`/probe/conversations/${SEEDED}`).set(auth)));
+
+const withRedis = redisServerAvailable() ? describe : describe.skip;
+if (!redisServerAvailable()) warnRedisMissing('Redis-backed shared token tests');
+
+withRedis('two instances sharing one Redis', () => {
+  let redis: TestRedis;
+  let emulator: TestEmulator;
+  let apps: TestApp[] = [];
+
+  beforeEach(async () => {
+    const started = await startTestRedis();
+    if (!started) throw new Error('Redis was detected but could not be started');
+    redis = started;
+    // 400 requests inside a minute: above Genesys's default 300 per token, so both limits are raised.
+    emulator = await startTestEmulator({ rateLimit: { limit: 1000, windowSeconds: 60 } });
+    apps = await startCluster(emulator, {
+      REDIS_URL: redis.url,
+      CACHE_KEY_PREFIX: `test-${randomUUID()}`,
+      GENESYS_RATE_LIMIT_REQUESTS: '1000',
+    });
+    emulator.control.resetCounters();
+  });
+
+  afterEach(async () => {
+    await Promise.all(apps.map((app) => app.close()));
+    await emulator.close();
+    await redis.close();
+  });
+
+  it('make exactly one token request between them for 200 concurrent cold requests each', async () => {
+    const responses = (await Promise.all(apps.map((app) => burst(app, 200)))).flat();
+    expect(responses.filter((response) => response.status !== 200)).toEqual([]);
+    expect(emulator.control.counters().tokenRequests).toBe(1);
+  });
+
+  it('report the Redis store as up on readiness', async () => {
+    const ready = await apps[0].http.get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('ok');
+    expect(ready.body.details.cacheStore).toEqual({ status: 'up', store: 'redis' });
+  });
+
+  it('keep serving when Redis dies mid-test, and report themselves degraded', async () => {
+    if (!redis.kill) {
+      process.stderr.write('!! Redis is an external REDIS_URL here: the kill-Redis test needs a local redis-server binary.\n');
+      return;
+    }
+    await burst(apps[0], 5);
+    await redis.kill();
+    const responses = (await Promise.all(apps.map((app) => burst(app, 20)))).flat();
+    expect(responses.filter((response) => response.status !== 200)).toEqual([]);
+    const ready = await apps[1].http.get('/health/ready').expect(200);
+    expect(ready.body.status).toBe('degraded');
+    expect(ready.body.details.cacheStore).toMatchObject({ status: 'degraded', store: 'redis' });
+
+    emulator.control.revokeAllTokens();
+    const afterRevocation = await burst(apps[0], 3);
+    expect(afterRevocation.map((response) => response.status)).toEqual([200, 200, 200]);
+  });
+});
+
+describe('two instances on the in-memory store', () => {
+  it('make one token request each', async () => {
+    const emulator = await startTestEmulator();
+    const apps = await startCluster(emulator, { REDIS_URL: undefined });
+    try {
+      emulator.control.resetCounters();
+      await Promise.all(apps.map((app) => burst(app, 100)));
+      expect(emulator.control.counters().tokenRequests).toBe(2);
+      const ready = await apps[0].http.get('/health/ready').expect(200);
+      expect(ready.body.details.cacheStore).toEqual({ status: 'up', store: 'memory' });
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+      await emulator.close();
+    }
+  });
+});
