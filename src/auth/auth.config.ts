@@ -15,8 +15,8 @@ export class AuthEnvironment {
   readonly NODE_ENV?: string;
 
   @ValidateIf((env: AuthEnvironment) => env.JWT_SECRET !== undefined || (isProduction(env) && env.JWT_JWKS_URL === undefined))
-  @IsString({ message: 'JWT_SECRET or JWT_JWKS_URL must be set when NODE_ENV=production' })
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
+  @IsString({ message: 'JWT_SECRET or JWT_JWKS_URL must be set when NODE_ENV=production' })
   JWT_SECRET?: string;
 
   @IsOptional()

@@ -34,7 +34,7 @@ function describeProblems(errors: ValidationError[]): string[] {
 
 function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.ProcessEnv) {
   const instance = plainToInstance(schema, withoutEmptyValues(env), { exposeDefaultValues: true });
-  const problems = describeProblems(validateSync(instance, { forbidUnknownValues: false }));
+  const problems = describeProblems(validateSync(instance, { forbidUnknownValues: false, stopAtFirstError: true }));
   return { instance, problems };
 }
 
