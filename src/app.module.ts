@@ -8,6 +8,7 @@ import { GlobalExceptionFilter } from './errors/global-exception.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { WidgetConfigModule } from './widget-config/widget-config.module';
 
 @Module({
   imports: [
@@ -16,6 +17,7 @@ import { LoggingModule } from './logging/logging.module';
     CacheStoreModule,
     AuthModule,
     HealthModule,
+    WidgetConfigModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },

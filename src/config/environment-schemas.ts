@@ -1,6 +1,8 @@
+import { AttributeSignatureEnvironment } from '../attribute-signature/attribute-signature.config';
 import { AuthEnvironment } from '../auth/auth.config';
 import { CacheStoreEnvironment } from '../cache-store/cache-store.config';
 import { GenesysEnvironment } from '../genesys/genesys.config';
+import { WidgetConfigEnvironment } from '../widget-config/widget-config.config';
 import { AppEnvironment } from './app.config';
 import type { EnvironmentSchema } from './environment';
 
@@ -10,4 +12,6 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   GenesysEnvironment,
   CacheStoreEnvironment,
   AuthEnvironment,
+  AttributeSignatureEnvironment,
+  WidgetConfigEnvironment,
 ];

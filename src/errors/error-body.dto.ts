@@ -17,6 +17,12 @@ export class ErrorDetailDto {
    * @example "userTier must be a string"
    */
   message!: string;
+
+  /**
+   * The likely intended value, e.g. the registered attribute name for a misspelt or wrongly-cased one.
+   * @example "userTier"
+   */
+  suggestion?: string;
 }
 
 /** The one error body every endpoint of this service answers with. */

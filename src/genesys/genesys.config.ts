@@ -42,12 +42,12 @@ export class GenesysEnvironment {
   })
   GENESYS_CLIENT_SECRET?: string;
 
-  @IsOptional()
-  @IsUUID('all', { message: 'GENESYS_DEPLOYMENT_ID must be the Messenger deployment id (a UUID)' })
+  @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_DEPLOYMENT_ID !== undefined)
+  @IsUUID('all', { message: 'GENESYS_DEPLOYMENT_ID must be the Messenger deployment id (a UUID); required when NODE_ENV=production' })
   GENESYS_DEPLOYMENT_ID?: string;
 
-  @IsOptional()
-  @IsUUID('all', { message: 'GENESYS_ORGANIZATION_ID must be the Genesys Cloud organization id (a UUID)' })
+  @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_ORGANIZATION_ID !== undefined)
+  @IsUUID('all', { message: 'GENESYS_ORGANIZATION_ID must be the Genesys Cloud organization id (a UUID); required when NODE_ENV=production' })
   GENESYS_ORGANIZATION_ID?: string;
 
   @IsOptional()

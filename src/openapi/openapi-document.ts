@@ -22,6 +22,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
     .addTag('health', 'Liveness and readiness probes')
+    .addTag('web-messaging', 'Messenger configuration with validated, signed custom attributes, and the attribute registry')
     .build();
   return SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorBodyDto],

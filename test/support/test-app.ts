@@ -81,6 +81,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   };
   const app = await withEnvironment(env, async () => {
+    try {
+      return await buildApp();
+    } catch (error) {
+      if (!options.emulator) await emulator.close();
+      throw error;
+    }
+  });
+
+  async function buildApp(): Promise<NestFastifyApplication> {
     assertValidEnvironment(ENVIRONMENT_SCHEMAS);
     const moduleRef = await Test.createTestingModule({
       imports: [AppModule, GenesysModule],
@@ -97,7 +106,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     await nestApp.init();
     await nestApp.getHttpAdapter().getInstance().ready();
     return nestApp;
-  });
+  }
 
   return {
     app,

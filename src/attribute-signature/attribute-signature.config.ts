@@ -1,0 +1,49 @@
+import { registerAs, type ConfigType } from '@nestjs/config';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { randomBytes } from 'node:crypto';
+import { readEnvironment } from '../config/environment';
+
+const KEY_LIST = /^[A-Za-z0-9_-]{1,16}:[^,\s]{32,}(,\s*[A-Za-z0-9_-]{1,16}:[^,\s]{32,})*$/;
+
+export class AttributeSignatureEnvironment {
+  /** Read, not validated here: production must configure its signing keys. */
+  readonly NODE_ENV?: string;
+
+  @ValidateIf((env: AttributeSignatureEnvironment) => env.ATTRIBUTE_SIGNING_KEYS !== undefined || env.NODE_ENV === 'production')
+  @Matches(KEY_LIST, {
+    message: 'ATTRIBUTE_SIGNING_KEYS must be kid:secret pairs separated by commas (kid 1-16 of A-Z a-z 0-9 _ -, secret at least 32 characters)',
+  })
+  @IsString({ message: 'ATTRIBUTE_SIGNING_KEYS must be set when NODE_ENV=production' })
+  ATTRIBUTE_SIGNING_KEYS?: string;
+
+  @IsOptional()
+  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, { message: 'ATTRIBUTE_SIGNATURE_NAME must be an attribute name (letters, digits, ".", "_", "-")' })
+  ATTRIBUTE_SIGNATURE_NAME = 'attributesSignature';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
+  @Min(60, { message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
+  @Max(2592000, { message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
+  ATTRIBUTE_LEDGER_TTL_SECONDS = 86400;
+}
+
+export interface SigningKey {
+  kid: string;
+  secret: Buffer;
+}
+
+export const attributeSignatureConfig = registerAs('attributeSignature', () => {
+  const env = readEnvironment(AttributeSignatureEnvironment);
+  // Outside production with no keys: one made up per run (signatures do not survive a restart).
+  const keys: SigningKey[] = env.ATTRIBUTE_SIGNING_KEYS
+    ? env.ATTRIBUTE_SIGNING_KEYS.split(',').map((pair) => {
+        const [kid, ...secret] = pair.trim().split(':');
+        return { kid, secret: Buffer.from(secret.join(':'), 'utf8') };
+      })
+    : [{ kid: 'dev', secret: randomBytes(32) }];
+  return { keys, signatureName: env.ATTRIBUTE_SIGNATURE_NAME, ledgerTtlSeconds: env.ATTRIBUTE_LEDGER_TTL_SECONDS };
+});
+
+export type AttributeSignatureConfig = ConfigType<typeof attributeSignatureConfig>;

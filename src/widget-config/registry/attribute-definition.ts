@@ -1,0 +1,41 @@
+export const ATTRIBUTE_TYPES = ['text', 'number', 'boolean', 'datetime', 'email', 'enum'] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+export const PII_CLASSES = ['none', 'identifier', 'personal'] as const;
+export type PiiClass = (typeof PII_CLASSES)[number];
+
+/** Where a value comes from: `request` (an internal service posts it) or a JWT claim path such as `sub` or `profile.tier`. */
+export type AttributeSource = 'request' | { claimPath: string[] };
+
+/** Architect bot flows cap a participant data value at 256 characters. */
+export const DEFAULT_MAX_LENGTH = 256;
+
+/** One custom attribute as the registry defines it. */
+export interface AttributeDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly type: AttributeType;
+  readonly values?: readonly string[];
+  readonly source: AttributeSource;
+  readonly required: boolean;
+  readonly maxLength: number;
+  readonly pattern?: RegExp;
+  readonly pii: PiiClass;
+}
+
+export interface RoutingRule {
+  readonly attribute: string;
+  readonly equals: string;
+  readonly queueId: string;
+}
+
+export interface RoutingTable {
+  readonly defaultQueueId: string;
+  readonly rules: readonly RoutingRule[];
+}
+
+export interface AttributeRegistry {
+  readonly definitions: readonly AttributeDefinition[];
+  readonly routing: RoutingTable;
+  find(name: string): AttributeDefinition | undefined;
+}

@@ -1,0 +1,169 @@
+import { plainToInstance, Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  ValidateNested,
+  validateSync,
+  type ValidationError,
+} from 'class-validator';
+import { load } from 'js-yaml';
+import { readFileSync } from 'node:fs';
+import { ConfigurationError } from '../../config/environment';
+import {
+  ATTRIBUTE_TYPES,
+  DEFAULT_MAX_LENGTH,
+  PII_CLASSES,
+  type AttributeDefinition,
+  type AttributeRegistry,
+  type RoutingTable,
+} from './attribute-definition';
+
+/** Keys Genesys participant data can hold and Architect expressions can name. */
+const GENESYS_ATTRIBUTE_NAME = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+/** Names and sources that suggest a secret; such values must never travel through page JavaScript. */
+const SECRET_LOOKING = /password|passwd|secret|token|cvv|cvc|ssn|card|iban|pin$/i;
+const CLAIM_PATH = /^[A-Za-z_][\w-]*(\.[A-Za-z_][\w-]*)*$/;
+
+class DefinitionFile {
+  @IsString() name!: string;
+  @IsString() description!: string;
+  @IsIn(ATTRIBUTE_TYPES) type!: (typeof ATTRIBUTE_TYPES)[number];
+  @IsOptional() @IsArray() @ArrayMinSize(1) @IsString({ each: true }) values?: string[];
+  @IsString() source!: string;
+  @IsOptional() @IsBoolean() required?: boolean;
+  @IsOptional() @IsInt() @Min(1) @Max(1024) maxLength?: number;
+  @IsOptional() @IsString() pattern?: string;
+  @IsIn(PII_CLASSES) pii!: (typeof PII_CLASSES)[number];
+}
+
+class RoutingRuleFile {
+  @IsString() attribute!: string;
+  @IsString() equals!: string;
+  @IsString() queueId!: string;
+}
+
+class RoutingFile {
+  @IsString() defaultQueueId!: string;
+  @IsOptional() @IsArray() @ValidateNested({ each: true }) @Type(() => RoutingRuleFile) rules?: RoutingRuleFile[];
+}
+
+class RegistryFile {
+  @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => DefinitionFile) attributes!: DefinitionFile[];
+  @ValidateNested() @Type(() => RoutingFile) routing!: RoutingFile;
+}
+
+/** The registry file is wrong; each problem names the file, the definition and what is wrong. */
+export class AttributeRegistryError extends ConfigurationError {
+  constructor(file: string, problems: readonly string[]) {
+    super(problems.map((problem) => `${file}: ${problem}`));
+    this.name = 'AttributeRegistryError';
+  }
+}
+
+function describe(errors: ValidationError[], path: string): string[] {
+  return errors.flatMap((error) => {
+    const here = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : path ? `${path}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => `${here}: ${message}`);
+    return [...own, ...describe(error.children ?? [], here)];
+  });
+}
+
+/** `attributes[3].colour: ...` becomes `attributes[3] (tier).colour: ...`, naming the definition. */
+function nameDefinitions(problems: string[], plain: unknown): string[] {
+  const attributes = (plain as { attributes?: unknown } | null)?.attributes;
+  return problems.map((problem) =>
+    problem.replace(/^attributes\[(\d+)\]/, (prefix, index: string) => {
+      const name = Array.isArray(attributes) ? (attributes[Number(index)] as { name?: unknown } | null)?.name : undefined;
+      return typeof name === 'string' ? `${prefix} (${name})` : prefix;
+    }),
+  );
+}
+
+function semanticProblems(file: RegistryFile): string[] {
+  const problems: string[] = [];
+  const seen = new Map<string, string>();
+  file.attributes.forEach((definition, index) => {
+    const at = `attributes[${index}] (${definition.name})`;
+    if (!GENESYS_ATTRIBUTE_NAME.test(definition.name)) {
+      problems.push(`${at}: name must start with a letter and hold only letters, digits, ".", "_" or "-" (at most 64)`);
+    }
+    if (SECRET_LOOKING.test(definition.name) || SECRET_LOOKING.test(definition.source)) {
+      problems.push(`${at}: name or source looks like a secret; secrets must never become custom attributes`);
+    }
+    const folded = definition.name.toLowerCase();
+    const earlier = seen.get(folded);
+    if (earlier === definition.name) problems.push(`${at}: duplicate name`);
+    else if (earlier !== undefined) problems.push(`${at}: "${definition.name}" and "${earlier}" differ only in case`);
+    seen.set(folded, definition.name);
+    if (definition.source !== 'request' && !CLAIM_PATH.test(definition.source)) {
+      problems.push(`${at}: source must be "request" or a claim path such as sub or profile.tier`);
+    }
+    if (definition.type === 'enum' && !definition.values) problems.push(`${at}: an enum needs values`);
+    if (definition.type !== 'enum' && definition.values) problems.push(`${at}: values are only for type enum`);
+    if (definition.pattern !== undefined) {
+      try {
+        new RegExp(definition.pattern);
+      } catch {
+        problems.push(`${at}: pattern is not a valid regular expression`);
+      }
+    }
+  });
+  (file.routing.rules ?? []).forEach((rule, index) => {
+    const at = `routing.rules[${index}]`;
+    const definition = file.attributes.find((candidate) => candidate.name === rule.attribute);
+    if (!definition) problems.push(`${at}: names undefined attribute "${rule.attribute}"`);
+    else if (definition.type === 'enum' && !definition.values?.includes(rule.equals)) {
+      problems.push(`${at}: "${rule.equals}" is not a value of ${rule.attribute} (${definition.values?.join(', ')})`);
+    }
+  });
+  return problems;
+}
+
+function toDefinition(file: DefinitionFile): AttributeDefinition {
+  return {
+    name: file.name,
+    description: file.description,
+    type: file.type,
+    values: file.values,
+    source: file.source === 'request' ? 'request' : { claimPath: file.source.split('.') },
+    required: file.required ?? false,
+    maxLength: file.maxLength ?? DEFAULT_MAX_LENGTH,
+    pattern: file.pattern === undefined ? undefined : new RegExp(file.pattern),
+    pii: file.pii,
+  };
+}
+
+/** Reads and validates the registry file; throws AttributeRegistryError listing every problem. */
+export function loadAttributeRegistry(file: string, reservedNames: readonly string[] = []): AttributeRegistry {
+  let plain: unknown;
+  try {
+    plain = load(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AttributeRegistryError(file, [`cannot be read as YAML: ${(error as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = plainToInstance(RegistryFile, plain ?? {});
+  const shapeProblems = nameDefinitions(
+    describe(validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), ''),
+    plain,
+  );
+  if (shapeProblems.length > 0) throw new AttributeRegistryError(file, shapeProblems);
+  const problems = semanticProblems(parsed);
+  parsed.attributes.forEach((definition, index) => {
+    if (reservedNames.some((reserved) => reserved.toLowerCase() === definition.name.toLowerCase())) {
+      problems.push(`attributes[${index}] (${definition.name}): the name is reserved for the attribute signature`);
+    }
+  });
+  if (problems.length > 0) throw new AttributeRegistryError(file, problems);
+
+  const definitions = parsed.attributes.map(toDefinition);
+  const byName = new Map(definitions.map((definition) => [definition.name, definition]));
+  const routing: RoutingTable = { defaultQueueId: parsed.routing.defaultQueueId, rules: parsed.routing.rules ?? [] };
+  return { definitions, routing, find: (name) => byName.get(name) };
+}

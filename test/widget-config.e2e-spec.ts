@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { ConfigurationError } from '../src/config/environment';
+import { customDataBytes } from '../src/genesys/custom-attributes';
+import { loadAttributeRegistry } from '../src/widget-config/registry/attribute-registry.loader';
+import { startTestApp, type TestApp } from './support/test-app';
+import { serviceToken, signTestToken, visitorToken } from './support/test-tokens';
+
+const fixture = (name: string) => join(__dirname, 'fixtures', name);
+const issuer = () => ({ Authorization: `Bearer ${serviceToken(['attributes:issue'])}` });
+
+describe('widget config with the shipped registry', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('lists the attribute definitions', async () => {
+    const response = await t.http.get('/api/web-messaging/attributes').set('Authorization', `Bearer ${visitorToken()}`).expect(200);
+    expect(response.body.attributes.map((definition: { name: string }) => definition.name)).toEqual(['userId', 'userTier', 'lastOrderDate', 'email']);
+    expect(response.body).toMatchObject({ signatureAttribute: 'attributesSignature', maxCustomDataBytes: 2048 });
+    expect(response.body.attributes[1]).toEqual({
+      name: 'userTier',
+      description: expect.any(String),
+      type: 'enum',
+      values: ['Bronze', 'Silver', 'Gold'],
+      source: 'tier',
+      required: true,
+      maxLength: 256,
+      pii: 'none',
+    });
+  });
+
+  it('gives a Gold visitor userTier Gold, the gold queue and the real Messenger fields, uncached', async () => {
+    const response = await t.http
+      .get('/api/web-messaging/config')
+      .set('Authorization', `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', lastOrderDate: '2026-10-30T10:15:00+01:00' })}`)
+      .expect(200);
+    expect(response.headers['cache-control']).toBe('no-store');
+    expect(response.body).toEqual({
+      widgetId: t.emulator.deploymentId,
+      organizationId: t.emulator.organizationId,
+      environment: 'prod',
+      region: 'mypurecloud.com',
+      guestAttributes: {
+        userId: 'usr_1001',
+        userTier: 'Gold',
+        lastOrderDate: '2026-10-30T09:15:00.000Z',
+        attributesSignature: expect.stringMatching(/^v1\./),
+      },
+      routing: { queueId: 'queue-support-gold', defaultQueueId: 'queue-support' },
+      issuedAt: expect.any(String),
+      expiresAt: expect.any(String),
+    });
+    expect(Date.parse(response.body.expiresAt) - Date.parse(response.body.issuedAt)).toBe(3600 * 1000);
+  });
+
+  it('sends a Silver visitor to the default queue', async () => {
+    const response = await t.http
+      .get('/api/web-messaging/config')
+      .set('Authorization', `Bearer ${visitorToken({ tier: 'Silver' })}`)
+      .expect(200);
+    expect(response.body.routing.queueId).toBe('queue-support');
+  });
+
+  it('answers 422 naming the attribute when a required claim is missing', async () => {
+    const response = await t.http
+      .get('/api/web-messaging/config')
+      .set('Authorization', `Bearer ${signTestToken({ sub: 'usr_1001' })}`)
+      .expect(422);
+    expect(response.body).toMatchObject({
+      statusCode: 422,
+      error: 'attributes_invalid',
+      details: [{ field: 'attributes.userTier', code: 'missing_required', message: 'userTier is required, but the token has no tier claim' }],
+    });
+  });
+
+  it('refuses a wrongly-cased name with the likely intended one', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: 'usr_1001', attributes: { userTier: 'Gold', usertier: 'Gold' } })
+      .expect(422);
+    expect(response.body.details).toEqual([
+      {
+        field: 'attributes.usertier',
+        code: 'unknown_attribute',
+        message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.',
+        suggestion: 'userTier',
+      },
+    ]);
+  });
+
+  it('suggests the nearest name for a small typo, and none for a stranger', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/attributes/validate')
+      .set(issuer())
+      .send({ attributes: { userTeir: 'Gold', favouriteColour: 'blue' } })
+      .expect(200);
+    expect(response.body.valid).toBe(false);
+    expect(response.body.attributes).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ name: 'userTeir', code: 'unknown_attribute', suggestion: 'userTier' }),
+        { name: 'favouriteColour', ok: false, code: 'unknown_attribute', message: 'Unknown attribute "favouriteColour" Names are case-sensitive.' },
+        expect.objectContaining({ name: 'userTier', code: 'missing_required' }),
+      ]),
+    );
+  });
+
+  it('refuses a payment card number whatever the definition says', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: '4111111111111111', attributes: { userTier: 'Gold' } })
+      .expect(422);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.userId', code: 'payment_card_number' })]);
+    expect(JSON.stringify(response.body)).not.toContain('4111111111111111');
+  });
+
+  it('refuses secrets and personal data where the registry allows none', async () => {
+    const report = await t.http
+      .post('/api/web-messaging/attributes/validate')
+      .set(issuer())
+      .send({ attributes: { userId: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', userTier: 'Gold', email: 'not-an-email' } })
+      .expect(200);
+    const byName = Object.fromEntries(report.body.attributes.map((row: { name: string }) => [row.name, row]));
+    expect(byName.userId.code).toBe('secret_value');
+    expect(byName.email.code).toBe('wrong_type');
+    expect(byName.userTier.ok).toBe(true);
+  });
+
+  it('requires the attributes:issue scope to post', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set('Authorization', `Bearer ${visitorToken()}`)
+      .send({ userId: 'usr_1001', attributes: { userTier: 'Gold' } })
+      .expect(403);
+    expect(response.body.error).toBe('insufficient_scope');
+  });
+
+  it('validates the body shape', async () => {
+    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ attributes: 'Gold' }).expect(400);
+    expect(response.body.error).toBe('validation_failed');
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['userId', 'attributes']));
+  });
+});
+
+describe('widget config serialisation and the 2048-byte limit', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ATTRIBUTES_FILE: fixture('attributes-all-types.yaml') } });
+  });
+  afterAll(() => t.close());
+
+  const issue = (attributes: Record<string, unknown>) =>
+    t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: 'usr_1001', attributes });
+
+  it('serialises numbers in plain decimal, booleans as true/false and datetimes as UTC ISO 8601', async () => {
+    const response = await issue({ loyaltyPoints: 1e21, newsletter: false, lastOrderDate: '2026-10-30T23:30:00-02:00' }).expect(200);
+    expect(response.body.guestAttributes).toMatchObject({
+      userId: 'usr_1001',
+      loyaltyPoints: '1000000000000000000000',
+      newsletter: 'false',
+      lastOrderDate: '2026-10-31T01:30:00.000Z',
+    });
+    const small = await issue({ loyaltyPoints: 0.000001 }).expect(200);
+    expect(small.body.guestAttributes.loyaltyPoints).toBe('0.000001');
+  });
+
+  it('refuses personal data in free text the registry marks pii: none', async () => {
+    const response = await issue({ note: 'jane.doe@example.com' }).expect(422);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.note', code: 'personal_data' })]);
+    expect(JSON.stringify(response.body)).not.toContain('jane.doe');
+  });
+
+  it('refuses values of the wrong type', async () => {
+    const response = await issue({ loyaltyPoints: 'lots', newsletter: 'yes', lastOrderDate: 'last Tuesday' }).expect(422);
+    expect(response.body.details.map((detail: { code: string }) => detail.code)).toEqual(['wrong_type', 'wrong_type', 'wrong_type']);
+  });
+
+  it('accepts exactly 2048 bytes, signature included, and refuses 2049, counting multi-byte characters as bytes', async () => {
+    const base = await issue({ note: 'x' }).expect(200);
+    const baseBytes = customDataBytes(base.body.guestAttributes);
+    const room = 2048 - baseBytes + 1;
+    // "é" is two bytes: fill with it, and an ASCII character when the room is odd.
+    const note = 'é'.repeat(Math.floor(room / 2)) + (room % 2 === 1 ? 'x' : '');
+    expect(Buffer.byteLength(note)).toBe(room);
+    const exactly = await issue({ note }).expect(200);
+    expect(customDataBytes(exactly.body.guestAttributes)).toBe(2048);
+    const over = await issue({ note: `${note}y` }).expect(422);
+    expect(over.body.error).toBe('attributes_too_large');
+    expect(over.body.details[0].message).toContain('2049 bytes');
+  });
+});
+
+describe('attribute registry file', () => {
+  it('refuses names equal but for case, secret-looking names, unknown keys and rules on undefined attributes', () => {
+    const file = fixture('attributes-case-duplicate.yaml');
+    let error: ConfigurationError | undefined;
+    try {
+      loadAttributeRegistry(file, ['attributesSignature']);
+    } catch (caught) {
+      error = caught as ConfigurationError;
+    }
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error?.problems).toEqual([`${file}: attributes[3] (tier).colour: property colour should not exist`]);
+  });
+
+  it('reports the semantic problems once the shape is right', () => {
+    const file = fixture('attributes-case-duplicate.yaml');
+    const { readFileSync, writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+    const copy = join(mkdtempSync(join(tmpdir(), 'registry-')), 'attributes.yaml');
+    writeFileSync(copy, readFileSync(file, 'utf8').replace('    colour: blue\n', ''));
+    expect(() => loadAttributeRegistry(copy, ['attributesSignature'])).toThrow(ConfigurationError);
+    try {
+      loadAttributeRegistry(copy, ['attributesSignature']);
+    } catch (caught) {
+      expect((caught as ConfigurationError).problems).toEqual([
+        `${copy}: attributes[1] (UserId): "UserId" and "userId" differ only in case`,
+        `${copy}: attributes[2] (cardNumber): name or source looks like a secret; secrets must never become custom attributes`,
+        `${copy}: routing.rules[0]: names undefined attribute "userTier"`,
+      ]);
+    }
+  });
+
+  it('stops the service from starting, naming the file', async () => {
+    await expect(startTestApp({ env: { ATTRIBUTES_FILE: fixture('attributes-case-duplicate.yaml') } })).rejects.toThrow(
+      'attributes-case-duplicate.yaml: attributes[3] (tier).colour: property colour should not exist',
+    );
+  });
+});
