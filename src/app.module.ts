@@ -8,6 +8,7 @@ import { GlobalExceptionFilter } from './errors/global-exception.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { VerificationModule } from './verification/verification.module';
 import { WidgetConfigModule } from './widget-config/widget-config.module';
 
 @Module({
@@ -18,6 +19,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
     AuthModule,
     HealthModule,
     WidgetConfigModule,
+    VerificationModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },

@@ -23,6 +23,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
     .addTag('health', 'Liveness and readiness probes')
     .addTag('web-messaging', 'Messenger configuration with validated, signed custom attributes, and the attribute registry')
+    .addTag('verification', 'Did the attributes reach the Genesys Cloud conversation as issued?')
     .build();
   return SwaggerModule.createDocument(app, config, {
     extraModels: [ErrorBodyDto],
