@@ -1,8 +1,7 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { randomBytes } from 'node:crypto';
-import { readEnvironment } from '../config/environment';
+import { IntegerVariable, readEnvironment } from '../config/environment';
 
 const KEY_LIST = /^[A-Za-z0-9_-]{1,16}:[^,\s]{32,}(,\s*[A-Za-z0-9_-]{1,16}:[^,\s]{32,})*$/;
 
@@ -22,10 +21,7 @@ export class AttributeSignatureEnvironment {
   ATTRIBUTE_SIGNATURE_NAME = 'attributesSignature';
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
-  @Min(60, { message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
-  @Max(2592000, { message: 'ATTRIBUTE_LEDGER_TTL_SECONDS must be whole seconds from 60 to 2592000' })
+  @IntegerVariable(60, 2592000)
   ATTRIBUTE_LEDGER_TTL_SECONDS = 86400;
 }
 

@@ -1,7 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsEmpty, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { ConfigurationError, readEnvironment } from '../config/environment';
+import { IsEmpty, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateIf } from 'class-validator';
+import { ConfigurationError, IntegerVariable, readEnvironment } from '../config/environment';
 
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -38,10 +37,7 @@ export class AuthEnvironment {
   JWT_AUDIENCE?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
-  @Min(0, { message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
-  @Max(300, { message: 'JWT_CLOCK_TOLERANCE_SECONDS must be whole seconds from 0 to 300' })
+  @IntegerVariable(0, 300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
   @IsOptional()

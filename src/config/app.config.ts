@@ -1,7 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { readEnvironment } from './environment';
+import { IsIn, IsOptional, Matches } from 'class-validator';
+import { IntegerVariable, readEnvironment } from './environment';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -17,10 +16,7 @@ export class AppEnvironment {
   NODE_ENV: (typeof NODE_ENVS)[number] = 'development';
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'PORT must be an integer from 0 to 65535' })
-  @Min(0, { message: 'PORT must be an integer from 0 to 65535' })
-  @Max(65535, { message: 'PORT must be an integer from 0 to 65535' })
+  @IntegerVariable(0, 65535)
   PORT = 3000;
 
   @IsOptional()
@@ -44,10 +40,7 @@ export class AppEnvironment {
   TRUST_PROXY = 'false';
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
-  @Min(1024, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
-  @Max(10 * 1024 * 1024, { message: 'BODY_LIMIT_BYTES must be an integer from 1024 to 10485760' })
+  @IntegerVariable(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
 }
 

@@ -1,5 +1,6 @@
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, Max, Min, getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 
 export type EnvironmentSchema<T extends object> = new () => T;
 
@@ -61,4 +62,15 @@ export function assertValidEnvironment(
 export function variableNames(schema: EnvironmentSchema<object>): string[] {
   const metadata = getMetadataStorage().getTargetValidationMetadatas(schema, '', true, false);
   return [...new Set(metadata.map((entry) => entry.propertyName))];
+}
+
+/** A whole-number variable from `min` (to `max`), with one message naming it for every way it can be wrong. */
+export function IntegerVariable(min: number, max?: number): PropertyDecorator {
+  return (target, property) => {
+    const message = `${String(property)} must be a whole number ${max === undefined ? `of at least ${min}` : `from ${min} to ${max}`}`;
+    Type(() => Number)(target, property);
+    IsInt({ message })(target, property);
+    Min(min, { message })(target, property);
+    if (max !== undefined) Max(max, { message })(target, property);
+  };
 }

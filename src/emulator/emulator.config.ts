@@ -1,6 +1,6 @@
-import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { readEnvironment } from '../config/environment';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { IntegerVariable, readEnvironment } from '../config/environment';
 import type { EmulatorOptions } from './emulator-server';
 
 /** Variables of the standalone emulator (`npm run emulator`); the gateway never reads them. */
@@ -10,10 +10,7 @@ export class EmulatorEnvironment {
   EMULATOR_HOST = '127.0.0.1';
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'EMULATOR_PORT must be an integer from 0 to 65535' })
-  @Min(0, { message: 'EMULATOR_PORT must be an integer from 0 to 65535' })
-  @Max(65535, { message: 'EMULATOR_PORT must be an integer from 0 to 65535' })
+  @IntegerVariable(0, 65535)
   EMULATOR_PORT = 8787;
 
   @IsOptional()
@@ -33,21 +30,15 @@ export class EmulatorEnvironment {
   EMULATOR_ORGANIZATION_ID?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'EMULATOR_TOKEN_LIFETIME_SECONDS must be a positive integer' })
-  @Min(1, { message: 'EMULATOR_TOKEN_LIFETIME_SECONDS must be a positive integer' })
+  @IntegerVariable(1)
   EMULATOR_TOKEN_LIFETIME_SECONDS = 86400;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'EMULATOR_RATE_LIMIT must be a positive integer' })
-  @Min(1, { message: 'EMULATOR_RATE_LIMIT must be a positive integer' })
+  @IntegerVariable(1)
   EMULATOR_RATE_LIMIT = 300;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'EMULATOR_RATE_WINDOW_SECONDS must be a positive integer' })
-  @Min(1, { message: 'EMULATOR_RATE_WINDOW_SECONDS must be a positive integer' })
+  @IntegerVariable(1)
   EMULATOR_RATE_WINDOW_SECONDS = 60;
 
   @IsOptional()

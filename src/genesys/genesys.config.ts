@@ -1,7 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Max, Min, ValidateIf } from 'class-validator';
-import { readEnvironment } from '../config/environment';
+import { IsIn, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-validator';
+import { IntegerVariable, readEnvironment } from '../config/environment';
 import { GENESYS_REGION_DOMAINS, apiHost, findRegion, loginHost, type GenesysRegionDomain } from './genesys-regions';
 
 /**
@@ -59,43 +58,27 @@ export class GenesysEnvironment {
   GENESYS_API_URL?: string;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_TOKEN_REFRESH_BUFFER_SECONDS must be a whole number of seconds from 0 to 3600' })
-  @Min(0, { message: 'GENESYS_TOKEN_REFRESH_BUFFER_SECONDS must be a whole number of seconds from 0 to 3600' })
-  @Max(3600, { message: 'GENESYS_TOKEN_REFRESH_BUFFER_SECONDS must be a whole number of seconds from 0 to 3600' })
+  @IntegerVariable(0, 3600)
   GENESYS_TOKEN_REFRESH_BUFFER_SECONDS = 300;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_HTTP_TIMEOUT_MS must be milliseconds from 100 to 120000' })
-  @Min(100, { message: 'GENESYS_HTTP_TIMEOUT_MS must be milliseconds from 100 to 120000' })
-  @Max(120000, { message: 'GENESYS_HTTP_TIMEOUT_MS must be milliseconds from 100 to 120000' })
+  @IntegerVariable(100, 120000)
   GENESYS_HTTP_TIMEOUT_MS = 10000;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_MAX_RETRIES must be an integer from 0 to 10' })
-  @Min(0, { message: 'GENESYS_MAX_RETRIES must be an integer from 0 to 10' })
-  @Max(10, { message: 'GENESYS_MAX_RETRIES must be an integer from 0 to 10' })
+  @IntegerVariable(0, 10)
   GENESYS_MAX_RETRIES = 3;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_RETRY_BUDGET_MS must be milliseconds from 0 to 600000' })
-  @Min(0, { message: 'GENESYS_RETRY_BUDGET_MS must be milliseconds from 0 to 600000' })
-  @Max(600000, { message: 'GENESYS_RETRY_BUDGET_MS must be milliseconds from 0 to 600000' })
+  @IntegerVariable(0, 600000)
   GENESYS_RETRY_BUDGET_MS = 30000;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_RATE_LIMIT_REQUESTS must be a positive integer' })
-  @Min(1, { message: 'GENESYS_RATE_LIMIT_REQUESTS must be a positive integer' })
+  @IntegerVariable(1)
   GENESYS_RATE_LIMIT_REQUESTS = 300;
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'GENESYS_RATE_LIMIT_WINDOW_SECONDS must be a positive integer' })
-  @Min(1, { message: 'GENESYS_RATE_LIMIT_WINDOW_SECONDS must be a positive integer' })
+  @IntegerVariable(1)
   GENESYS_RATE_LIMIT_WINDOW_SECONDS = 60;
 }
 

@@ -1,8 +1,7 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsOptional, IsString } from 'class-validator';
 import { resolve } from 'node:path';
-import { readEnvironment } from '../config/environment';
+import { IntegerVariable, readEnvironment } from '../config/environment';
 
 export class WidgetConfigEnvironment {
   @IsOptional()
@@ -10,10 +9,7 @@ export class WidgetConfigEnvironment {
   ATTRIBUTES_FILE = 'config/attributes.yaml';
 
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'WIDGET_CONFIG_TTL_SECONDS must be whole seconds from 60 to 86400' })
-  @Min(60, { message: 'WIDGET_CONFIG_TTL_SECONDS must be whole seconds from 60 to 86400' })
-  @Max(86400, { message: 'WIDGET_CONFIG_TTL_SECONDS must be whole seconds from 60 to 86400' })
+  @IntegerVariable(60, 86400)
   WIDGET_CONFIG_TTL_SECONDS = 3600;
 }
 
