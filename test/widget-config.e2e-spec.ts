@@ -224,9 +224,9 @@ describe('attribute registry file', () => {
     }
   });
 
-  it('stops the service from starting, naming the file', async () => {
-    await expect(startTestApp({ env: { ATTRIBUTES_FILE: fixture('attributes-case-duplicate.yaml') } })).rejects.toThrow(
-      'attributes-case-duplicate.yaml: attributes[3] (tier).colour: property colour should not exist',
+  it('stops the service from starting when it holds userId and UserId, naming the file and the definition', async () => {
+    await expect(startTestApp({ env: { ATTRIBUTES_FILE: fixture('attributes-case-only.yaml') } })).rejects.toThrow(
+      'attributes-case-only.yaml: attributes[1] (UserId): "UserId" and "userId" differ only in case',
     );
   });
 });

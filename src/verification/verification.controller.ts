@@ -26,17 +26,53 @@ const conversationIdPipe = new ParseUUIDPipe({
     validationErrorFactory([{ property: 'conversationId', constraints: { isUuid: 'conversationId must be a UUID' }, children: [] }]),
 });
 
-/** The upstream outcomes a conversation lookup can end in, for Swagger. */
+const errorExample = (statusCode: number, error: string, message: string, details: object[] = []) => ({
+  statusCode,
+  error,
+  message,
+  details,
+  requestId: '0f8e3c5a-3a43-4c65-8a0f-1c2d3e4f5a6b',
+});
+
+/** The upstream outcomes a conversation lookup can end in, for Swagger, each with an example body. */
 const UpstreamErrorResponses = () =>
   applyDecorators(
-  ApiNotFoundResponse({ type: ErrorBodyDto, description: '`conversation_not_found`: Genesys Cloud does not know the conversation.' }),
-  ApiBadGatewayResponse({
-    type: ErrorBodyDto,
-    description:
-      '`upstream_auth_failed` (Genesys refused the service\'s token twice), `upstream_forbidden` (the OAuth client lacks `conversation:communication:view`), `upstream_unavailable` (5xx after retries).',
-  }),
-  ApiTooManyRequestsResponse({ type: ErrorBodyDto, description: '`upstream_rate_limited`: Genesys\'s Retry-After exceeds the retry budget; retry after the `Retry-After` header.' }),
-  ApiGatewayTimeoutResponse({ type: ErrorBodyDto, description: '`upstream_unavailable`: Genesys Cloud did not answer in time.' }),
+    ApiNotFoundResponse({
+      type: ErrorBodyDto,
+      description: 'Genesys Cloud does not know the conversation.',
+      example: errorExample(404, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.'),
+    }),
+    ApiBadGatewayResponse({
+      type: ErrorBodyDto,
+      description:
+        "`upstream_auth_failed` (Genesys refused the service's token twice), `upstream_forbidden` (the OAuth client lacks a permission), `upstream_unavailable` (5xx after retries).",
+      examples: {
+        upstream_auth_failed: {
+          summary: 'Token refused twice',
+          value: errorExample(502, 'upstream_auth_failed', "Genesys Cloud did not accept the service's credentials: a freshly issued token was refused"),
+        },
+        upstream_forbidden: {
+          summary: 'Missing permission',
+          value: errorExample(502, 'upstream_forbidden', 'The Genesys Cloud OAuth client lacks a permission: conversation:communication:view', [
+            { field: 'permission', code: 'missing_permission', message: 'conversation:communication:view' },
+          ]),
+        },
+        upstream_unavailable: {
+          summary: '5xx after retries',
+          value: errorExample(502, 'upstream_unavailable', 'Genesys Cloud is unavailable: status 503'),
+        },
+      },
+    }),
+    ApiTooManyRequestsResponse({
+      type: ErrorBodyDto,
+      description: "Genesys's Retry-After exceeds the retry budget; retry after this response's `Retry-After` header.",
+      example: errorExample(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service; retry after 120 s.'),
+    }),
+    ApiGatewayTimeoutResponse({
+      type: ErrorBodyDto,
+      description: 'Genesys Cloud did not answer in time.',
+      example: errorExample(504, 'upstream_unavailable', 'Genesys Cloud did not answer in time.'),
+    }),
   );
 
 @ApiTags('verification')
@@ -52,7 +88,13 @@ export class VerificationController {
   @Get('conversations/:conversationId')
   @UpstreamErrorResponses()
   @ApiOkResponse({ type: VerificationReportDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID (nothing is sent upstream).' })
+  @ApiBadRequestResponse({
+    type: ErrorBodyDto,
+    description: 'The id is not a UUID (nothing is sent upstream).',
+    example: errorExample(400, 'validation_failed', 'The request is invalid.', [
+      { field: 'conversationId', code: 'isUuid', message: 'conversationId must be a UUID' },
+    ]),
+  })
   verify(@Param('conversationId', conversationIdPipe) conversationId: string): Promise<VerificationReportDto> {
     return this.verification.verifyConversation(conversationId);
   }
