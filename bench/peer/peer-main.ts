@@ -1,0 +1,61 @@
+import 'reflect-metadata';
+import { Controller, Get, Injectable, Module, Query, Req, UseGuards, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
+import { IsOptional, IsString } from 'class-validator';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from '../bench-claims';
+
+/**
+ * The conventional peer: the same endpoint as NestJS tutorials write it (Express, passport-jwt
+ * given the secret as a string, a global ValidationPipe and a class-validator DTO).
+ */
+@Injectable()
+class TutorialJwtStrategy extends PassportStrategy(Strategy) {
+  constructor() {
+    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: BENCH_JWT_SECRET, issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE });
+  }
+
+  validate(payload: Record<string, unknown>) {
+    return payload;
+  }
+}
+
+class ConfigQueryDto {
+  @IsOptional()
+  @IsString()
+  locale?: string;
+}
+
+@Controller('api/web-messaging')
+class PeerConfigController {
+  @Get('config')
+  @UseGuards(AuthGuard('jwt'))
+  config(@Query() _query: ConfigQueryDto, @Req() request: { user: Record<string, unknown> }) {
+    const claims = request.user;
+    const issuedAt = new Date();
+    return {
+      widgetId: '6b0e2c1a-5d4f-4e3a-9b8c-7d6e5f4a3b2c',
+      organizationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
+      environment: 'prod',
+      region: 'mypurecloud.com',
+      guestAttributes: signedAttributes(claims, Buffer.from(BENCH_SIGNING_SECRET)),
+      routing: { queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support', defaultQueueId: 'queue-support' },
+      issuedAt: issuedAt.toISOString(),
+      expiresAt: new Date(issuedAt.getTime() + 3600_000).toISOString(),
+    };
+  }
+}
+
+@Module({ imports: [PassportModule], controllers: [PeerConfigController], providers: [TutorialJwtStrategy] })
+class PeerModule {}
+
+async function main() {
+  const app = await NestFactory.create(PeerModule, { logger: false });
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, transform: true }));
+  await app.listen(Number(process.env.PORT ?? 3200), '127.0.0.1');
+  process.stdout.write('ready\n');
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+void main();

@@ -1,0 +1,332 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { sign } from 'jsonwebtoken';
+import { startGenesysEmulator, type RunningEmulator } from '../src/emulator/emulator-server';
+import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET } from './bench-claims';
+
+/**
+ * `npm run bench [-- --quick]`: every figure is a ratio against baselines measured in the same
+ * run, interleaved round by round, medians over the rounds. Starts and stops everything it needs.
+ */
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 1 : 3;
+const WARMUP_S = QUICK ? 1 : 5;
+const MEASURE_S = QUICK ? 3 : 10;
+const CONNECTIONS = 50;
+const ROOT = resolve(__dirname, '..', '..');
+const BUILD = resolve(__dirname, '..');
+const HAS_TASKSET = spawnSync('taskset', ['--version']).status === 0;
+const SERVER_CPU = '0';
+const LOAD_CPU = cpus().length > 1 ? '1' : '0';
+
+const children = new Set<ChildProcess>();
+function stopAll() {
+  for (const child of children) child.kill('SIGKILL');
+}
+process.on('exit', stopAll);
+process.on('SIGINT', () => process.exit(130));
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
+
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort) => {
+    const server = createNetServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+function pinned(cpu: string, command: string, args: string[]): [string, string[]] {
+  return HAS_TASKSET ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
+}
+
+interface Running {
+  url: string;
+  pid: number;
+  startedInMs: number;
+  stop(): Promise<void>;
+}
+
+async function startProcess(script: string, env: Record<string, string>, readyPath: string): Promise<Running> {
+  const port = await freePort();
+  const started = Date.now();
+  const [command, args] = pinned(SERVER_CPU, process.execPath, [script]);
+  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.add(child);
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${script} exited: ${stderr}`);
+    try {
+      const response = await fetch(`${url}${readyPath}`);
+      if (readyPath === '/health/ready' ? response.ok : true) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() - started > 30_000) throw new Error(`${script} not ready after 30 s: ${stderr}`);
+    await sleep(10);
+  }
+  const startedInMs = Date.now() - started;
+  return {
+    url,
+    pid: child.pid ?? 0,
+    startedInMs,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolveExit) => child.once('exit', resolveExit));
+        child.kill('SIGTERM');
+        await Promise.race([exited, sleep(3000)]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      children.delete(child);
+    },
+  };
+}
+
+/** Resident memory of a process, kB: the peak (VmHWM) or the current (VmRSS). */
+function memoryKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const match = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, token: string, seconds: number): Promise<LoadResult> {
+  const cli = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
+  const [command, args] = pinned(LOAD_CPU, process.execPath, [cli, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `authorization=Bearer ${token}`, `${url}/api/web-messaging/config`]);
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.add(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise((resolveExit) => child.once('exit', resolveExit));
+  children.delete(child);
+  const result = JSON.parse(output) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+function visitorToken(privateKey?: string): string {
+  const claims = { sub: 'usr_1001', tier: 'Gold', lastOrderDate: '2026-10-30T09:15:00Z' };
+  const options = { issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE, expiresIn: '2h' as const };
+  return privateKey ? sign(claims, privateKey, { ...options, algorithm: 'RS256', keyid: 'bench' }) : sign(claims, BENCH_JWT_SECRET, { ...options, algorithm: 'HS256' });
+}
+
+function serviceEnv(emulator: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    GENESYS_LOGIN_URL: emulator.url,
+    GENESYS_API_URL: emulator.url,
+    GENESYS_CLIENT_ID: emulator.clientId,
+    GENESYS_CLIENT_SECRET: emulator.clientSecret,
+    GENESYS_DEPLOYMENT_ID: emulator.deploymentId,
+    GENESYS_ORGANIZATION_ID: emulator.organizationId,
+    JWT_SECRET: BENCH_JWT_SECRET,
+    JWT_ISSUER: BENCH_ISSUER,
+    JWT_AUDIENCE: BENCH_AUDIENCE,
+    ATTRIBUTE_SIGNING_KEYS: `k1:${BENCH_SIGNING_SECRET}`,
+    ...extra,
+  };
+}
+
+async function startRedis(): Promise<{ url: string; stop(): void } | undefined> {
+  if (spawnSync('redis-server', ['--version']).status === 0) {
+    const port = await freePort();
+    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    children.add(child);
+    await sleep(300);
+    return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
+  }
+  return process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: () => undefined } : undefined;
+}
+
+async function startJwks(publicJwk: object): Promise<{ url: string; server: Server }> {
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicJwk, kid: 'bench', alg: 'RS256', use: 'sig' }] })));
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, server };
+}
+
+interface Contender {
+  name: string;
+  start(): Promise<Running>;
+  token: string;
+}
+
+interface ThroughputFigures {
+  rps: Record<string, number>;
+  p50: Record<string, number>;
+  p99: Record<string, number>;
+  rssMb: Record<string, number>;
+  errors: number;
+}
+
+/** Rounds of baseline and service interleaved: each contender starts fresh, warms up, then is measured. */
+async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
+  const samples: Record<string, LoadResult[]> = {};
+  const rss: Record<string, number[]> = {};
+  for (let round = 0; round < ROUNDS; round += 1) {
+    for (const contender of contenders) {
+      const server = await contender.start();
+      await load(server.url, contender.token, WARMUP_S);
+      const result = await load(server.url, contender.token, MEASURE_S);
+      (samples[contender.name] ??= []).push(result);
+      (rss[contender.name] ??= []).push(memoryKb(server.pid, 'VmHWM') / 1024);
+      await server.stop();
+    }
+  }
+  const pick = (key: keyof LoadResult) => Object.fromEntries(Object.entries(samples).map(([name, results]) => [name, median(results.map((result) => result[key]))]));
+  return {
+    rps: pick('rps'),
+    p50: pick('p50'),
+    p99: pick('p99'),
+    rssMb: Object.fromEntries(Object.entries(rss).map(([name, values]) => [name, Math.max(...values)])),
+    errors: Object.values(samples).flat().reduce((total, result) => total + result.errors, 0),
+  };
+}
+
+async function main() {
+  const lines: string[] = [];
+  const say = (line: string) => {
+    lines.push(line);
+    process.stdout.write(`${line}\n`);
+  };
+  const service = join(BUILD, 'src', 'main.js');
+  const floor = join(BUILD, 'bench', 'floor-server.js');
+  const peer = join(BUILD, 'bench', 'peer', 'peer-main.js');
+  const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });
+  const redis = await startRedis();
+  if (!redis) say('> Redis: NOT MEASURED. No redis-server binary and no REDIS_URL on this machine.');
+  const hsToken = visitorToken();
+  const rows: string[][] = [];
+  const row = (...cells: (string | number)[]) => rows.push(cells.map(String));
+  const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+  const verdict = (met: boolean) => (met ? 'met' : '**not met**');
+
+  // 1. Config endpoint throughput.
+  const memory = await throughput([
+    { name: 'floor', start: () => startProcess(floor, {}, '/'), token: hsToken },
+    { name: 'service', start: () => startProcess(service, serviceEnv(emulator), '/health/ready'), token: hsToken },
+    { name: 'peer', start: () => startProcess(peer, {}, '/'), token: hsToken },
+  ]);
+  const vsFloor = memory.rps.service / memory.rps.floor;
+  const vsPeer = memory.rps.service / memory.rps.peer;
+  row('config, memory store', 'req/s floor / service / peer', `${fixed(memory.rps.floor, 0)} / ${fixed(memory.rps.service, 0)} / ${fixed(memory.rps.peer, 0)}`, '', '');
+  row('config, memory store', 'service / floor', fixed(vsFloor), '≥ 0.40', verdict(vsFloor >= 0.4));
+  row('config, memory store', 'service / peer', fixed(vsPeer, 1), '≥ 6', verdict(vsPeer >= 6));
+  row('config, memory store', 'service p50 / p99 latency (ms)', `${memory.p50.service} / ${memory.p99.service}`, 'p99 ≤ 15', verdict(memory.p99.service <= 15));
+  row('config, memory store', 'peak RSS MB service / floor / peer', `${fixed(memory.rssMb.service, 0)} / ${fixed(memory.rssMb.floor, 0)} / ${fixed(memory.rssMb.peer, 0)}`, 'service ≤ 200', verdict(memory.rssMb.service <= 200));
+  row('config, memory store', 'non-2xx or errors (all contenders)', memory.errors, '0', verdict(memory.errors === 0));
+
+  if (redis) {
+    const withRedis = await throughput([
+      { name: 'floor', start: () => startProcess(floor, {}, '/'), token: hsToken },
+      { name: 'service', start: () => startProcess(service, serviceEnv(emulator, { REDIS_URL: redis.url, CACHE_KEY_PREFIX: `bench-${randomUUID()}` }), '/health/ready'), token: hsToken },
+    ]);
+    const ratio = withRedis.rps.service / withRedis.rps.floor;
+    row('config, Redis store', 'service / floor (req/s)', `${fixed(ratio)} (${fixed(withRedis.rps.service, 0)} / ${fixed(withRedis.rps.floor, 0)})`, '≥ 0.40', verdict(ratio >= 0.4));
+    row('config, Redis store', 'service p99 (ms), peak RSS (MB)', `${withRedis.p99.service}, ${fixed(withRedis.rssMb.service, 0)}`, '≤ 15, ≤ 200', verdict(withRedis.p99.service <= 15 && withRedis.rssMb.service <= 200));
+  }
+
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const jwks = await startJwks(publicKey.export({ format: 'jwk' }));
+  const rsToken = visitorToken(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+  const rs256 = await throughput([
+    { name: 'floor', start: () => startProcess(floor, { BENCH_RS256_PUBLIC_KEY: publicKey.export({ format: 'pem', type: 'spki' }).toString() }, '/'), token: rsToken },
+    { name: 'service', start: () => startProcess(service, serviceEnv(emulator, { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' }), '/health/ready'), token: rsToken },
+  ]);
+  jwks.server.close();
+  const rsRatio = rs256.rps.service / rs256.rps.floor;
+  row('config, RS256 via local JWKS', 'service / floor (req/s)', `${fixed(rsRatio)} (${fixed(rs256.rps.service, 0)} / ${fixed(rs256.rps.floor, 0)})`, '≥ 0.40', verdict(rsRatio >= 0.4));
+
+  // 2. Token single flight: two cold instances, 200 concurrent verifications each.
+  const seeded = emulator.control.conversationIds()[0];
+  const verifyToken = sign({ sub: 'bench', scope: 'conversations:verify' }, BENCH_JWT_SECRET, { issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE, expiresIn: '1h' });
+  const singleFlight = async (extra: Record<string, string>) => {
+    const env = serviceEnv(emulator, { GENESYS_RATE_LIMIT_REQUESTS: '100000', ...extra });
+    const instances = await Promise.all([startProcess(service, env, '/health/live'), startProcess(service, env, '/health/live')]);
+    emulator.control.revokeAllTokens();
+    emulator.control.resetCounters();
+    const responses = await Promise.all(
+      instances.flatMap((instance) =>
+        Array.from({ length: 200 }, () => fetch(`${instance.url}/api/verification/conversations/${seeded}`, { headers: { authorization: `Bearer ${verifyToken}` } }).then((response) => response.status)),
+      ),
+    );
+    await Promise.all(instances.map((instance) => instance.stop()));
+    return { tokenRequests: emulator.control.counters().tokenRequests, failures: responses.filter((status) => status !== 200).length };
+  };
+  if (redis) {
+    const shared = await singleFlight({ REDIS_URL: redis.url, CACHE_KEY_PREFIX: `bench-${randomUUID()}` });
+    row('token single flight, 2 instances + Redis', 'token requests (failures)', `${shared.tokenRequests} (${shared.failures})`, '1', verdict(shared.tokenRequests === 1 && shared.failures === 0));
+  }
+  const separate = await singleFlight({});
+  row('token single flight, 2 instances, memory', 'token requests (failures)', `${separate.tokenRequests} (${separate.failures})`, '1 per instance', verdict(separate.tokenRequests === 2 && separate.failures === 0));
+
+  // 3. Verification under the emulator's rate limit.
+  const limit = QUICK ? { count: 15, limit: 5, windowSeconds: 2 } : { count: 150, limit: 50, windowSeconds: 10 };
+  const limited = await startProcess(service, serviceEnv(emulator, { GENESYS_RATE_LIMIT_REQUESTS: String(limit.limit), GENESYS_RATE_LIMIT_WINDOW_SECONDS: String(limit.windowSeconds) }), '/health/ready');
+  const ids = Array.from({ length: limit.count }, (_, index) => emulator.control.ingest({ deploymentId: emulator.deploymentId, customAttributes: { userId: `usr_${index}`, userTier: 'Gold' } }).id);
+  emulator.control.setRateLimit({ limit: limit.limit, windowSeconds: limit.windowSeconds });
+  emulator.control.resetCounters();
+  const started = Date.now();
+  const statuses = await Promise.all(ids.map((id) => fetch(`${limited.url}/api/verification/conversations/${id}`, { headers: { authorization: `Bearer ${verifyToken}` } }).then((response) => response.status)));
+  const elapsed = (Date.now() - started) / 1000;
+  await limited.stop();
+  const ideal = (Math.ceil(limit.count / limit.limit) - 1) * limit.windowSeconds;
+  const failures = statuses.filter((status) => status !== 200).length;
+  const sent429 = emulator.control.counters().rateLimited;
+  row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'elapsed / ideal (s)', `${fixed(elapsed / ideal)} (${fixed(elapsed, 1)} / ${ideal})`, '≤ 1.15', verdict(elapsed / ideal <= 1.15));
+  row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'failed reports, 429s sent', `${failures}, ${sent429}`, '0, ≤ 1', verdict(failures === 0 && sent429 <= 1));
+
+  // 4. Start-up.
+  emulator.control.setRateLimit({ limit: 1_000_000, windowSeconds: 60 });
+  const coldService = await startProcess(service, serviceEnv(emulator), '/health/ready');
+  await sleep(1000);
+  const serviceIdle = memoryKb(coldService.pid, 'VmRSS') / 1024;
+  await coldService.stop();
+  const coldFloor = await startProcess(floor, {}, '/');
+  await sleep(1000);
+  const floorIdle = memoryKb(coldFloor.pid, 'VmRSS') / 1024;
+  await coldFloor.stop();
+  row('start-up', 'to ready (ms) service / floor', `${coldService.startedInMs} / ${coldFloor.startedInMs}`, 'reported', '');
+  row('start-up', 'idle RSS (MB) service / floor', `${fixed(serviceIdle, 0)} / ${fixed(floorIdle, 0)}`, 'reported', '');
+
+  await emulator.close();
+  redis?.stop();
+
+  const table = ['| scenario | measure | figure | target | verdict |', '|---|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)];
+  const header = [
+    `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+      `${HAS_TASKSET ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${LOAD_CPU}` : 'no taskset: nothing pinned'}.`,
+    `Command: \`npm run bench${QUICK ? ' -- --quick' : ''}\` (${ROUNDS} round(s), ${WARMUP_S} s warm-up, ${MEASURE_S} s measured, ${CONNECTIONS} connections; medians).`,
+    '',
+  ];
+  for (const line of table) say(line);
+  const file = join(ROOT, 'BENCHMARKS.md');
+  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
+  const generated = `<!-- bench:start -->\n${[...header, ...lines].join('\n')}\n<!-- bench:end -->`;
+  writeFileSync(file, existing.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, generated));
+  process.stdout.write(`\nwrote ${file}\n`);
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exit(1);
+  });
