@@ -10,6 +10,13 @@ import { RedisModule } from './redis.module';
 const logger = new Logger('CacheStore');
 
 /**
+ * The in-memory store keeps at most this many entries (least recently used go first): the
+ * attribute ledger writes one per issued config, and without a bound memory grows with traffic
+ * for the ledger's whole TTL. Redis deployments bound it with Redis's own memory policy.
+ */
+const MEMORY_STORE_MAX_ENTRIES = 10_000;
+
+/**
  * The cache store behind CACHE_MANAGER: in-memory by default, Redis (through @keyv/redis, on the
  * shared connection) when REDIS_URL is set. Store errors are logged and read as cache misses.
  */
@@ -22,7 +29,7 @@ const logger = new Logger('CacheStore');
       imports: [RedisModule],
       inject: [RedisConnection],
       useFactory: (redis: RedisConnection): CacheOptions => {
-        if (!redis.client) return { stores: [new KeyvCacheableMemory()] };
+        if (!redis.client) return { stores: [new KeyvCacheableMemory({ lruSize: MEMORY_STORE_MAX_ENTRIES, useClone: false })] };
         const store = new KeyvRedis(redis.client, { throwOnConnectError: false, throwOnErrors: false });
         store.on('error', (error: Error) => logger.warn(`Cache store: ${error.message}`));
         return { stores: [store] };
