@@ -1,5 +1,6 @@
-import helmet from '@fastify/helmet';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
@@ -21,15 +22,19 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
   });
 }
 
-/** Everything main.ts and the tests share once the Nest application exists. */
-export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
-  app.enableShutdownHooks();
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    void reply.header(REQUEST_ID_HEADER, request.id);
-    done();
-  });
-  await app.register(helmet, {
+/**
+ * Helmet's headers, computed once: they do not depend on the request, and building them per
+ * request (as the Fastify plugin does) re-parses the CSP directives every time.
+ */
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => undefined,
+  } as unknown as ServerResponse;
+  helmet({
     // Swagger UI needs inline styles and its own scripts; everything else stays same-origin.
     contentSecurityPolicy: {
       directives: {
@@ -41,6 +46,18 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
         upgradeInsecureRequests: null,
       },
     },
+  })({} as IncomingMessage, collector, () => undefined);
+  return headers;
+}
+
+/** Everything main.ts and the tests share once the Nest application exists. */
+export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
+  app.useLogger(app.get(Logger));
+  app.enableShutdownHooks();
+  const headers = securityHeaders();
+  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+    void reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+    done();
   });
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await setupSwaggerUi(app);
