@@ -26,6 +26,13 @@ interface UpstreamRequest {
   data?: string;
 }
 
+/** How to retry an attempt that failed, and what the caller gets when the budget is spent. */
+interface RetryPlan {
+  waitMs: number;
+  reason: string;
+  giveUp: Error;
+}
+
 /** Full jitter: a random wait up to the exponential step, so retries from many callers spread out. */
 const backoffMs = (retry: number) => Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
 /** Up to 10 % on top of Retry-After, so waiters released together do not return together. */
@@ -133,54 +140,54 @@ export class GenesysClient {
     const deadline = Date.now() + this.config.retryBudgetMs;
     for (let retries = 0; ; ) {
       if (request.rateLimited) await this.waitForRateLimit(deadline);
-      let outcome: AxiosResponse | 'retry-now';
+      let retry: RetryPlan;
       try {
-        outcome = await attempt();
+        const outcome = await attempt();
+        if (outcome === 'retry-now') continue;
+        const planned = this.planRetry(request, outcome, retries);
+        if (!planned) return outcome;
+        retry = planned;
       } catch (error) {
         if (!isAxiosError(error)) throw error;
         const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
-        const wait = backoffMs(retries);
-        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
-          this.logger.warn(`${request.route}: ${timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`}; giving up`);
-          throw timedOut ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(error.code ?? 'connection failed');
-        }
-        this.logger.warn(`${request.route}: ${timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`}; retrying in ${Math.round(wait)} ms`);
-        retries += 1;
-        await sleep(wait);
-        continue;
+        retry = {
+          waitMs: backoffMs(retries),
+          reason: timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`,
+          giveUp: timedOut ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(error.code ?? 'connection failed'),
+        };
       }
-      if (outcome === 'retry-now') continue;
-      const status = outcome.status;
-      if (status === 403) throw UpstreamErrors.forbidden(missingPermission(outcome));
-      if (status === 429) {
-        const seconds = retryAfterSeconds(outcome);
-        const wait = retryAfterWithJitterMs(seconds);
-        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
-          this.logger.warn(`${request.route}: rate limited (Retry-After ${seconds} s); beyond the retry budget, passing it on`);
-          throw UpstreamErrors.rateLimited(seconds);
-        }
-        this.logger.warn(`${request.route}: rate limited; retrying after ${seconds} s`);
-        retries += 1;
-        await sleep(wait);
-        continue;
+      if (retries >= this.config.maxRetries || Date.now() + retry.waitMs > deadline) {
+        this.logger.warn(`${request.route}: ${retry.reason}; beyond the retry budget, giving up`);
+        throw retry.giveUp;
       }
-      if (RETRYABLE_STATUSES.has(status)) {
-        const wait = backoffMs(retries);
-        if (retries >= this.config.maxRetries || Date.now() + wait > deadline) {
-          this.logger.warn(`${request.route}: status ${status}; giving up`);
-          throw status === 504 ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(`status ${status}`);
-        }
-        this.logger.warn(`${request.route}: status ${status}; retrying in ${Math.round(wait)} ms`);
-        retries += 1;
-        await sleep(wait);
-        continue;
-      }
-      if (status >= 500) throw UpstreamErrors.unavailable(`status ${status}`);
-      if (status >= 400 && status !== 404 && status !== 401 && request.rateLimited) {
-        throw UpstreamErrors.rejected(status);
-      }
-      return outcome;
+      this.logger.warn(`${request.route}: ${retry.reason}; retrying in ${Math.round(retry.waitMs)} ms`);
+      retries += 1;
+      await sleep(retry.waitMs);
     }
+  }
+
+  /**
+   * What a response means: undefined when it is final for the caller (2xx, 401 and 404, and
+   * the token endpoint's 4xx, which the callers map), a retry plan for 429 and 502/503/504;
+   * anything else throws.
+   */
+  private planRetry(request: UpstreamRequest, response: AxiosResponse, retries: number): RetryPlan | undefined {
+    const status = response.status;
+    if (status === 403) throw UpstreamErrors.forbidden(missingPermission(response));
+    if (status === 429) {
+      const seconds = retryAfterSeconds(response);
+      return { waitMs: retryAfterWithJitterMs(seconds), reason: `rate limited (Retry-After ${seconds} s)`, giveUp: UpstreamErrors.rateLimited(seconds) };
+    }
+    if (RETRYABLE_STATUSES.has(status)) {
+      return {
+        waitMs: backoffMs(retries),
+        reason: `status ${status}`,
+        giveUp: status === 504 ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(`status ${status}`),
+      };
+    }
+    if (status >= 500) throw UpstreamErrors.unavailable(`status ${status}`);
+    if (status >= 400 && status !== 404 && status !== 401 && request.rateLimited) throw UpstreamErrors.rejected(status);
+    return undefined;
   }
 
   private async waitForRateLimit(deadline: number): Promise<void> {
