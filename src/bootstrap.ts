@@ -2,13 +2,15 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
+import { AppLogger } from './logging/app-logger';
+import { REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
+import { registerRequestLogging } from './logging/request-logging';
 import { needsSandbox, startSandboxEmulator } from './emulator/sandbox';
 import { setupSwaggerUi } from './openapi/openapi-document';
 
@@ -17,7 +19,7 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
     bodyLimit: app.bodyLimitBytes,
     trustProxy: app.trustProxy,
     genReqId: assignRequestId,
-    // Request logging is done by pino-http through nestjs-pino, with redaction.
+    // Requests are logged by registerRequestLogging, application lines by AppLogger.
     logger: false,
   });
 }
@@ -52,13 +54,15 @@ function securityHeaders(): Record<string, string> {
 
 /** Everything main.ts and the tests share once the Nest application exists. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
-  app.useLogger(app.get(Logger));
+  app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   const headers = securityHeaders();
-  app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
     void reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  registerRequestLogging(fastify, app.get(REQUEST_LOG));
   app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
   await setupSwaggerUi(app);
 }
@@ -79,7 +83,7 @@ export async function createApp(): Promise<NestFastifyApplication> {
   if (sandbox) {
     app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.close());
     app
-      .get(Logger)
+      .get(AppLogger)
       .warn(
         `Sandbox mode: GENESYS_CLIENT_ID is not set, so Genesys Cloud is replaced by the local emulator at ${sandbox.url} ` +
           '(seeded conversations, admin routes under /emulator/admin). Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET to use Genesys Cloud.',

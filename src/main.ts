@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import { Logger } from 'nestjs-pino';
 import { createApp } from './bootstrap';
+import { AppLogger } from './logging/app-logger';
 import { appConfig } from './config/app.config';
 import { ConfigurationError } from './config/environment';
 
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const app = await createApp();
   const { host, port } = appConfig();
   await app.listen(port, host);
-  app.get(Logger).log(`Listening on http://${host}:${port}; Swagger UI at /docs`, 'Bootstrap');
+  app.get(AppLogger).log(`Listening on http://${host}:${port}; Swagger UI at /docs`, 'Bootstrap');
 }
 
 main().catch((error: unknown) => {

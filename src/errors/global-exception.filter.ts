@@ -1,5 +1,8 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, HttpStatus, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
+import { APPLICATION_LOG } from '../logging/logging.tokens';
+import { pathOf } from '../logging/request-logging';
 import { ApiError } from './api-error';
 import type { ErrorBodyDto, ErrorDetailDto } from './error-body.dto';
 
@@ -99,7 +102,7 @@ function fromHttpLayerError(error: HttpLayerError): Problem {
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger(GlobalExceptionFilter.name);
+  constructor(@Inject(APPLICATION_LOG) private readonly log: PinoLogger) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -108,7 +111,17 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const problem = this.describe(exception);
 
     if (problem.status >= 500) {
-      this.logger.error({ err: exception, status: problem.status, code: problem.code }, 'Request failed');
+      this.log.error(
+        {
+          context: GlobalExceptionFilter.name,
+          requestId: request.id,
+          req: { method: request.method, path: pathOf(request.url) },
+          err: exception,
+          status: problem.status,
+          code: problem.code,
+        },
+        'Request failed',
+      );
     }
     if (reply.sent) return;
 

@@ -6,13 +6,8 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 /** Caller-supplied ids are kept only when short and plain, so they are safe in logs and headers. */
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
 
-/**
- * Fastify's genReqId: keeps a well-formed `X-Request-Id` or makes a new one. The id is also set
- * on the raw request, where the HTTP logger (pino-http) looks for it, so both agree.
- */
+/** Fastify's genReqId: keeps a well-formed `X-Request-Id` or makes a new one. */
 export function assignRequestId(request: IncomingMessage): string {
   const offered = request.headers[REQUEST_ID_HEADER];
-  const id = typeof offered === 'string' && WELL_FORMED_REQUEST_ID.test(offered) ? offered : randomUUID();
-  request.id = id;
-  return id;
+  return typeof offered === 'string' && WELL_FORMED_REQUEST_ID.test(offered) ? offered : randomUUID();
 }

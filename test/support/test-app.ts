@@ -10,7 +10,7 @@ import { appConfig } from '../../src/config/app.config';
 import { assertValidEnvironment } from '../../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../../src/config/environment-schemas';
 import { GenesysModule } from '../../src/genesys/genesys.module';
-import { LOG_DESTINATION } from '../../src/logging/logging.module';
+import { LOG_DESTINATION } from '../../src/logging/logging.tokens';
 import { startTestEmulator, type TestEmulator } from './emulator';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './test-tokens';
 
@@ -19,7 +19,7 @@ export interface TestApp {
   readonly http: TestAgent;
   /** The emulator this app talks to as Genesys Cloud. */
   readonly emulator: TestEmulator;
-  /** Every log line written since this app started (the level is the first app's of the test file). */
+  /** Every log line written since this app started. */
   logLines(): string[];
   close(): Promise<void>;
 }
@@ -54,10 +54,7 @@ export async function withEnvironment<T>(env: Record<string, string | undefined>
  * emulator on loopback; only the log destination is swapped for an in-memory stream so tests can
  * read what would reach stdout. GenesysModule is imported so fixture controllers can use the client.
  */
-/**
- * nestjs-pino builds its root logger once per process (per jest test file), bound to the first
- * destination it is given; every app of a test file therefore shares this one stream.
- */
+/** Every app of a test file writes to this one stream; each app reads back its own lines. */
 const logs: string[] = [];
 const destination = new PassThrough();
 destination.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').split('\n').filter(Boolean)));
