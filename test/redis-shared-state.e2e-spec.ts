@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { startTestEmulator, type TestEmulator } from './support/emulator';
+import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
 import { startTestApp, type TestApp } from './support/test-app';
-import { visitorToken } from './support/test-tokens';
+import { serviceToken, visitorToken } from './support/test-tokens';
 
 const SEEDED = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
 const auth = { Authorization: `Bearer ${visitorToken()}` };
@@ -33,6 +33,8 @@ withRedis('two instances sharing one Redis', () => {
       REDIS_URL: redis.url,
       CACHE_KEY_PREFIX: `test-${randomUUID()}`,
       GENESYS_RATE_LIMIT_REQUESTS: '1000',
+      // One deployment: the instances sign with the same key.
+      ATTRIBUTE_SIGNING_KEYS: `shared:${'s'.repeat(32)}`,
     });
     emulator.control.resetCounters();
   });
@@ -47,6 +49,22 @@ withRedis('two instances sharing one Redis', () => {
     const responses = (await Promise.all(apps.map((app) => burst(app, 200)))).flat();
     expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     expect(emulator.control.counters().tokenRequests).toBe(1);
+  });
+
+  it('share the attribute ledger: a set issued by one is compared attribute by attribute by the other', async () => {
+    const issued = await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+    const sent = await emulator.post('/emulator/webmessaging/messages', {
+      deploymentId: emulator.deploymentId,
+      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes: { ...issued.body.guestAttributes, userTier: 'Platinum' } } } },
+    });
+    const { conversationId } = await readJson(sent);
+    const report = await apps[1].http
+      .get(`/api/verification/conversations/${conversationId}`)
+      .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)
+      .expect(200);
+    expect(report.body.status).toBe('tampered');
+    // "issued" comes from the ledger only: the signature says that something changed, not from what.
+    expect(report.body.attributes).toContainEqual(expect.objectContaining({ name: 'userTier', status: 'mismatch', arrived: 'Platinum', issued: 'Gold' }));
   });
 
   it('report the Redis store as up on readiness', async () => {

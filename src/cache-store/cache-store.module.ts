@@ -9,12 +9,8 @@ import { RedisModule } from './redis.module';
 
 const logger = new Logger('CacheStore');
 
-/**
- * The in-memory store keeps at most this many entries (least recently used go first): the
- * attribute ledger writes one per issued config, and without a bound memory grows with traffic
- * for the ledger's whole TTL. Redis deployments bound it with Redis's own memory policy.
- */
-const MEMORY_STORE_MAX_ENTRIES = 10_000;
+/** The in-memory store holds a handful of entries (the Genesys token); the bound is a safety net. */
+const MEMORY_STORE_MAX_ENTRIES = 1_000;
 
 /**
  * The cache store behind CACHE_MANAGER: in-memory by default, Redis (through @keyv/redis, on the
