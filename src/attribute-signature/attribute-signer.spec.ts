@@ -19,6 +19,13 @@ describe('AttributeSigner', () => {
     expect(claims).toMatchObject({ kid: 'k1', userId: 'usr_1001', issuedAt: Date.parse('2026-11-24T09:00:00Z') / 1000 });
   });
 
+  it('gives every signature its own 96-bit nonce, also across refills of the nonce pool', async () => {
+    const signer = await signerWith(KEY_1);
+    const nonces = Array.from({ length: 3000 }, () => signer.sign(attributes, 'usr_1001', new Date()).claims.nonce);
+    expect(new Set(nonces).size).toBe(nonces.length);
+    expect(nonces.every((nonce) => /^[\w-]{16}$/.test(nonce))).toBe(true);
+  });
+
   it('does not depend on the order of the attributes', async () => {
     const signer = await signerWith(KEY_1);
     const { token } = signer.sign(attributes, 'usr_1001', new Date());

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
 import { attributeSignatureConfig, type AttributeSignatureConfig, type SigningKey } from './attribute-signature.config';
 
 const VERSION = 'v1';
@@ -17,6 +17,24 @@ export interface SignatureClaims {
 export type SignatureCheck =
   | { valid: true; claims: SignatureClaims }
   | { valid: false; reason: 'malformed' | 'unknown_key' | 'mismatch'; claims?: SignatureClaims };
+
+const NONCE_BYTES = 12;
+/**
+ * Nonces come from a pool refilled 512 at a time, as crypto.randomUUID does: a randomBytes call
+ * per nonce costs ~6 µs (one trip into OpenSSL each), a slice of the pool ~0.1 µs.
+ */
+const noncePool = Buffer.alloc(NONCE_BYTES * 512);
+let noncePoolOffset = noncePool.length;
+
+function nextNonce(): string {
+  if (noncePoolOffset === noncePool.length) {
+    randomFillSync(noncePool);
+    noncePoolOffset = 0;
+  }
+  const nonce = noncePool.toString('base64url', noncePoolOffset, noncePoolOffset + NONCE_BYTES);
+  noncePoolOffset += NONCE_BYTES;
+  return nonce;
+}
 
 /** Order-independent, unambiguous form of a string map: sorted [key, value] pairs as JSON. */
 function canonical(attributes: Readonly<Record<string, string>>): string {
@@ -48,7 +66,7 @@ export class AttributeSigner {
       kid: key.kid,
       userId,
       issuedAt: Math.floor(issuedAt.getTime() / 1000),
-      nonce: randomBytes(12).toString('base64url'),
+      nonce: nextNonce(),
     };
     const encodedClaims = Buffer.from(JSON.stringify({ u: claims.userId, t: claims.issuedAt, n: claims.nonce })).toString('base64url');
     const token = `${VERSION}.${key.kid}.${encodedClaims}.${mac(key, claims, attributes).toString('base64url')}`;
