@@ -63,7 +63,8 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     done();
   });
   registerRequestLogging(fastify, app.get(REQUEST_LOG));
-  app.enableCors({ origin: config.corsOrigins.length > 0 ? config.corsOrigins : false });
+  // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
+  if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   await setupSwaggerUi(app);
 }
 
