@@ -1,4 +1,5 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { nextNonce } from '../src/attribute-signature/nonce-pool';
 
 /** The settings every server in the benchmark shares, so they do the same work. */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
@@ -14,7 +15,7 @@ export function signedAttributes(claims: Record<string, unknown>, key: Buffer): 
     lastOrderDate: new Date(String(claims.lastOrderDate)).toISOString(),
   };
   const issuedAt = Math.floor(Date.now() / 1000);
-  const nonce = randomBytes(12).toString('base64url');
+  const nonce = nextNonce();
   const canonical = JSON.stringify(Object.keys(attributes).sort().map((name) => [name, attributes[name]]));
   const mac = createHmac('sha256', key)
     .update(['v1', 'k1', attributes.userId, String(issuedAt), nonce, canonical].join('\n'))

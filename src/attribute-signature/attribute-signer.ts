@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { attributeSignatureConfig, type AttributeSignatureConfig, type SigningKey } from './attribute-signature.config';
+import { nextNonce } from './nonce-pool';
 
 const VERSION = 'v1';
 
@@ -17,24 +18,6 @@ export interface SignatureClaims {
 export type SignatureCheck =
   | { valid: true; claims: SignatureClaims }
   | { valid: false; reason: 'malformed' | 'unknown_key' | 'mismatch'; claims?: SignatureClaims };
-
-const NONCE_BYTES = 12;
-/**
- * Nonces come from a pool refilled 512 at a time, as crypto.randomUUID does: a randomBytes call
- * per nonce costs ~6 µs (one trip into OpenSSL each), a slice of the pool ~0.1 µs.
- */
-const noncePool = Buffer.alloc(NONCE_BYTES * 512);
-let noncePoolOffset = noncePool.length;
-
-function nextNonce(): string {
-  if (noncePoolOffset === noncePool.length) {
-    randomFillSync(noncePool);
-    noncePoolOffset = 0;
-  }
-  const nonce = noncePool.toString('base64url', noncePoolOffset, noncePoolOffset + NONCE_BYTES);
-  noncePoolOffset += NONCE_BYTES;
-  return nonce;
-}
 
 /** Order-independent, unambiguous form of a string map: sorted [key, value] pairs as JSON. */
 function canonical(attributes: Readonly<Record<string, string>>): string {
