@@ -34,7 +34,10 @@ export function looksLikeCardNumber(value: string): boolean {
   return /^\d{13,19}$/.test(compact) && passesLuhn(compact);
 }
 
-export const looksLikeSecret = (value: string): boolean => SECRET_SHAPES.some((shape) => shape.test(value.trim()));
+export function looksLikeSecret(value: string): boolean {
+  const trimmed = value.trim();
+  return SECRET_SHAPES.some((shape) => shape.test(trimmed));
+}
 
 /** An email address, or a phone number (at least 9 digits with the usual separators). */
 const looksLikePersonalData = (value: string): boolean => EMAIL.test(value) || (PHONE.test(value) && value.replace(/\D/g, '').length >= 9);
@@ -44,33 +47,32 @@ function plainDecimal(value: number): string {
   return value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }
 
+function wrongTypeOf(definition: AttributeDefinition, expected: string): Serialised {
+  return { ok: false, code: 'wrong_type', message: `${definition.name} must be ${expected}` };
+}
+
 function serialiseByType(definition: AttributeDefinition, raw: unknown): Serialised {
-  const wrongType = (expected: string): Serialised => ({
-    ok: false,
-    code: 'wrong_type',
-    message: `${definition.name} must be ${expected}`,
-  });
   switch (definition.type) {
     case 'text':
-      return typeof raw === 'string' ? { ok: true, value: raw } : wrongType('a string');
+      return typeof raw === 'string' ? { ok: true, value: raw } : wrongTypeOf(definition, 'a string');
     case 'email':
-      return typeof raw === 'string' && EMAIL.test(raw) ? { ok: true, value: raw } : wrongType('an email address');
+      return typeof raw === 'string' && EMAIL.test(raw) ? { ok: true, value: raw } : wrongTypeOf(definition, 'an email address');
     case 'number': {
       const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      return Number.isFinite(number) ? { ok: true, value: plainDecimal(number) } : wrongType('a finite number');
+      return Number.isFinite(number) ? { ok: true, value: plainDecimal(number) } : wrongTypeOf(definition, 'a finite number');
     }
     case 'boolean':
       if (typeof raw === 'boolean') return { ok: true, value: String(raw) };
-      return raw === 'true' || raw === 'false' ? { ok: true, value: raw } : wrongType('true or false');
+      return raw === 'true' || raw === 'false' ? { ok: true, value: raw } : wrongTypeOf(definition, 'true or false');
     case 'datetime': {
       const text = typeof raw === 'string' && ISO_DATETIME.test(raw) ? raw : undefined;
       const time = text === undefined ? Number.NaN : Date.parse(text);
-      return Number.isNaN(time) ? wrongType('an ISO 8601 date-time') : { ok: true, value: new Date(time).toISOString() };
+      return Number.isNaN(time) ? wrongTypeOf(definition, 'an ISO 8601 date-time') : { ok: true, value: new Date(time).toISOString() };
     }
     case 'enum':
       return typeof raw === 'string' && definition.values?.includes(raw)
         ? { ok: true, value: raw }
-        : wrongType(`one of ${definition.values?.join(', ')}`);
+        : wrongTypeOf(definition, `one of ${definition.values?.join(', ')}`);
   }
 }
 
