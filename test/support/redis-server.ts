@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createClient } from 'redis';
+import { createClient } from '@redis/client';
 
 export interface TestRedis {
   url: string;
