@@ -1,22 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { passportJwtSecret } from 'jwks-rsa';
 import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { authConfig, type AuthConfig } from './auth.config';
 import type { AuthenticatedCaller } from './authenticated-caller';
+import { jwksKeyProvider } from './jwks-key-provider';
 
 function keyProvider(config: AuthConfig): SecretOrKeyProvider {
-  if (config.jwksUrl) {
-    return passportJwtSecret({
-      jwksUri: config.jwksUrl,
-      cache: true,
-      cacheMaxAge: 10 * 60 * 1000,
-      rateLimit: true,
-      jwksRequestsPerMinute: 10,
-      timeout: 5000,
-    }) as SecretOrKeyProvider;
-  }
+  if (config.jwksUrl) return jwksKeyProvider(config.jwksUrl);
   // A prepared KeyObject: given the raw string, verification re-imports the key on every request.
   const key = createSecretKey(Buffer.from(config.secret ?? '', 'utf8'));
   return (_request, _token, done) => done(null, key as unknown as Buffer);
