@@ -51,20 +51,28 @@ withRedis('two instances sharing one Redis', () => {
     expect(emulator.control.counters().tokenRequests).toBe(1);
   });
 
-  it('share the attribute ledger: a set issued by one is compared attribute by attribute by the other', async () => {
-    const issued = await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+  /** Issues a config on one instance, sends it through Messenger with userTier changed, and verifies on another. */
+  async function tamperedReport(issuer: TestApp, verifier: TestApp) {
+    const issued = await issuer.http.get('/api/web-messaging/config').set(auth).expect(200);
     const sent = await emulator.post('/emulator/webmessaging/messages', {
       deploymentId: emulator.deploymentId,
       message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes: { ...issued.body.guestAttributes, userTier: 'Platinum' } } } },
     });
     const { conversationId } = await readJson(sent);
-    const report = await apps[1].http
+    const report = await verifier.http
       .get(`/api/verification/conversations/${conversationId}`)
       .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)
       .expect(200);
-    expect(report.body.status).toBe('tampered');
-    // "issued" comes from the ledger only: the signature says that something changed, not from what.
-    expect(report.body.attributes).toContainEqual(expect.objectContaining({ name: 'userTier', status: 'mismatch', arrived: 'Platinum', issued: 'Gold' }));
+    return report.body;
+  }
+
+  // "issued" comes from the ledger only: the signature says that something changed, not from what.
+  const tierChangedFromGold = expect.objectContaining({ name: 'userTier', status: 'mismatch', arrived: 'Platinum', issued: 'Gold' });
+
+  it('share the attribute ledger: a set issued by one is compared attribute by attribute by the other', async () => {
+    const report = await tamperedReport(apps[0], apps[1]);
+    expect(report.status).toBe('tampered');
+    expect(report.attributes).toContainEqual(tierChangedFromGold);
   });
 
   it('report the Redis store as up on readiness', async () => {
@@ -89,6 +97,10 @@ withRedis('two instances sharing one Redis', () => {
     emulator.control.revokeAllTokens();
     const afterRevocation = await burst(apps[0], 3);
     expect(afterRevocation.map((response) => response.status)).toEqual([200, 200, 200]);
+
+    // The ledger falls back to the instance's memory: issuing works, and the same instance still compares.
+    const report = await tamperedReport(apps[0], apps[0]);
+    expect(report.attributes).toContainEqual(tierChangedFromGold);
   });
 });
 
