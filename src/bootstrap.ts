@@ -64,7 +64,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   // Responses are written from the check phase, after every request readable in this event-loop
   // turn has been handled, instead of from inside each socket's read callback. Under load this
-  // cut the CPU per request of the config endpoint from ~145 to ~90 µs (BENCHMARKS.md); an idle
+  // cut the CPU per request of the config endpoint from ~145 to ~90–110 µs (BENCHMARKS.md); an idle
   // service pays one loop turn per response.
   fastify.addHook('onSend', (_request, _reply, payload, done) => setImmediate(done, null, payload));
   registerRequestLogging(fastify, app.get(REQUEST_LOG));
