@@ -72,13 +72,14 @@ describe('verification: config issued → attributes sent through Messenger → 
       .send({ expected: { userId: 'usr_1001', userTier: 'Silver' } })
       .expect(200);
     const row = response.body.attributes.find((candidate: { name: string }) => candidate.name === 'userTier');
-    expect(row).toMatchObject({ status: 'mismatch', arrived: 'Gold', issued: 'Silver' });
+    expect(row).toEqual({ name: 'userTier', status: 'mismatch', arrived: 'Gold', expected: 'Silver', required: true });
+    expect(response.body.status).toBe('unsigned');
   });
 
   it('checks a signature for an Architect data action', async () => {
     const issued = await issue();
     const valid = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: issued }).expect(200);
-    expect(valid.body).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001' });
+    expect(valid.body).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001', expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
     const forged = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...issued, userTier: 'Platinum' } }).expect(200);
     expect(forged.body).toEqual({ valid: false, reason: 'mismatch' });
     const unsigned = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { userTier: 'Gold' } }).expect(200);

@@ -46,7 +46,7 @@ describe('widget config with the shipped registry', () => {
         userId: 'usr_1001',
         userTier: 'Gold',
         lastOrderDate: '2026-10-30T09:15:00.000Z',
-        attributesSignature: expect.stringMatching(/^v1\./),
+        attributesSignature: expect.stringMatching(/^v2\.dev\.\d{10}\.\d{10}\.[\w-]{16}\.[\w-]{43}$/),
       },
       routing: { queueId: 'queue-support-gold', defaultQueueId: 'queue-support' },
       issuedAt: expect.any(String),
@@ -89,6 +89,18 @@ describe('widget config with the shipped registry', () => {
         suggestion: 'userTier',
       },
     ]);
+  });
+
+  it('refuses to sign a set whose identity attribute names someone other than the user it is issued for', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: 'alice', attributes: { userId: 'bob', userTier: 'Gold' } })
+      .expect(422);
+    expect(response.body).toMatchObject({
+      error: 'attributes_invalid',
+      details: [{ field: 'attributes.userId', code: 'identity_mismatch', message: 'userId must equal the user id the attributes are issued for' }],
+    });
   });
 
   it('suggests the nearest name for a small typo, and none for a stranger', async () => {
@@ -222,6 +234,17 @@ describe('attribute registry file', () => {
         `${copy}: routing.rules[0]: names undefined attribute "userTier"`,
       ]);
     }
+  });
+
+  it.each([
+    ['no attribute sourced from sub', (text: string) => text.replace('source: sub', 'source: request'), 'exactly one attribute must have source sub'],
+    ['an optional identity attribute', (text: string) => text.replace('    required: true\n', ''), 'the identity attribute (source sub) must be required'],
+  ])('refuses a registry with %s', (_label, edit, problem) => {
+    const { readFileSync, writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
+    const copy = join(mkdtempSync(join(tmpdir(), 'registry-')), 'attributes.yaml');
+    writeFileSync(copy, edit(readFileSync(join(__dirname, '..', 'config', 'attributes.yaml'), 'utf8')));
+    expect(() => loadAttributeRegistry(copy, ['attributesSignature'])).toThrow(problem);
   });
 
   it('stops the service from starting when it holds userId and UserId, naming the file and the definition', async () => {

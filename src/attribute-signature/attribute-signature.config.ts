@@ -2,6 +2,7 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { randomBytes } from 'node:crypto';
 import { IntegerVariable, readEnvironment } from '../config/environment';
+import { developmentState, keepsDevelopmentState } from '../development/development-state';
 
 const KEY_LIST = /^[A-Za-z0-9_-]{1,16}:[^,\s]{32,}(,\s*[A-Za-z0-9_-]{1,16}:[^,\s]{32,})*$/;
 
@@ -23,6 +24,11 @@ export class AttributeSignatureEnvironment {
   @IsOptional()
   @IntegerVariable(60, 2592000)
   ATTRIBUTE_LEDGER_TTL_SECONDS = 86400;
+
+  /** The lifetime of an issued configuration is the lifetime of its signature, so it is read here. */
+  @IsOptional()
+  @IntegerVariable(60, 86400)
+  WIDGET_CONFIG_TTL_SECONDS = 3600;
 }
 
 export interface SigningKey {
@@ -30,16 +36,27 @@ export interface SigningKey {
   secret: Buffer;
 }
 
+/** Outside production with no keys: development mode keeps one in its state file; tests make one up per run. */
+function unconfiguredKey(): SigningKey {
+  const secret = keepsDevelopmentState() ? Buffer.from(developmentState().attributeSigningSecret, 'base64url') : randomBytes(32);
+  return { kid: 'dev', secret };
+}
+
 export const attributeSignatureConfig = registerAs('attributeSignature', () => {
   const env = readEnvironment(AttributeSignatureEnvironment);
-  // Outside production with no keys: one made up per run (signatures do not survive a restart).
   const keys: SigningKey[] = env.ATTRIBUTE_SIGNING_KEYS
     ? env.ATTRIBUTE_SIGNING_KEYS.split(',').map((pair) => {
         const [kid, ...secret] = pair.trim().split(':');
         return { kid, secret: Buffer.from(secret.join(':'), 'utf8') };
       })
-    : [{ kid: 'dev', secret: randomBytes(32) }];
-  return { keys, signatureName: env.ATTRIBUTE_SIGNATURE_NAME, ledgerTtlSeconds: env.ATTRIBUTE_LEDGER_TTL_SECONDS };
+    : [unconfiguredKey()];
+  return {
+    keys,
+    signatureName: env.ATTRIBUTE_SIGNATURE_NAME,
+    ledgerTtlSeconds: env.ATTRIBUTE_LEDGER_TTL_SECONDS,
+    /** Seconds from issue to expiry of a signature, and of the configuration that carries it. */
+    lifetimeSeconds: env.WIDGET_CONFIG_TTL_SECONDS,
+  };
 });
 
 export type AttributeSignatureConfig = ConfigType<typeof attributeSignatureConfig>;

@@ -1,11 +1,13 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AttributeLedger } from './attribute-ledger';
+import { genesysConfig } from '../genesys/genesys.config';
 import { attributeSignatureConfig } from './attribute-signature.config';
 import { AttributeSigner } from './attribute-signer';
 
 @Module({
-  imports: [ConfigModule.forFeature(attributeSignatureConfig)],
+  // The signature binds the Messenger deployment id, which the Genesys settings hold.
+  imports: [ConfigModule.forFeature(attributeSignatureConfig), ConfigModule.forFeature(genesysConfig)],
   providers: [AttributeSigner, AttributeLedger],
   exports: [AttributeSigner, AttributeLedger],
 })

@@ -1,82 +1,77 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import { attributeSignatureConfig, type AttributeSignatureConfig, type SigningKey } from './attribute-signature.config';
+import { timingSafeEqual } from 'node:crypto';
+import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
+import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
 import { nextNonce } from './nonce-pool';
+import { computeMac, formatSignature, parseSignature, type SignatureClaims } from './signature-format';
 
-const VERSION = 'v1';
-
-/** What a signature vouches for besides the attributes themselves. */
-export interface SignatureClaims {
-  kid: string;
-  userId: string;
-  /** Seconds since the epoch. */
-  issuedAt: number;
-  /** Names the issued set in the ledger. */
-  nonce: string;
-}
-
-export type SignatureCheck =
-  | { valid: true; claims: SignatureClaims }
-  | { valid: false; reason: 'malformed' | 'unknown_key' | 'mismatch'; claims?: SignatureClaims };
-
-/** Order-independent, unambiguous form of a string map: sorted [key, value] pairs as JSON. */
-function canonical(attributes: Readonly<Record<string, string>>): string {
-  return JSON.stringify(Object.keys(attributes).sort().map((key) => [key, attributes[key]]));
-}
-
-function mac(key: SigningKey, claims: SignatureClaims, attributes: Readonly<Record<string, string>>): Buffer {
-  return createHmac('sha256', key.secret)
-    .update([VERSION, claims.kid, claims.userId, String(claims.issuedAt), claims.nonce, canonical(attributes)].join('\n'))
-    .digest();
-}
+export type SignatureProblem = 'malformed' | 'unknown_key' | 'mismatch' | 'identity_mismatch';
 
 /**
- * Signs an attribute set so that any change, addition or removal shows: a compact token
- * `v1.<kid>.<claims>.<hmac-sha256>` kept in a reserved attribute beside the others. The first
+ * The outcome of a signature check. When it fails, nothing the token says is a fact; only its
+ * nonce is handed on, to look up in the service's own ledger what was issued under it.
+ */
+export type SignatureCheck =
+  | { valid: true; claims: SignatureClaims }
+  | { valid: false; reason: SignatureProblem; nonce?: string };
+
+/**
+ * Signs an attribute set so that any change, addition or removal shows, and binds it to the
+ * visitor, the Messenger deployment and a lifetime (format in signature-format.ts). The first
  * configured key signs; every configured key verifies, so keys can be rotated.
  */
 @Injectable()
 export class AttributeSigner {
-  constructor(@Inject(attributeSignatureConfig.KEY) private readonly config: AttributeSignatureConfig) {}
+  constructor(
+    @Inject(attributeSignatureConfig.KEY) private readonly config: AttributeSignatureConfig,
+    @Inject(genesysConfig.KEY) private readonly genesys: GenesysConfig,
+  ) {}
 
   get signatureName(): string {
     return this.config.signatureName;
   }
 
+  /** `userId` must be the value of the registry's identity attribute in `attributes`; the caller checks it. */
   sign(attributes: Readonly<Record<string, string>>, userId: string, issuedAt: Date): { token: string; claims: SignatureClaims } {
     const key = this.config.keys[0];
+    const issuedAtSeconds = Math.floor(issuedAt.getTime() / 1000);
     const claims: SignatureClaims = {
+      version: 'v2',
       kid: key.kid,
       userId,
-      issuedAt: Math.floor(issuedAt.getTime() / 1000),
+      issuedAt: issuedAtSeconds,
+      expiresAt: issuedAtSeconds + this.config.lifetimeSeconds,
       nonce: nextNonce(),
     };
-    const encodedClaims = Buffer.from(JSON.stringify({ u: claims.userId, t: claims.issuedAt, n: claims.nonce })).toString('base64url');
-    const token = `${VERSION}.${key.kid}.${encodedClaims}.${mac(key, claims, attributes).toString('base64url')}`;
-    return { token, claims };
+    return { token: formatSignature(claims, computeMac(key.secret, claims, this.deploymentId, attributes)), claims };
   }
 
-  /** Checks `token` against the attributes it should cover (the signature attribute itself excluded). */
-  verify(attributes: Readonly<Record<string, string>>, token: string): SignatureCheck {
-    const parts = token.split('.');
-    if (parts.length !== 4 || parts[0] !== VERSION) return { valid: false, reason: 'malformed' };
-    const [, kid, encodedClaims, encodedMac] = parts;
-    let claims: SignatureClaims;
-    try {
-      const decoded = JSON.parse(Buffer.from(encodedClaims, 'base64url').toString('utf8')) as { u?: unknown; t?: unknown; n?: unknown };
-      if (typeof decoded.u !== 'string' || typeof decoded.t !== 'number' || typeof decoded.n !== 'string') {
-        return { valid: false, reason: 'malformed' };
-      }
-      claims = { kid, userId: decoded.u, issuedAt: decoded.t, nonce: decoded.n };
-    } catch {
-      return { valid: false, reason: 'malformed' };
-    }
-    const key = this.config.keys.find((candidate) => candidate.kid === kid);
-    if (!key) return { valid: false, reason: 'unknown_key', claims };
-    const expected = mac(key, claims, attributes);
-    const given = Buffer.from(encodedMac, 'base64url');
-    return given.length === expected.length && timingSafeEqual(given, expected)
-      ? { valid: true, claims }
-      : { valid: false, reason: 'mismatch', claims };
+  /**
+   * Checks `token` against the attributes it should cover (the signature attribute excluded) and
+   * the user id they name (the identity attribute's value, undefined when it did not arrive).
+   * Says nothing about time: see judgeTiming.
+   */
+  verify(attributes: Readonly<Record<string, string>>, token: string, userId: string | undefined): SignatureCheck {
+    const parsed = parseSignature(token);
+    if (!parsed) return { valid: false, reason: 'malformed' };
+    const key = this.config.keys.find((candidate) => candidate.kid === parsed.kid);
+    if (!key) return { valid: false, reason: 'unknown_key', nonce: parsed.nonce };
+    const claims: SignatureClaims = {
+      version: parsed.version,
+      kid: parsed.kid,
+      // v2 signs the identity attribute's value as the user id; v1 names its user id itself.
+      userId: parsed.userId ?? userId ?? '',
+      issuedAt: parsed.issuedAt,
+      expiresAt: parsed.expiresAt ?? parsed.issuedAt + this.config.lifetimeSeconds,
+      nonce: parsed.nonce,
+    };
+    const expected = computeMac(key.secret, claims, this.deploymentId, attributes);
+    if (!timingSafeEqual(parsed.mac, expected)) return { valid: false, reason: 'mismatch', nonce: parsed.nonce };
+    if (claims.userId !== userId) return { valid: false, reason: 'identity_mismatch', nonce: parsed.nonce };
+    return { valid: true, claims };
+  }
+
+  private get deploymentId(): string {
+    return this.genesys.deploymentId ?? '';
   }
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sign } from 'jsonwebtoken';
+import { developmentState, keepsDevelopmentState } from '../development/development-state';
 
 export interface DevelopmentCredentials {
   visitorToken: string;
@@ -10,13 +11,14 @@ export interface DevelopmentCredentials {
 export const INTERNAL_SCOPES = ['attributes:issue', 'conversations:verify'] as const;
 
 /**
- * Outside production, with no JWT key configured, the service makes up a secret for this run and
- * mints two tokens, so that Swagger's "Authorize" works at once. Returns undefined when real JWT
- * settings exist (or in production, where config validation demands them).
+ * Outside production, with no JWT key configured, the service uses a secret of its own and mints
+ * two tokens, so that Swagger's "Authorize" works at once. In development mode the secret is kept
+ * in the development state file, so tokens stay valid across restarts; tests make one up per run.
+ * Returns undefined when real JWT settings exist (or in production, where config validation demands them).
  */
 export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.env): DevelopmentCredentials | undefined {
   if (env.NODE_ENV === 'production' || env.JWT_SECRET || env.JWT_JWKS_URL) return undefined;
-  const secret = randomBytes(32).toString('base64url');
+  const secret = keepsDevelopmentState(env) ? developmentState(env).jwtSecret : randomBytes(32).toString('base64url');
   env.JWT_SECRET = secret;
   const common = {
     algorithm: 'HS256' as const,
@@ -37,7 +39,7 @@ export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.en
 export function describeDevelopmentCredentials(credentials: DevelopmentCredentials): string {
   return [
     '',
-    'Development JWTs (signed with a secret made up for this run; paste one into Swagger UI\'s "Authorize"):',
+    'Development JWTs (valid 12 h, also after a restart; paste one into Swagger UI\'s "Authorize"):',
     `  visitor (sub usr_dev_1001, tier Gold):  ${credentials.visitorToken}`,
     `  internal service (${INTERNAL_SCOPES.join(', ')}):  ${credentials.serviceToken}`,
     '',

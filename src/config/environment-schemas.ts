@@ -1,6 +1,7 @@
 import { AttributeSignatureEnvironment } from '../attribute-signature/attribute-signature.config';
 import { AuthEnvironment } from '../auth/auth.config';
 import { CacheStoreEnvironment } from '../cache-store/cache-store.config';
+import { DevelopmentEnvironment } from '../development/development-state';
 import { GenesysEnvironment } from '../genesys/genesys.config';
 import { WidgetConfigEnvironment } from '../widget-config/widget-config.config';
 import { AppEnvironment } from './app.config';
@@ -14,4 +15,5 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   AuthEnvironment,
   AttributeSignatureEnvironment,
   WidgetConfigEnvironment,
+  DevelopmentEnvironment,
 ];

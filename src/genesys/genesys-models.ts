@@ -19,7 +19,8 @@ export interface GenesysParticipant {
 /** `Conversation` from `GET /api/v2/conversations/{conversationId}`. */
 export interface GenesysConversation {
   id: string;
-  startTime?: string;
+  /** ISO 8601; signatures are judged against it. */
+  startTime: string;
   endTime?: string;
   participants: GenesysParticipant[];
   selfUri?: string;

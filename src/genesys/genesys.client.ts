@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
+import { readConversation } from './conversation-response';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
 import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
@@ -14,6 +15,7 @@ const DEFAULT_RETRY_AFTER_SECONDS = 3;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5000;
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -76,7 +78,7 @@ export class GenesysClient {
       route: 'GET /api/v2/conversations/{conversationId}',
       rateLimited: true,
     });
-    return response.status === 404 ? null : (response.data as GenesysConversation);
+    return response.status === 404 ? null : readConversation(response.data);
   }
 
   /** A valid token, from cache when possible; for readiness and start-up checks. */
@@ -207,6 +209,8 @@ export class GenesysClient {
         validateStatus: () => true,
         // Genesys never redirects API calls; following one could send the bearer token elsewhere.
         maxRedirects: 0,
+        // Bounded before parsing: a conversation is kilobytes, never megabytes.
+        maxContentLength: MAX_RESPONSE_BYTES,
       }),
     );
   }

@@ -23,6 +23,8 @@ export const UpstreamErrors = {
   timedOut: () => new ApiError(HttpStatus.GATEWAY_TIMEOUT, 'upstream_unavailable', 'Genesys Cloud did not answer in time.'),
   unavailable: (detail: string) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_unavailable', `Genesys Cloud is unavailable: ${detail}`),
+  invalidResponse: (problem: string) =>
+    new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_invalid_response', `Genesys Cloud answered with something that is not a conversation: ${problem}.`),
   rejected: (status: number) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_rejected', `Genesys Cloud refused the request with status ${status}.`),
 };

@@ -4,6 +4,7 @@ import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs
 import { Public } from '../auth/auth.decorators';
 import { CacheStoreHealthIndicator } from '../cache-store/cache-store.health';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import { errorExample } from '../errors/error-responses';
 import { GenesysTokenHealthIndicator } from '../genesys/genesys.health';
 import { HealthReportDto } from './dto/health-report.dto';
 
@@ -32,7 +33,13 @@ export class HealthController {
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ type: HealthReportDto, description: 'Every dependency is up or degraded.' })
-  @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'A dependency is down; `details` names it.' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorBodyDto,
+    description: 'A dependency is down; `details` names it.',
+    example: errorExample(503, 'service_unavailable', 'The service is not ready.', [
+      { field: 'genesysToken', code: 'down', message: 'Genesys Cloud is unavailable: status 503' },
+    ]),
+  })
   ready(): Promise<HealthCheckResult> {
     return this.health.check([() => this.cacheStore.check(), () => this.genesysToken.check()]);
   }

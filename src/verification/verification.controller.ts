@@ -1,23 +1,31 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, applyDecorators } from '@nestjs/common';
 import {
   ApiBadGatewayResponse,
-  ApiBadRequestResponse,
   ApiBearerAuth,
-  ApiForbiddenResponse,
+  ApiBody,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiParam,
   ApiTags,
   ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { RequireScopes } from '../auth/auth.decorators';
 import { ErrorBodyDto } from '../errors/error-body.dto';
+import {
+  ApiAttributesInvalidError,
+  ApiInsufficientScopeError,
+  ApiUnauthorizedError,
+  ApiValidationError,
+  errorExample,
+} from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 import { BEARER_AUTH } from '../openapi/openapi-document';
+import { AttributeMapBodyPipe } from './attribute-map-input';
 import { BatchVerificationDto } from './dto/batch-verification.dto';
 import { BatchVerificationRequestDto, ExpectedAttributesDto, SignatureCheckDto, SignatureCheckRequestDto } from './dto/verification-requests.dto';
 import { VerificationReportDto } from './dto/verification-report.dto';
+import { BATCH_EXAMPLE, REPORT_EXAMPLES, SIGNATURE_CHECK_EXAMPLES } from './verification.examples';
 import { VerificationService } from './verification.service';
 
 /** The id goes into an upstream URL path: nothing but a UUID may get there. */
@@ -26,13 +34,20 @@ const conversationIdPipe = new ParseUUIDPipe({
     validationErrorFactory([{ property: 'conversationId', constraints: { isUuid: 'conversationId must be a UUID' }, children: [] }]),
 });
 
-const errorExample = (statusCode: number, error: string, message: string, details: object[] = []) => ({
-  statusCode,
-  error,
-  message,
-  details,
-  requestId: '0f8e3c5a-3a43-4c65-8a0f-1c2d3e4f5a6b',
-});
+const ConversationIdParam = () =>
+  applyDecorators(
+    ApiParam({
+      name: 'conversationId',
+      description: 'The Genesys Cloud conversation id.',
+      schema: { type: 'string', format: 'uuid' },
+      example: '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f',
+    }),
+    ApiValidationError('the id is not a UUID (nothing is sent upstream), or the body is malformed.', {
+      field: 'conversationId',
+      code: 'isUuid',
+      message: 'conversationId must be a UUID',
+    }),
+  );
 
 /** The upstream outcomes a conversation lookup can end in, for Swagger, each with an example body. */
 const UpstreamErrorResponses = () =>
@@ -45,7 +60,7 @@ const UpstreamErrorResponses = () =>
     ApiBadGatewayResponse({
       type: ErrorBodyDto,
       description:
-        "`upstream_auth_failed` (Genesys refused the service's token twice), `upstream_forbidden` (the OAuth client lacks a permission), `upstream_unavailable` (5xx after retries).",
+        "`upstream_auth_failed` (Genesys refused the service's token twice), `upstream_forbidden` (the OAuth client lacks a permission), `upstream_unavailable` (5xx after retries), `upstream_invalid_response` (an answer that is not a conversation).",
       examples: {
         upstream_auth_failed: {
           summary: 'Token refused twice',
@@ -61,6 +76,10 @@ const UpstreamErrorResponses = () =>
           summary: '5xx after retries',
           value: errorExample(502, 'upstream_unavailable', 'Genesys Cloud is unavailable: status 503'),
         },
+        upstream_invalid_response: {
+          summary: 'Not a conversation',
+          value: errorExample(502, 'upstream_invalid_response', 'Genesys Cloud answered with something that is not a conversation: participants[0] is not a participant with an id and a purpose.'),
+        },
       },
     }),
     ApiTooManyRequestsResponse({
@@ -75,58 +94,74 @@ const UpstreamErrorResponses = () =>
     }),
   );
 
+const ReportResponse = () => ApiOkResponse({ type: VerificationReportDto, examples: REPORT_EXAMPLES });
+
 @ApiTags('verification')
 @ApiBearerAuth(BEARER_AUTH)
 @RequireScopes('conversations:verify')
-@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No valid bearer token.' })
-@ApiForbiddenResponse({ type: ErrorBodyDto, description: '`insufficient_scope`: the token lacks `conversations:verify`.' })
+@ApiUnauthorizedError()
+@ApiInsufficientScopeError('conversations:verify')
 @Controller('api/verification')
 export class VerificationController {
   constructor(private readonly verification: VerificationService) {}
 
-  /** Did the visitor's attributes reach this conversation as issued? One row per attribute. */
+  /** Did the visitor's attributes reach this conversation as issued? One row per attribute; the README's report table defines every status. */
   @Get('conversations/:conversationId')
+  @ConversationIdParam()
   @UpstreamErrorResponses()
-  @ApiOkResponse({ type: VerificationReportDto })
-  @ApiBadRequestResponse({
-    type: ErrorBodyDto,
-    description: 'The id is not a UUID (nothing is sent upstream).',
-    example: errorExample(400, 'validation_failed', 'The request is invalid.', [
-      { field: 'conversationId', code: 'isUuid', message: 'conversationId must be a UUID' },
-    ]),
-  })
+  @ReportResponse()
   verify(@Param('conversationId', conversationIdPipe) conversationId: string): Promise<VerificationReportDto> {
     return this.verification.verifyConversation(conversationId);
   }
 
-  /** The same report, comparing with the expected attributes given (instead of, or besides, the signature and ledger). */
+  /**
+   * The same report, also comparing the names listed in `expected` with the values given; the other attributes are
+   * judged as by the GET.
+   */
   @Post('conversations/:conversationId')
   @HttpCode(200)
+  @ConversationIdParam()
   @UpstreamErrorResponses()
-  @ApiOkResponse({ type: VerificationReportDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the id is not a UUID, or the body is malformed.' })
+  @ReportResponse()
+  @ApiAttributesInvalidError('`attributes_invalid`: a value in `expected` is not a string (each one named), or names the signature attribute.', 'Some entries of expected cannot be attributes.', {
+    field: 'expected.userTier',
+    code: 'not_a_string',
+    message: 'expected.userTier must be a string, as every custom attribute is',
+  })
+  @ApiBody({ type: ExpectedAttributesDto })
   verifyAgainst(
     @Param('conversationId', conversationIdPipe) conversationId: string,
-    @Body() body: ExpectedAttributesDto,
+    @Body(new AttributeMapBodyPipe('expected', false)) body: Record<string, unknown>,
   ): Promise<VerificationReportDto> {
-    return this.verification.verifyConversation(conversationId, body.expected);
+    return this.verification.verifyConversation(conversationId, body.expected as Record<string, unknown> | undefined);
   }
 
-  /** Verifies a signature against an attribute map; shaped for a Genesys Architect data action before routing on an attribute. */
+  /**
+   * Whether a signature holds for an attribute map and is in force now; shaped for a Genesys Architect data action to
+   * call before routing on an attribute.
+   */
   @Post('signature')
   @HttpCode(200)
-  @ApiOkResponse({ type: SignatureCheckDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: the body is not `{ attributes: {...} }`.' })
-  signature(@Body() body: SignatureCheckRequestDto): SignatureCheckDto {
-    return this.verification.checkSignature(body.attributes);
+  @ApiOkResponse({ type: SignatureCheckDto, examples: SIGNATURE_CHECK_EXAMPLES })
+  @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
+  @ApiAttributesInvalidError('`attributes_invalid`: a value is not a string (each one named).', 'Some entries of attributes cannot be attributes.', {
+    field: 'attributes.attributesSignature',
+    code: 'not_a_string',
+    message: 'attributes.attributesSignature must be a string, as every custom attribute is',
+  })
+  @ApiBody({ type: SignatureCheckRequestDto })
+  signature(@Body(new AttributeMapBodyPipe('attributes', true)) body: Record<string, unknown>): SignatureCheckDto {
+    return this.verification.checkSignature(body.attributes as Record<string, unknown>);
   }
 
-  /** Up to 100 conversations in one call, fetched concurrently within the client's rate limit; one result per id. */
+  /**
+   * 1 to 100 conversations in one call, fetched concurrently within the client's rate limit. Always 200 once the
+   * request is valid: each entry holds its report, or the error that id alone ran into (404, 429, 502, 504).
+   */
   @Post('conversations::batch')
   @HttpCode(200)
-  @UpstreamErrorResponses()
-  @ApiOkResponse({ type: BatchVerificationDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: '`validation_failed`: not 1 to 100 UUIDs.' })
+  @ApiOkResponse({ type: BatchVerificationDto, example: BATCH_EXAMPLE })
+  @ApiValidationError('not 1 to 100 UUIDs.', { field: 'conversationIds', code: 'arrayMaxSize', message: 'conversationIds must contain no more than 100 elements' })
   async batch(@Body() body: BatchVerificationRequestDto): Promise<BatchVerificationDto> {
     return { results: await this.verification.verifyBatch(body.conversationIds) };
   }

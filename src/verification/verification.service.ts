@@ -1,16 +1,17 @@
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { HttpException, HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
 import { AttributeSigner, type SignatureCheck } from '../attribute-signature/attribute-signer';
+import { judgeTiming } from '../attribute-signature/signature-format';
 import { ApiError } from '../errors/api-error';
 import type { GenesysConversation, GenesysParticipant } from '../genesys/genesys-models';
 import { GenesysClient } from '../genesys/genesys.client';
 import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY } from '../widget-config/widget-config.service';
+import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
-import type { AttributeVerdictDto, VerificationReportDto } from './dto/verification-report.dto';
-
-const REDACTED = '[redacted]';
+import type { VerificationReportDto } from './dto/verification-report.dto';
+import { judgeAttributes, type SignatureFinding } from './report-judgement';
 
 /** The web visitor: the customer participant, the web messaging one when there are several. */
 function customerOf(conversation: GenesysConversation): GenesysParticipant | undefined {
@@ -18,13 +19,19 @@ function customerOf(conversation: GenesysConversation): GenesysParticipant | und
   return customers.find((participant) => participant.messages?.some((media) => media.type === 'webmessaging')) ?? customers[0];
 }
 
+const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
+const isoFromSeconds = (value: number) => new Date(value * 1000).toISOString();
+
 /**
  * Compares the attributes that reached a Genesys Cloud conversation with what this service
- * issued: the signature proves whether anything changed, the ledger (or expected values in the
- * request) says what.
+ * issued: the signature proves whether anything changed and whether the set was in force when the
+ * conversation started, the ledger (or expected values in the request) says what. The verdict
+ * itself is judgeAttributes; this class gathers its inputs.
  */
 @Injectable()
 export class VerificationService {
+  private readonly logger = new Logger(VerificationService.name);
+
   constructor(
     private readonly genesys: GenesysClient,
     private readonly signer: AttributeSigner,
@@ -32,7 +39,8 @@ export class VerificationService {
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
   ) {}
 
-  async verifyConversation(conversationId: string, expected?: Record<string, string>): Promise<VerificationReportDto> {
+  async verifyConversation(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
+    const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
     const conversation = await this.genesys.getConversation(conversationId);
     if (!conversation) {
       throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
@@ -41,36 +49,47 @@ export class VerificationService {
     const customer = customerOf(conversation);
     if (!customer) return { conversationId, status: 'no_customer', attributes: [], checkedAt };
 
-    const arrived = { ...(customer.attributes ?? {}) };
+    const arrived: Record<string, string> = Object.assign(Object.create(null) as object, customer.attributes);
     const token = arrived[this.signer.signatureName];
     delete arrived[this.signer.signatureName];
-    const signature = token === undefined ? undefined : this.signer.verify(arrived, token);
-    const issued = expected ?? (signature?.claims ? (await this.ledger.find(signature.claims.nonce))?.attributes : undefined);
-    const attributes = this.compare(arrived, issued, signature?.valid === true);
+    const check = token === undefined ? undefined : this.signer.verify(arrived, token, arrived[this.registry.identity.name]);
+    const startedAt = seconds(Date.parse(conversation.startTime));
+    const signature: SignatureFinding = !check
+      ? { kind: 'absent' }
+      : check.valid
+        ? { kind: 'valid', timing: judgeTiming(check.claims, startedAt) }
+        : { kind: 'invalid', problem: check.reason };
+    const nonce = check?.valid ? check.claims.nonce : check?.nonce;
+    const issued = nonce === undefined ? undefined : (await this.ledger.find(nonce))?.attributes;
 
-    const missingRequired = attributes.some((row) => row.required && (row.status === 'missing' || row.status === 'case_mismatch'));
-    const differsFromExpected = expected !== undefined && attributes.some((row) => !['match', 'present'].includes(row.status) && (row.issued !== undefined || row.status === 'unexpected'));
-    const status =
-      signature === undefined
-        ? 'unsigned'
-        : !signature.valid || differsFromExpected
-          ? 'tampered'
-          : missingRequired
-            ? 'incomplete'
-            : 'verified';
+    const judgement = judgeAttributes({
+      arrived: new Map(Object.entries(arrived)),
+      signature,
+      issued: issued && new Map(Object.entries(issued)),
+      expected: expected && new Map(Object.entries(expected)),
+      registry: this.registry.definitions,
+    });
     return {
       conversationId,
-      status,
-      ...(signature && !signature.valid ? { signatureProblem: signature.reason } : {}),
+      status: judgement.status,
+      ...(check && !check.valid ? { signatureProblem: check.reason } : {}),
       participantId: customer.id,
-      ...(signature?.claims
-        ? { userId: signature.claims.userId, issuedAt: new Date(signature.claims.issuedAt * 1000).toISOString() }
+      conversationStartedAt: new Date(startedAt * 1000).toISOString(),
+      // Only what a valid MAC vouches for; a failed signature's claims are nobody's word.
+      ...(check?.valid
+        ? {
+            userId: check.claims.userId,
+            issuedAt: isoFromSeconds(check.claims.issuedAt),
+            expiresAt: isoFromSeconds(check.claims.expiresAt),
+            signatureVersion: check.claims.version,
+          }
         : {}),
-      attributes,
+      attributes: judgement.rows,
       checkedAt,
     };
   }
 
+  /** Each id on its own: one that fails, whatever the reason, is reported in its entry and the others go on. */
   async verifyBatch(conversationIds: readonly string[]): Promise<BatchItemDto[]> {
     // All at once: the Genesys client's rate limiter paces them under the per-token limit.
     return Promise.all(
@@ -78,60 +97,29 @@ export class VerificationService {
         try {
           return { conversationId, report: await this.verifyConversation(conversationId) };
         } catch (error) {
-          if (!(error instanceof HttpException)) throw error;
-          return {
-            conversationId,
-            error: { statusCode: error.getStatus(), error: error instanceof ApiError ? error.code : 'error', message: error.message },
-          };
+          if (error instanceof HttpException) {
+            return {
+              conversationId,
+              error: { statusCode: error.getStatus(), error: error instanceof ApiError ? error.code : 'error', message: error.message },
+            };
+          }
+          this.logger.error(error instanceof Error ? error : String(error));
+          return { conversationId, error: { statusCode: 500, error: 'internal_error', message: 'This conversation could not be verified.' } };
         }
       }),
     );
   }
 
-  checkSignature(attributes: Record<string, string>): SignatureCheckDto {
-    const { [this.signer.signatureName]: token, ...others } = attributes;
+  /** For an Architect data action at routing time: the signature judged against now, when the conversation is starting. */
+  checkSignature(attributeValues: Readonly<Record<string, unknown>>, now: Date = new Date()): SignatureCheckDto {
+    const attributes = readAttributeMap(attributeValues, 'attributes');
+    const token = attributes[this.signer.signatureName];
     if (token === undefined) return { valid: false, reason: 'missing_signature' };
-    const check: SignatureCheck = this.signer.verify(others, token);
-    return check.valid ? { valid: true, reason: 'valid', userId: check.claims.userId } : { valid: false, reason: check.reason };
-  }
-
-  private compare(arrived: Record<string, string>, issued: Record<string, string> | undefined, signatureValid: boolean): AttributeVerdictDto[] {
-    const rows: AttributeVerdictDto[] = [];
-    const accounted = new Set<string>();
-    const show = (name: string, value: string | undefined) =>
-      value === undefined ? undefined : this.registry.find(name)?.pii === 'personal' ? REDACTED : value;
-
-    for (const definition of this.registry.definitions) {
-      const name = definition.name;
-      const issuedValue = issued?.[name];
-      const base = { name, required: definition.required };
-      if (name in arrived) {
-        accounted.add(name);
-        const arrivedValue = arrived[name];
-        const status =
-          issuedValue !== undefined ? (issuedValue === arrivedValue ? 'match' : 'mismatch') : issued !== undefined ? 'unexpected' : signatureValid ? 'match' : 'present';
-        rows.push({ ...base, status, arrived: show(name, arrivedValue), ...(issuedValue !== undefined ? { issued: show(name, issuedValue) } : {}) });
-        continue;
-      }
-      const wronglyCased = Object.keys(arrived).find((key) => key !== name && key.toLowerCase() === name.toLowerCase());
-      if (wronglyCased) {
-        accounted.add(wronglyCased);
-        rows.push({ ...base, status: 'case_mismatch', arrivedAs: wronglyCased, arrived: show(name, arrived[wronglyCased]), ...(issuedValue !== undefined ? { issued: show(name, issuedValue) } : {}) });
-        continue;
-      }
-      rows.push({ ...base, status: 'missing', ...(issuedValue !== undefined ? { issued: show(name, issuedValue) } : {}) });
-    }
-    for (const [key, value] of Object.entries(arrived)) {
-      if (accounted.has(key)) continue;
-      const issuedValue = issued?.[key];
-      rows.push({
-        name: key,
-        required: false,
-        status: issuedValue === undefined ? 'unexpected' : issuedValue === value ? 'match' : 'mismatch',
-        arrived: value,
-        ...(issuedValue !== undefined ? { issued: issuedValue } : {}),
-      });
-    }
-    return rows;
+    delete attributes[this.signer.signatureName];
+    const check: SignatureCheck = this.signer.verify(attributes, token, attributes[this.registry.identity.name]);
+    if (!check.valid) return { valid: false, reason: check.reason };
+    const timing = judgeTiming(check.claims, seconds(now.getTime()));
+    if (timing !== 'current') return { valid: false, reason: timing };
+    return { valid: true, reason: 'valid', userId: check.claims.userId, expiresAt: isoFromSeconds(check.claims.expiresAt) };
   }
 }

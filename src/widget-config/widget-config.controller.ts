@@ -1,16 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-  ApiUnprocessableEntityResponse,
-  ApiBadRequestResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
-import { ErrorBodyDto } from '../errors/error-body.dto';
+import { ApiAttributesInvalidError, ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError } from '../errors/error-responses';
 import { BEARER_AUTH } from '../openapi/openapi-document';
 import { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import { IssueConfigDto } from './dto/issue-config.dto';
@@ -20,7 +12,7 @@ import { WidgetConfigService } from './widget-config.service';
 
 @ApiTags('web-messaging')
 @ApiBearerAuth(BEARER_AUTH)
-@ApiUnauthorizedResponse({ type: ErrorBodyDto, description: 'No valid bearer token; `details[0].code` says why.' })
+@ApiUnauthorizedError()
 @Controller('api/web-messaging')
 export class WidgetConfigController {
   constructor(private readonly widgetConfig: WidgetConfigService) {}
@@ -36,7 +28,7 @@ export class WidgetConfigController {
   @Post('attributes/validate')
   @HttpCode(200)
   @ApiOkResponse({ type: AttributeValidationReportDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'The body is not `{ attributes: {...} }`.' })
+  @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
   validate(@Body() body: ValidateAttributesDto): AttributeValidationReportDto {
     return this.widgetConfig.validate(body.attributes);
   }
@@ -45,10 +37,11 @@ export class WidgetConfigController {
   @Get('config')
   @Header('cache-control', 'no-store')
   @ApiOkResponse({ type: WidgetConfigDto })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorBodyDto,
-    description: '`attributes_invalid` (a required claim missing, a value refused; `details` names each) or `attributes_too_large`.',
-  })
+  @ApiAttributesInvalidError(
+    '`attributes_invalid` (a required claim missing, a value refused; `details` names each) or `attributes_too_large`.',
+    'Some attributes cannot be issued.',
+    { field: 'attributes.userTier', code: 'missing_required', message: 'userTier is required, but the token has no tier claim' },
+  )
   visitorConfig(@Caller() caller: AuthenticatedCaller): Promise<WidgetConfigDto> {
     return this.widgetConfig.configForVisitor(caller);
   }
@@ -59,12 +52,13 @@ export class WidgetConfigController {
   @Header('cache-control', 'no-store')
   @RequireScopes('attributes:issue')
   @ApiOkResponse({ type: WidgetConfigDto })
-  @ApiBadRequestResponse({ type: ErrorBodyDto, description: 'The body is not `{ userId, attributes }`.' })
-  @ApiForbiddenResponse({ type: ErrorBodyDto, description: '`insufficient_scope`: the token lacks `attributes:issue`.' })
-  @ApiUnprocessableEntityResponse({
-    type: ErrorBodyDto,
-    description: '`attributes_invalid` (unknown or wrongly-cased names with a suggestion, wrong types, card numbers, secrets...) or `attributes_too_large`.',
-  })
+  @ApiValidationError('the body is not `{ userId, attributes }`.', { field: 'userId', code: 'isString', message: 'userId must be a string' })
+  @ApiInsufficientScopeError('attributes:issue')
+  @ApiAttributesInvalidError(
+    '`attributes_invalid` (unknown or wrongly-cased names with a suggestion, wrong types, card numbers, secrets, an identity attribute that is not `userId`...) or `attributes_too_large`.',
+    'Some attributes cannot be issued.',
+    { field: 'attributes.usertier', code: 'unknown_attribute', message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.', suggestion: 'userTier' },
+  )
   serviceConfig(@Body() body: IssueConfigDto): Promise<WidgetConfigDto> {
     return this.widgetConfig.configForService(body);
   }

@@ -12,7 +12,6 @@ import type { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import type { IssueConfigDto } from './dto/issue-config.dto';
 import type { WidgetConfigDto } from './dto/widget-config.dto';
 import type { AttributeDefinition, AttributeRegistry } from './registry/attribute-definition';
-import { widgetConfigConfig, type WidgetConfigConfig } from './widget-config.config';
 
 export const ATTRIBUTE_REGISTRY = Symbol('ATTRIBUTE_REGISTRY');
 
@@ -23,7 +22,7 @@ interface CheckedAttributes {
 }
 
 function claimAt(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), claims);
+  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), claims);
 }
 
 const describeSource = (definition: AttributeDefinition): string =>
@@ -41,7 +40,6 @@ export class WidgetConfigService {
     private readonly signer: AttributeSigner,
     private readonly ledger: AttributeLedger,
     @Inject(genesysConfig.KEY) private readonly genesys: GenesysConfig,
-    @Inject(widgetConfigConfig.KEY) private readonly config: WidgetConfigConfig,
   ) {}
 
   describeRegistry(): AttributeRegistryDto {
@@ -113,8 +111,14 @@ export class WidgetConfigService {
           })),
       );
     }
-    const issuedAt = new Date();
-    const { token, claims } = this.signer.sign(checked.serialised, userId, issuedAt);
+    const identity = this.registry.identity.name;
+    if (checked.serialised[identity] !== userId) {
+      // The signature binds the user id; an attribute set naming someone else must not be signed for this user.
+      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'attributes_invalid', 'Some attributes cannot be issued.', [
+        { field: `attributes.${identity}`, code: 'identity_mismatch', message: `${identity} must equal the user id the attributes are issued for` },
+      ]);
+    }
+    const { token, claims } = this.signer.sign(checked.serialised, userId, new Date());
     const guestAttributes = this.withSignature(checked.serialised, token);
     const totalBytes = customDataBytes(guestAttributes);
     if (totalBytes > MAX_CUSTOM_DATA_BYTES) {
@@ -126,7 +130,8 @@ export class WidgetConfigService {
         },
       ]);
     }
-    await this.ledger.record(claims.nonce, { userId, issuedAt: issuedAt.toISOString(), attributes: checked.serialised });
+    const issuedAtText = new Date(claims.issuedAt * 1000).toISOString();
+    await this.ledger.record(claims.nonce, { userId, issuedAt: issuedAtText, attributes: checked.serialised });
     const { region, deploymentId, organizationId } = this.genesys;
     return {
       widgetId: deploymentId ?? '',
@@ -135,8 +140,9 @@ export class WidgetConfigService {
       region: region.domain,
       guestAttributes,
       routing: { queueId: this.route(checked.serialised), defaultQueueId: this.registry.routing.defaultQueueId },
-      issuedAt: issuedAt.toISOString(),
-      expiresAt: new Date(issuedAt.getTime() + this.config.ttlSeconds * 1000).toISOString(),
+      issuedAt: issuedAtText,
+      // What the signature enforces: verification reports a set used after this as expired.
+      expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
     };
   }
 

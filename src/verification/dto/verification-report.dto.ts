@@ -1,18 +1,26 @@
-/** How one attribute arrived, compared with what was issued. */
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { SignatureProblem } from '../../attribute-signature/attribute-signer';
+import type { SignatureVersion } from '../../attribute-signature/signature-format';
+import { REPORT_STATUSES, ROW_STATUSES, type ReportStatus, type RowStatus } from '../report-judgement';
+
+export const SIGNATURE_PROBLEMS: readonly SignatureProblem[] = ['malformed', 'unknown_key', 'mismatch', 'identity_mismatch'];
+
+/** How one attribute arrived, compared with what was issued or expected. */
 export class AttributeVerdictDto {
   /**
-   * The attribute name: the registered one, or the key that arrived when it is unexpected.
+   * The attribute name: the registered one, or the key that arrived, was expected or was issued.
    * @example "userTier"
    */
   name!: string;
 
   /**
-   * match (as issued, or vouched for by a valid signature), mismatch (differs from what was issued), missing,
-   * unexpected (not in the registry and not issued), case_mismatch (arrived under a wrongly-cased key), present
-   * (arrived, but nothing left to compare it with).
-   * @example "mismatch"
+   * match (equal to the expected or issued value, or vouched for by a valid signature), mismatch (differs from it),
+   * missing (did not arrive), unexpected (arrived, but was not issued, or is not in the registry and nothing vouches
+   * for it), case_mismatch (arrived under a wrongly-cased key), present (a registry attribute arrived, with nothing
+   * left to compare it with).
    */
-  status!: string;
+  @ApiProperty({ enum: ROW_STATUSES, example: 'match' })
+  status!: RowStatus;
 
   /**
    * For case_mismatch: the key that arrived, where the registered name was expected.
@@ -22,49 +30,81 @@ export class AttributeVerdictDto {
 
   /**
    * The value that arrived; "[redacted]" for personal data.
-   * @example "Platinum"
+   * @example "Gold"
    */
   arrived?: string;
 
   /**
-   * The value that was issued, when the ledger (or the request) still has it; "[redacted]" for personal data.
+   * The value that was issued, while the ledger remembers the set; "[redacted]" for personal data.
    * @example "Gold"
    */
   issued?: string;
+
+  /**
+   * The value given in the request's `expected`, for the names it lists; "[redacted]" for personal data.
+   * @example "Gold"
+   */
+  expected?: string;
 
   /** @example true */
   required!: boolean;
 }
 
-/** Whether a conversation's attributes are what this service issued. */
+/** Whether a conversation's attributes are what this service issued. See the README's report table. */
 export class VerificationReportDto {
-  /** @example "0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f" */
+  /**
+   * @example "0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f"
+   */
+  @ApiProperty({ format: 'uuid' })
   conversationId!: string;
 
   /**
-   * verified (signature valid, every required attribute present), tampered (signature does not match what arrived),
-   * unsigned (no signature attribute), incomplete (required attributes missing), no_customer (no customer participant).
-   * @example "verified"
+   * verified (valid signature, in force when the conversation started, every required attribute present and every
+   * expected value equal), tampered (the signature does not hold for what arrived), unsigned (no signature attribute),
+   * expired (valid, but expired before the conversation started), issued_after_start (valid, but issued after the
+   * conversation started), not_as_expected (a value listed in `expected` differs or is missing), incomplete (a required
+   * attribute is missing), no_customer (the conversation has no customer participant).
    */
-  status!: string;
+  @ApiProperty({ enum: REPORT_STATUSES, example: 'verified' })
+  status!: ReportStatus;
+
+  /** Why the signature failed, when the status is tampered. */
+  @ApiPropertyOptional({ enum: SIGNATURE_PROBLEMS, example: 'mismatch' })
+  signatureProblem?: SignatureProblem;
 
   /**
-   * Why the signature failed: malformed, unknown_key or mismatch.
-   * @example "mismatch"
+   * The customer participant whose attributes were checked.
+   * @example "5e0b6a3c-2f1d-4c8e-9a7b-6d5c4b3a2f10"
    */
-  signatureProblem?: string;
-
-  /** The customer participant whose attributes were checked. */
   participantId?: string;
 
   /**
-   * The user id the signature vouches for.
+   * When the conversation started, according to Genesys Cloud; the signature's lifetime is judged against it.
+   * @example "2026-11-24T09:04:12.000Z"
+   */
+  conversationStartedAt?: string;
+
+  /**
+   * The user id the signature vouches for (the identity attribute); only when the signature is valid.
    * @example "usr_1001"
    */
   userId?: string;
 
-  /** When the attributes were issued, from the signature. */
+  /**
+   * When the attributes were issued; only when the signature is valid.
+   * @example "2026-11-24T09:00:00.000Z"
+   */
   issuedAt?: string;
+
+  /**
+   * When the signature stopped being valid for new conversations; only when the signature is valid.
+   * @example "2026-11-24T10:00:00.000Z"
+   */
+  expiresAt?: string;
+
+  /** The signature format; v1 is still verified in the 0.2 release line and refused from 0.3. */
+  @ApiPropertyOptional({ enum: ['v1', 'v2'], example: 'v2' })
+  signatureVersion?: SignatureVersion;
 
   attributes!: AttributeVerdictDto[];
 

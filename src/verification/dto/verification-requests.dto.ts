@@ -1,46 +1,65 @@
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, IsUUID } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+import { SIGNATURE_PROBLEMS } from './verification-report.dto';
 
+/** Documents the body; AttributeMapBodyPipe reads it, so that no attribute name is lost on the way. */
 export class ExpectedAttributesDto {
   /**
-   * The attributes that should have arrived, compared with what did (besides the signature, when there is one).
-   * @example { "userId": "usr_1001", "userTier": "Gold" }
+   * Values the conversation should carry (strings). Only the names listed are compared with these values (a listed
+   * name that did not arrive is `missing`); every other attribute is judged as without `expected`.
+   * @example { "userTier": "Gold" }
    */
-  @IsOptional()
-  @IsObject()
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
   expected?: Record<string, string>;
 }
 
+/** Documents the body; AttributeMapBodyPipe reads it, so that no attribute name is lost on the way. */
 export class SignatureCheckRequestDto {
   /**
-   * The attributes as the conversation carries them, signature attribute included (what an Architect data action reads).
-   * @example { "userId": "usr_1001", "userTier": "Gold", "attributesSignature": "v1.k1.eyJ1Ijoi...fQ.3q2-..." }
+   * The attributes as the conversation carries them, signature attribute included (what an Architect data action
+   * reads); every value a string.
+   * @example { "userId": "usr_1001", "userTier": "Gold", "attributesSignature": "v2.k1.1795597200.1795600800.3q2-7w1A9bcD0eF1.Xx1nJ3cM0b5i1Zq9Wc4qN8rT2yU6oP0aS5dF7gH9jK2" }
    */
-  @IsObject()
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   attributes!: Record<string, string>;
 }
 
+export const SIGNATURE_CHECK_REASONS = ['valid', 'missing_signature', ...SIGNATURE_PROBLEMS, 'expired', 'not_yet_valid'] as const;
+
 export class SignatureCheckDto {
-  /** @example true */
+  /** Whether routing may rely on the attributes. */
+  @ApiProperty({ example: true })
   valid!: boolean;
 
   /**
-   * valid, missing_signature, malformed, unknown_key or mismatch.
-   * @example "valid"
+   * valid; missing_signature; malformed, unknown_key, mismatch or identity_mismatch (the signature does not hold);
+   * expired or not_yet_valid (it holds, but is not in force now).
    */
-  reason!: string;
+  @ApiProperty({ enum: SIGNATURE_CHECK_REASONS, example: 'valid' })
+  reason!: (typeof SIGNATURE_CHECK_REASONS)[number];
 
-  /** @example "usr_1001" */
+  /**
+   * The user id the signature vouches for; only when valid.
+   * @example "usr_1001"
+   */
   userId?: string;
+
+  /**
+   * When the signature expires; only when valid.
+   * @example "2026-11-24T10:00:00.000Z"
+   */
+  expiresAt?: string;
 }
 
 export class BatchVerificationRequestDto {
   /**
-   * Up to 100 conversation ids.
+   * 1 to 100 conversation ids.
    * @example ["0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f"]
    */
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
+  @ApiProperty({ type: [String], format: 'uuid', minItems: 1, maxItems: 100 })
   conversationIds!: string[];
 }

@@ -36,6 +36,8 @@ export interface RoutingTable {
 
 export interface AttributeRegistry {
   readonly definitions: readonly AttributeDefinition[];
+  /** The attribute that names the visitor: the one sourced from the token's subject. Signatures bind its value as the user id. */
+  readonly identity: AttributeDefinition;
   readonly routing: RoutingTable;
   find(name: string): AttributeDefinition | undefined;
 }

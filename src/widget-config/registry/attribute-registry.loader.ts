@@ -115,6 +115,14 @@ function semanticProblems(file: RegistryFile): string[] {
       }
     }
   });
+  const identities = file.attributes.filter((definition) => definition.source === 'sub');
+  if (identities.length !== 1) {
+    problems.push(
+      `exactly one attribute must have source sub (the visitor's identity, which signatures bind); found ${identities.length === 0 ? 'none' : identities.map((definition) => definition.name).join(', ')}`,
+    );
+  } else if (!identities[0].required) {
+    problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) must be required`);
+  }
   (file.routing.rules ?? []).forEach((rule, index) => {
     const at = `routing.rules[${index}]`;
     const definition = file.attributes.find((candidate) => candidate.name === rule.attribute);
@@ -165,5 +173,7 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
   const definitions = parsed.attributes.map(toDefinition);
   const byName = new Map(definitions.map((definition) => [definition.name, definition]));
   const routing: RoutingTable = { defaultQueueId: parsed.routing.defaultQueueId, rules: parsed.routing.rules ?? [] };
-  return { definitions, routing, find: (name) => byName.get(name) };
+  // semanticProblems has made sure there is exactly one.
+  const identity = definitions[parsed.attributes.findIndex((definition) => definition.source === 'sub')];
+  return { definitions, identity, routing, find: (name) => byName.get(name) };
 }

@@ -1,0 +1,190 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { startTestApp, type TestApp } from './support/test-app';
+import { serviceToken, visitorToken } from './support/test-tokens';
+
+const verifier = () => ({ Authorization: `Bearer ${serviceToken(['conversations:verify'])}` });
+const byName = (rows: { name: string }[]) => Object.fromEntries(rows.map((row) => [row.name, row]));
+/** What a visitor can type into Messenger as the signature: valid base64url, a time no Date can hold. */
+const HOSTILE_SIGNATURE = `v1.k2.${Buffer.from(JSON.stringify({ u: 'x', t: 1e300 })).toString('base64url')}.AAAA`;
+
+/** A clock the emulator reads conversation start times from, moved by the test instead of waiting. */
+function movableClock() {
+  let offsetMs = 0;
+  return { clock: { now: () => Date.now() + offsetMs }, moveTo: (ms: number) => (offsetMs = ms) };
+}
+
+describe('verdicts a visitor cannot bend', () => {
+  let t: TestApp;
+  let emulator: TestEmulator;
+  const time = movableClock();
+
+  beforeAll(async () => {
+    emulator = await startTestEmulator({ clock: time.clock });
+    t = await startTestApp({ emulator, env: { WIDGET_CONFIG_TTL_SECONDS: '60' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await emulator.close();
+  });
+  afterEach(() => time.moveTo(0));
+
+  async function issue(): Promise<Record<string, string>> {
+    const response = await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold' })}`).expect(200);
+    return response.body.guestAttributes;
+  }
+
+  async function send(customAttributes: Record<string, string>): Promise<string> {
+    const response = await emulator.post('/emulator/webmessaging/messages', {
+      deploymentId: emulator.deploymentId,
+      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
+    });
+    expect(response.status).toBe(201);
+    return (await readJson(response)).conversationId;
+  }
+
+  const verify = (conversationId: string, expected?: Record<string, unknown>) =>
+    expected === undefined
+      ? t.http.get(`/api/verification/conversations/${conversationId}`).set(verifier())
+      : t.http.post(`/api/verification/conversations/${conversationId}`).set(verifier()).send({ expected });
+
+  it('reports a hostile signature as tampered, with no user id, alone and inside a batch whose other items succeed', async () => {
+    const hostile = await send({ userId: 'usr_1001', userTier: 'Gold', attributesSignature: HOSTILE_SIGNATURE });
+    const intact = await send(await issue());
+    const single = await verify(hostile).expect(200);
+    expect(single.body).toMatchObject({ status: 'tampered', signatureProblem: 'malformed' });
+    expect(single.body.userId).toBeUndefined();
+    expect(single.body.issuedAt).toBeUndefined();
+
+    const batch = await t.http.post('/api/verification/conversations:batch').set(verifier()).send({ conversationIds: [hostile, intact] }).expect(200);
+    expect(batch.body.results.map((result: { report: { status: string } }) => result.report.status)).toEqual(['tampered', 'verified']);
+  });
+
+  it('compares only the expected names: a signed conversation with a different tier is not_as_expected, the rest still match', async () => {
+    const conversationId = await send(await issue());
+    const response = await verify(conversationId, { userTier: 'Silver' }).expect(200);
+    expect(response.body.status).toBe('not_as_expected');
+    const rows = byName(response.body.attributes);
+    expect(rows.userTier).toMatchObject({ status: 'mismatch', arrived: 'Gold', expected: 'Silver' });
+    expect(rows.userId).toMatchObject({ status: 'match' });
+  });
+
+  it('reports an expected name that never arrived, Object.prototype names included, as missing', async () => {
+    const conversationId = await send(await issue());
+    const response = await verify(conversationId, { vip: 'true', toString: 'x', constructor: 'y' }).expect(200);
+    expect(response.body.status).toBe('not_as_expected');
+    const rows = byName(response.body.attributes);
+    for (const name of ['vip', 'toString', 'constructor']) expect(rows[name]).toMatchObject({ status: 'missing' });
+  });
+
+  it('answers 422 naming each expected value that is not a string, before asking Genesys', async () => {
+    const conversationId = await send(await issue());
+    emulator.control.resetCounters();
+    const response = await verify(conversationId, { userTier: 3, vip: null }).expect(422);
+    expect(response.body).toMatchObject({ error: 'attributes_invalid' });
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['expected.userTier', 'expected.vip']);
+    expect(emulator.control.counters().apiCalls['conversations.get']).toBe(0);
+  });
+
+  it('reports a set used after its lifetime as expired (WIDGET_CONFIG_TTL_SECONDS=60, conversation 75 s and 1 month later)', async () => {
+    const attributes = await issue();
+    for (const laterMs of [75_000 + 60_000, 30 * 86_400_000]) {
+      time.moveTo(laterMs);
+      const response = await verify(await send(attributes)).expect(200);
+      expect(response.body).toMatchObject({ status: 'expired', userId: 'usr_1001' });
+    }
+  });
+
+  it('reports a set issued after the conversation started as issued_after_start', async () => {
+    time.moveTo(-10 * 60_000);
+    const conversationId = await send(await issue());
+    time.moveTo(0);
+    expect((await verify(conversationId).expect(200)).body.status).toBe('issued_after_start');
+  });
+
+  it.each([
+    ['a number', 12],
+    ['an array', ['v2']],
+    ['an object', { token: 'v2' }],
+    ['null', null],
+    ['a boolean', true],
+  ])('answers 422 naming the field when the signature for Architect is %s', async (_label, value) => {
+    const response = await t.http
+      .post('/api/verification/signature')
+      .set(verifier())
+      .send({ attributes: { userId: 'usr_1001', attributesSignature: value } })
+      .expect(422);
+    expect(response.body).toMatchObject({
+      statusCode: 422,
+      error: 'attributes_invalid',
+      details: [{ field: 'attributes.attributesSignature', code: 'not_a_string' }],
+      requestId: expect.any(String),
+    });
+  });
+
+  it('tells Architect that a signature past its lifetime, or a hostile one, does not hold', async () => {
+    const attributes = await issue();
+    const hostile = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, attributesSignature: HOSTILE_SIGNATURE } }).expect(200);
+    expect(hostile.body).toEqual({ valid: false, reason: 'malformed' });
+    const forged = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, userId: 'usr_9999' } }).expect(200);
+    expect(forged.body).toEqual({ valid: false, reason: 'mismatch' });
+  });
+
+  it.each(['constructor', 'toString', 'prototype'])('does not let an added attribute named %s slip past the signature check', async (name) => {
+    const attributes = await issue();
+    const response = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, [name]: 'x' } }).expect(200);
+    expect(response.body).toEqual({ valid: false, reason: 'mismatch' });
+  });
+
+  it('answers 400 in the standard body for a body that is not { attributes: {...} }', async () => {
+    const notAnObject = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: 'v2' }).expect(400);
+    expect(notAnObject.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'attributes', code: 'isObject' }] });
+    const extra = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: {}, more: 1 }).expect(400);
+    expect(extra.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'more', code: 'whitelistValidation' }] });
+  });
+});
+
+describe('Genesys answers that are not conversations', () => {
+  let t: TestApp;
+  let stub: Server;
+  let body: { contentType: string; text: string };
+
+  beforeAll(async () => {
+    // The API host answers what the test says; the emulator still issues the tokens.
+    stub = createServer((_request, response) => response.writeHead(200, { 'content-type': body.contentType }).end(body.text));
+    await new Promise<void>((resolve) => stub.listen(0, '127.0.0.1', resolve));
+    t = await startTestApp({ env: { GENESYS_API_URL: `http://127.0.0.1:${(stub.address() as AddressInfo).port}` } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => stub.close(resolve));
+  });
+
+  const conversation = (participants: unknown) => JSON.stringify({ id: 'c', startTime: '2026-11-24T09:00:00.000Z', participants });
+
+  it.each([
+    ['no participants', { contentType: 'application/json', text: JSON.stringify({ id: 'c', startTime: '2026-11-24T09:00:00.000Z' }) }],
+    ['a null participant', { contentType: 'application/json', text: conversation([null]) }],
+    ['a text/plain body', { contentType: 'text/plain', text: 'upstream says hello' }],
+    ['a JSON array', { contentType: 'application/json', text: '[]' }],
+    ['no start time', { contentType: 'application/json', text: JSON.stringify({ id: 'c', participants: [] }) }],
+    ['a non-string attribute', { contentType: 'application/json', text: conversation([{ id: 'p', purpose: 'customer', attributes: { userTier: 3 } }]) }],
+  ])('answers 502 upstream_invalid_response for %s, and the batch item alone fails', async (_label, answer) => {
+    body = answer;
+    const id = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+    const single = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(502);
+    expect(single.body).toMatchObject({ statusCode: 502, error: 'upstream_invalid_response', requestId: expect.any(String) });
+    const batch = await t.http.post('/api/verification/conversations:batch').set(verifier()).send({ conversationIds: [id] }).expect(200);
+    expect(batch.body.results[0].error).toMatchObject({ statusCode: 502, error: 'upstream_invalid_response' });
+  });
+
+  it('reads attribute keys named __proto__ or constructor as ordinary, unsigned attributes', async () => {
+    body = { contentType: 'application/json', text: conversation([{ id: 'p', purpose: 'customer', attributes: JSON.parse('{"__proto__":"x","constructor":"y","userId":"usr_1"}') }]) };
+    const response = await t.http.get('/api/verification/conversations/0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f').set(verifier()).expect(200);
+    expect(response.body.status).toBe('unsigned');
+    const row = (name: string) => response.body.attributes.find((candidate: { name: string }) => candidate.name === name);
+    expect(row('__proto__')).toMatchObject({ status: 'unexpected', arrived: 'x' });
+    expect(row('constructor')).toMatchObject({ status: 'unexpected', arrived: 'y' });
+  });
+});
