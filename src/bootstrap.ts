@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
+import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
@@ -11,8 +11,11 @@ import { AppLogger } from './logging/app-logger';
 import { REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
-import { needsSandbox, startSandboxEmulator } from './emulator/sandbox';
+import type { RunningEmulator } from './emulator/emulator-server';
+import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './emulator/sandbox';
 import { setupSwaggerUi } from './openapi/openapi-document';
+import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
+import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
 
 export function createHttpAdapter(app: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -86,17 +89,48 @@ export async function createApp(): Promise<NestFastifyApplication> {
     bufferLogs: true,
   });
   await configureApp(app, config);
+  let printed = developmentCredentials ? describeDevelopmentCredentials(developmentCredentials) : '';
   if (sandbox) {
     app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.close());
-    app
-      .get(AppLogger)
-      .warn(
-        `Sandbox mode: GENESYS_CLIENT_ID is not set, so Genesys Cloud is replaced by the local emulator at ${sandbox.url} ` +
-          '(seeded conversations, admin routes under /emulator/admin). Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET to use Genesys Cloud.',
-        'Sandbox',
-      );
+    const examples = await seedSignedExamples(app, sandbox);
+    app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.url}`, 'Sandbox');
+    printed += describeSandbox(sandbox, examples);
   }
-  // Printed, not logged: these development tokens are for pasting, and logs never carry tokens.
-  if (developmentCredentials) process.stdout.write(describeDevelopmentCredentials(developmentCredentials));
+  // Printed, not logged: these development values are for pasting, and logs never carry tokens or credentials.
+  if (printed) process.stdout.write(printed);
   return app;
+}
+
+/** The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else a forged identity. */
+function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string, string>>): { name: string; value: string } {
+  for (const definition of registry.definitions) {
+    const other = definition.values?.find((value) => issued[definition.name] !== undefined && value !== issued[definition.name]);
+    if (other !== undefined) return { name: definition.name, value: other };
+  }
+  return { name: registry.identity.name, value: `${issued[registry.identity.name]}-forged` };
+}
+
+/**
+ * Conversations for QA to verify at once: the development visitor's attributes issued by this
+ * service and sent through the emulator's Messenger, once intact and once edited, beside the
+ * emulator's own unsigned ones. A registry the development visitor cannot satisfy gets none.
+ */
+async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<SandboxExample[]> {
+  const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
+  const { sub, ...claims } = DEVELOPMENT_VISITOR_CLAIMS;
+  let issued: Record<string, string>;
+  try {
+    issued = (await app.get(WidgetConfigService).configForVisitor({ subject: sub, scopes: new Set(), claims: { sub, ...claims } })).guestAttributes;
+  } catch (error) {
+    app.get(AppLogger).debug(`No signed example conversations: ${(error as Error).message}`, 'Sandbox');
+    return unsigned;
+  }
+  const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
+  const send = (customAttributes: Record<string, string>) => sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
+  const edit = exampleEdit(registry, issued);
+  return [
+    { conversationId: send(issued), description: 'signed, intact (verified)' },
+    { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
+    ...unsigned,
+  ];
 }

@@ -7,6 +7,9 @@ export interface DevelopmentCredentials {
   serviceToken: string;
 }
 
+/** The visitor of the printed development token (and of the sandbox's signed example conversations). */
+export const DEVELOPMENT_VISITOR_CLAIMS = { sub: 'usr_dev_1001', tier: 'Gold', lastOrderDate: '2026-10-30T09:15:00Z', email: 'visitor@example.com' };
+
 /** Scopes internal services need; a development service token carries them all. */
 export const INTERNAL_SCOPES = ['attributes:issue', 'conversations:verify'] as const;
 
@@ -27,11 +30,7 @@ export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.en
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
   };
   return {
-    visitorToken: sign(
-      { sub: 'usr_dev_1001', tier: 'Gold', lastOrderDate: '2026-10-30T09:15:00Z', email: 'visitor@example.com' },
-      secret,
-      common,
-    ),
+    visitorToken: sign(DEVELOPMENT_VISITOR_CLAIMS, secret, common),
     serviceToken: sign({ sub: 'dev-internal-service', scope: INTERNAL_SCOPES.join(' ') }, secret, common),
   };
 }

@@ -105,3 +105,18 @@ export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = process.e
   writeFileSync(temporary, `${JSON.stringify({ ...state, sandbox: { ...state.sandbox, url } }, null, 2)}\n`, { mode: 0o600 });
   renameSync(temporary, file);
 }
+
+/**
+ * The GENESYS_* settings that point a process at a sandbox emulator. The deployment and
+ * organization ids are only defaults: ones set explicitly stay.
+ */
+export function sandboxEnvironment(sandbox: SandboxIdentity & { url: string }, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  return {
+    GENESYS_LOGIN_URL: sandbox.url,
+    GENESYS_API_URL: sandbox.url,
+    GENESYS_CLIENT_ID: sandbox.clientId,
+    GENESYS_CLIENT_SECRET: sandbox.clientSecret,
+    GENESYS_DEPLOYMENT_ID: env.GENESYS_DEPLOYMENT_ID || sandbox.deploymentId,
+    GENESYS_ORGANIZATION_ID: env.GENESYS_ORGANIZATION_ID || sandbox.organizationId,
+  };
+}

@@ -1,19 +1,46 @@
+import { developmentState, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from '../development/development-state';
 import { startGenesysEmulator, type RunningEmulator } from './emulator-server';
 
 /**
  * Sandbox mode: with no Genesys credentials (and never in production, which config validation
  * refuses) the service starts the emulator beside itself and points its Genesys settings at it.
- * Admin routes are on, so QA can inject faults against the running sandbox.
+ * Admin routes are on, so QA can inject faults against the running sandbox. In development mode
+ * the emulator keeps its credentials and deployment id across restarts (the development state
+ * file), and the file records where it listens, so `npm run verify` can reach it.
  */
 export async function startSandboxEmulator(env: NodeJS.ProcessEnv = process.env): Promise<RunningEmulator> {
-  const emulator = await startGenesysEmulator({ adminRoutes: true, seed: true });
-  env.GENESYS_LOGIN_URL = emulator.url;
-  env.GENESYS_API_URL = emulator.url;
-  env.GENESYS_CLIENT_ID = emulator.clientId;
-  env.GENESYS_CLIENT_SECRET = emulator.clientSecret;
-  env.GENESYS_DEPLOYMENT_ID ??= emulator.deploymentId;
-  env.GENESYS_ORGANIZATION_ID ??= emulator.organizationId;
+  const kept = keepsDevelopmentState(env) ? developmentState(env).sandbox : undefined;
+  const emulator = await startGenesysEmulator({
+    adminRoutes: true,
+    seed: true,
+    ...(kept ? { clientId: kept.clientId, clientSecret: kept.clientSecret, deploymentId: kept.deploymentId, organizationId: kept.organizationId } : {}),
+  });
+  if (kept) recordSandboxUrl(emulator.url, env);
+  Object.assign(env, sandboxEnvironment(emulator, env));
   return emulator;
 }
 
 export const needsSandbox = (env: NodeJS.ProcessEnv = process.env): boolean => !env.GENESYS_CLIENT_ID;
+
+/** A conversation the sandbox holds for QA to verify, with what its report should say. */
+export interface SandboxExample {
+  conversationId: string;
+  description: string;
+}
+
+/** What QA needs to use the sandbox, in a few lines for the terminal (the emulator's credentials are development values). */
+export function describeSandbox(emulator: RunningEmulator, examples: readonly SandboxExample[]): string {
+  const width = Math.max(...examples.map((example) => example.conversationId.length));
+  return [
+    '',
+    'Sandbox: GENESYS_CLIENT_ID is not set, so Genesys Cloud is replaced by the local emulator.',
+    `  emulator       ${emulator.url}   (faults, settings, counters: /emulator/admin/...)`,
+    `  credentials    GENESYS_CLIENT_ID=${emulator.clientId} GENESYS_CLIENT_SECRET=${emulator.clientSecret}`,
+    `  deployment id  ${emulator.deploymentId}`,
+    `  ingest         POST ${emulator.url}/emulator/webmessaging/messages   (what Messenger sends with the first message)`,
+    '  conversations',
+    ...examples.map((example) => `    ${example.conversationId.padEnd(width)}  ${example.description}`),
+    `  try            npm run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,
+    '',
+  ].join('\n');
+}

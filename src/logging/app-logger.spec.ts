@@ -14,11 +14,21 @@ describe('AppLogger', () => {
   it('writes Nest-style calls as JSON lines with their context', () => {
     const { logger, lines } = loggerWithLines();
     logger.warn('Redis is not answering', 'RedisConnection');
-    logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    logger.log('Listening on http://0.0.0.0:3000', 'Bootstrap');
     expect(lines()).toEqual([
       expect.objectContaining({ level: 40, context: 'RedisConnection', msg: 'Redis is not answering' }),
-      expect.objectContaining({ level: 30, context: 'RouterExplorer', msg: 'Mapped {/health/live, GET} route' }),
+      expect.objectContaining({ level: 30, context: 'Bootstrap', msg: 'Listening on http://0.0.0.0:3000' }),
     ]);
+  });
+
+  it("writes Nest's per-module and per-route start-up lines at debug, not info", () => {
+    const quiet = loggerWithLines('info');
+    quiet.logger.log('ConfigModule dependencies initialized', 'InstanceLoader');
+    quiet.logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    expect(quiet.lines()).toEqual([]);
+    const verbose = loggerWithLines('debug');
+    verbose.logger.log('Mapped {/health/live, GET} route', 'RouterExplorer');
+    expect(verbose.lines()).toEqual([expect.objectContaining({ level: 20, context: 'RouterExplorer' })]);
   });
 
   it('keeps the stack Nest passes before the context of an error', () => {

@@ -2,6 +2,9 @@ import { Inject, Injectable, type LoggerService } from '@nestjs/common';
 import type { Level, Logger as PinoLogger } from 'pino';
 import { APPLICATION_LOG } from './logging.tokens';
 
+/** Nest's line per module, route and start-up step: useful when debugging start-up, noise otherwise. */
+const NEST_START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+
 /**
  * Nest's LoggerService over pino, so Nest's own lines and every `new Logger(context)` in the
  * code become JSON lines with redaction. Nest passes the context as the last argument, and for
@@ -12,7 +15,8 @@ export class AppLogger implements LoggerService {
   constructor(@Inject(APPLICATION_LOG) private readonly pino: PinoLogger) {}
 
   log(message: unknown, ...params: unknown[]): void {
-    this.write('info', message, params);
+    const context = params.at(-1);
+    this.write(typeof context === 'string' && NEST_START_UP_CONTEXTS.has(context) ? 'debug' : 'info', message, params);
   }
 
   error(message: unknown, ...params: unknown[]): void {

@@ -53,11 +53,11 @@ export class VerificationService {
     const token = arrived[this.signer.signatureName];
     delete arrived[this.signer.signatureName];
     const check = token === undefined ? undefined : this.signer.verify(arrived, token, arrived[this.registry.identity.name]);
-    const startedAt = seconds(Date.parse(conversation.startTime));
+    const startedAtMs = Date.parse(conversation.startTime);
     const signature: SignatureFinding = !check
       ? { kind: 'absent' }
       : check.valid
-        ? { kind: 'valid', timing: judgeTiming(check.claims, startedAt) }
+        ? { kind: 'valid', timing: judgeTiming(check.claims, seconds(startedAtMs)) }
         : { kind: 'invalid', problem: check.reason };
     const nonce = check?.valid ? check.claims.nonce : check?.nonce;
     const issued = nonce === undefined ? undefined : (await this.ledger.find(nonce))?.attributes;
@@ -74,7 +74,7 @@ export class VerificationService {
       status: judgement.status,
       ...(check && !check.valid ? { signatureProblem: check.reason } : {}),
       participantId: customer.id,
-      conversationStartedAt: new Date(startedAt * 1000).toISOString(),
+      conversationStartedAt: new Date(startedAtMs).toISOString(),
       // Only what a valid MAC vouches for; a failed signature's claims are nobody's word.
       ...(check?.valid
         ? {

@@ -1,0 +1,118 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
+import { developmentState, recordSandboxUrl } from '../src/development/development-state';
+import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
+import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
+
+const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
+const UNKNOWN = '11111111-2222-4333-8444-555555555555';
+
+async function run(args: string[], env: Record<string, string | undefined>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await withEnvironment(env, () =>
+    runVerifyCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }),
+  );
+  return { code, stdout, stderr };
+}
+
+describe('npm run verify, with the service environment', () => {
+  let t: TestApp;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS } });
+    env = {
+      NODE_ENV: 'test',
+      REDIS_URL: undefined,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS,
+      GENESYS_LOGIN_URL: t.emulator.url,
+      GENESYS_API_URL: t.emulator.url,
+      GENESYS_CLIENT_ID: t.emulator.clientId,
+      GENESYS_CLIENT_SECRET: t.emulator.clientSecret,
+      GENESYS_DEPLOYMENT_ID: t.emulator.deploymentId,
+    };
+  });
+  afterAll(() => t.close());
+
+  async function conversationWith(edit: Record<string, string> = {}): Promise<string> {
+    const issued = await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200);
+    const response = await t.emulator.post('/emulator/webmessaging/messages', {
+      deploymentId: t.emulator.deploymentId,
+      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes: { ...issued.body.guestAttributes, ...edit } } } },
+    });
+    return (await readJson(response)).conversationId;
+  }
+
+  it('verifies what the service issued, from an application context of its own with the same signing key, exit 0', async () => {
+    const result = await run([await conversationWith()], env);
+    expect(result).toMatchObject({ code: VERIFY_EXIT.verified, stderr: '' });
+    expect(result.stdout).toMatch(/^conversation [0-9a-f-]{36}: VERIFIED\nuser usr_1001, issued /);
+  });
+
+  it('prints JSON and nothing else with --json, exit 1 when tampered', async () => {
+    const result = await run([await conversationWith({ userTier: 'Silver' }), '--json'], env);
+    expect(result.code).toBe(VERIFY_EXIT.notVerified);
+    expect(JSON.parse(result.stdout)).toMatchObject({ status: 'tampered', signatureProblem: 'mismatch' });
+  });
+
+  it('shows control characters a visitor wrote as escapes, never raw', async () => {
+    const result = await run([await conversationWith({ vip: 'x\u001b[2J\u001b]0;owned\u0007\u009b' })], env);
+    expect(result.stdout).toContain('x\\u001b[2J\\u001b]0;owned\\u0007\\u009b');
+    // eslint-disable-next-line no-control-regex
+    expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);
+  });
+
+  it('exits 3 with the reason on stderr when Genesys does not know the conversation', async () => {
+    expect(await run([UNKNOWN], env)).toEqual({ code: VERIFY_EXIT.notChecked, stdout: '', stderr: 'Genesys Cloud has no conversation with this id.\n' });
+  });
+
+  it('exits 2 on a malformed id, and 0 with --help', async () => {
+    const malformed = await run(['not-a-uuid'], env);
+    expect(malformed.code).toBe(VERIFY_EXIT.usage);
+    expect(malformed.stderr).toContain('a conversation id is a UUID');
+    const help = await run(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 verified; 1 checked and not verified');
+  });
+});
+
+describe('npm run verify, against the sandbox of a running npm start', () => {
+  let emulator: TestEmulator;
+  const stateFile = join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json');
+  const development = {
+    NODE_ENV: 'development',
+    DEVELOPMENT_STATE_FILE: stateFile,
+    REDIS_URL: undefined,
+    JWT_SECRET: undefined,
+    ATTRIBUTE_SIGNING_KEYS: undefined,
+    GENESYS_CLIENT_ID: undefined,
+    GENESYS_CLIENT_SECRET: undefined,
+    GENESYS_LOGIN_URL: undefined,
+    GENESYS_API_URL: undefined,
+    GENESYS_DEPLOYMENT_ID: undefined,
+  };
+
+  beforeAll(async () => {
+    const { sandbox } = developmentState({ DEVELOPMENT_STATE_FILE: stateFile });
+    emulator = await startTestEmulator({ clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, deploymentId: sandbox.deploymentId, seed: true });
+  });
+  afterAll(() => emulator.close());
+
+  it('says no sandbox has run when the state file names none, exit 3', async () => {
+    const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
+    expect(result.code).toBe(VERIFY_EXIT.notChecked);
+    expect(result.stderr).toContain('No sandbox has run in this folder');
+  });
+
+  it('finds the sandbox through the development state file and reports its seeded conversation', async () => {
+    recordSandboxUrl(emulator.url, { DEVELOPMENT_STATE_FILE: stateFile });
+    const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
+    expect(result).toMatchObject({ code: VERIFY_EXIT.notVerified, stderr: '' });
+    expect(result.stdout).toContain('UNSIGNED');
+  });
+});
