@@ -1,13 +1,16 @@
-import { createHmac } from 'node:crypto';
 import { nextNonce } from '../src/attribute-signature/nonce-pool';
+import { computeMac, formatSignature, type SignatureClaims } from '../src/attribute-signature/signature-format';
 
 /** The settings every server in the benchmark shares, so they do the same work. */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
 export const BENCH_ISSUER = 'https://identity.bench.example';
 export const BENCH_AUDIENCE = 'wm-attribute-gateway';
 export const BENCH_SIGNING_SECRET = 'bench-attribute-signing-secret-32-bytes-or-more';
+/** The Messenger deployment the floor and the peer answer with; the signature binds it, as the service's does. */
+export const BENCH_DEPLOYMENT_ID = '6b0e2c1a-5d4f-4e3a-9b8c-7d6e5f4a3b2c';
+const LIFETIME_SECONDS = 3600;
 
-/** The attribute map every server builds from the visitor's claims, signed the way the service signs it. */
+/** The attribute map every server builds from the visitor's claims, signed the way the service signs it (v2). */
 export function signedAttributes(claims: Record<string, unknown>, key: Buffer): Record<string, string> {
   const attributes: Record<string, string> = {
     userId: String(claims.sub),
@@ -15,11 +18,6 @@ export function signedAttributes(claims: Record<string, unknown>, key: Buffer): 
     lastOrderDate: new Date(String(claims.lastOrderDate)).toISOString(),
   };
   const issuedAt = Math.floor(Date.now() / 1000);
-  const nonce = nextNonce();
-  const canonical = JSON.stringify(Object.keys(attributes).sort().map((name) => [name, attributes[name]]));
-  const mac = createHmac('sha256', key)
-    .update(['v1', 'k1', attributes.userId, String(issuedAt), nonce, canonical].join('\n'))
-    .digest('base64url');
-  const claimsPart = Buffer.from(JSON.stringify({ u: attributes.userId, t: issuedAt, n: nonce })).toString('base64url');
-  return { ...attributes, attributesSignature: `v1.k1.${claimsPart}.${mac}` };
+  const signed: SignatureClaims = { version: 'v2', kid: 'k1', userId: attributes.userId, issuedAt, expiresAt: issuedAt + LIFETIME_SECONDS, nonce: nextNonce() };
+  return { ...attributes, attributesSignature: formatSignature(signed, computeMac(key, signed, BENCH_DEPLOYMENT_ID, attributes)) };
 }

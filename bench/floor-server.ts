@@ -1,6 +1,6 @@
 import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify as verifySignature, type KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
-import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from './bench-claims';
+import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from './bench-claims';
 
 /**
  * The floor: the config endpoint's work done by hand on node:http and node:crypto (verify the
@@ -41,7 +41,7 @@ const server = createServer((request, response) => {
   }
   const issuedAt = new Date();
   const body = JSON.stringify({
-    widgetId: '6b0e2c1a-5d4f-4e3a-9b8c-7d6e5f4a3b2c',
+    widgetId: BENCH_DEPLOYMENT_ID,
     organizationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
     environment: 'prod',
     region: 'mypurecloud.com',

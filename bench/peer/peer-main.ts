@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { IsOptional, IsString } from 'class-validator';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from '../bench-claims';
+import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from '../bench-claims';
 
 /**
  * The conventional peer: the same endpoint as NestJS tutorials write it (Express, passport-jwt
@@ -35,7 +35,7 @@ class PeerConfigController {
     const claims = request.user;
     const issuedAt = new Date();
     return {
-      widgetId: '6b0e2c1a-5d4f-4e3a-9b8c-7d6e5f4a3b2c',
+      widgetId: BENCH_DEPLOYMENT_ID,
       organizationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
       environment: 'prod',
       region: 'mypurecloud.com',
