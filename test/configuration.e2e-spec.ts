@@ -2,7 +2,7 @@ import { createApp } from '../src/bootstrap';
 import { ConfigurationError } from '../src/config/environment';
 import { genesysConfig } from '../src/genesys/genesys.config';
 import { readJson } from './support/emulator';
-import { withEnvironment } from './support/test-app';
+import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
 async function startUpFailure(env: Record<string, string | undefined>): Promise<ConfigurationError> {
   const error = await withEnvironment(env, () => createApp().then(
@@ -53,14 +53,7 @@ describe('start-up configuration', () => {
 });
 
 describe('sandbox mode', () => {
-  const genesysVariables = {
-    GENESYS_CLIENT_ID: undefined,
-    GENESYS_CLIENT_SECRET: undefined,
-    GENESYS_LOGIN_URL: undefined,
-    GENESYS_API_URL: undefined,
-    GENESYS_DEPLOYMENT_ID: undefined,
-    GENESYS_ORGANIZATION_ID: undefined,
-  };
+  const genesysVariables = WITHOUT_GENESYS_SETTINGS;
 
   it('starts the emulator beside the service when no credentials are set, and stops it with the service', async () => {
     const { app, apiUrl, deploymentId } = await withEnvironment(genesysVariables, async () => ({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createApp } from '../src/bootstrap';
 import { ConfigurationError } from '../src/config/environment';
 import { developmentState, keepsDevelopmentState } from '../src/development/development-state';
-import { withEnvironment } from './support/test-app';
+import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
 const stateFileIn = () => join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json');
 
@@ -45,12 +45,7 @@ describe('development mode across a restart', () => {
     JWT_ISSUER: undefined,
     JWT_AUDIENCE: undefined,
     ATTRIBUTE_SIGNING_KEYS: undefined,
-    GENESYS_CLIENT_ID: undefined,
-    GENESYS_CLIENT_SECRET: undefined,
-    GENESYS_LOGIN_URL: undefined,
-    GENESYS_API_URL: undefined,
-    GENESYS_DEPLOYMENT_ID: undefined,
-    GENESYS_ORGANIZATION_ID: undefined,
+    ...WITHOUT_GENESYS_SETTINGS,
   };
 
   async function startAndCall(token: string | undefined) {

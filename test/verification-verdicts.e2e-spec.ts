@@ -7,7 +7,10 @@ import { serviceToken, visitorToken } from './support/test-tokens';
 const verifier = () => ({ Authorization: `Bearer ${serviceToken(['conversations:verify'])}` });
 const byName = (rows: { name: string }[]) => Object.fromEntries(rows.map((row) => [row.name, row]));
 /** What a visitor can type into Messenger as the signature: valid base64url, a time no Date can hold. */
-const HOSTILE_SIGNATURE = `v1.k2.${Buffer.from(JSON.stringify({ u: 'x', t: 1e300 })).toString('base64url')}.AAAA`;
+const hostileSignature = (kid: string) => `v1.${kid}.${Buffer.from(JSON.stringify({ u: 'x', t: 1e300, n: 'x' })).toString('base64url')}.AAAA`;
+/** With a key id the service does not have, and with the one it signs with (tests run with a key `dev`). */
+const HOSTILE_SIGNATURES = [hostileSignature('k2'), hostileSignature('dev')];
+const HOSTILE_SIGNATURE = HOSTILE_SIGNATURES[0];
 
 /** A clock the emulator reads conversation start times from, moved by the test instead of waiting. */
 function movableClock() {
@@ -49,8 +52,8 @@ describe('verdicts a visitor cannot bend', () => {
       ? t.http.get(`/api/verification/conversations/${conversationId}`).set(verifier())
       : t.http.post(`/api/verification/conversations/${conversationId}`).set(verifier()).send({ expected });
 
-  it('reports a hostile signature as tampered, with no user id, alone and inside a batch whose other items succeed', async () => {
-    const hostile = await send({ userId: 'usr_1001', userTier: 'Gold', attributesSignature: HOSTILE_SIGNATURE });
+  it.each(HOSTILE_SIGNATURES)('reports the hostile signature %s as tampered, with no user id, alone and inside a batch whose other items succeed', async (signature) => {
+    const hostile = await send({ userId: 'usr_1001', userTier: 'Gold', attributesSignature: signature });
     const intact = await send(await issue());
     const single = await verify(hostile).expect(200);
     expect(single.body).toMatchObject({ status: 'tampered', signatureProblem: 'malformed' });
@@ -135,6 +138,14 @@ describe('verdicts a visitor cannot bend', () => {
     const attributes = await issue();
     const response = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, [name]: 'x' } }).expect(200);
     expect(response.body).toEqual({ valid: false, reason: 'mismatch' });
+  });
+
+  it('treats a POST without a body, or with an empty one, as the GET', async () => {
+    const conversationId = await send(await issue());
+    expect((await t.http.post(`/api/verification/conversations/${conversationId}`).set(verifier()).expect(200)).body.status).toBe('verified');
+    expect((await t.http.post(`/api/verification/conversations/${conversationId}`).set(verifier()).send({}).expect(200)).body.status).toBe('verified');
+    const notAMap = await t.http.post(`/api/verification/conversations/${conversationId}`).set(verifier()).send({ expected: ['Gold'] }).expect(400);
+    expect(notAMap.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'expected', code: 'isObject' }] });
   });
 
   it('answers 400 in the standard body for a body that is not { attributes: {...} }', async () => {

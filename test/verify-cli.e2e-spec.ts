@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
 import { developmentState, recordSandboxUrl } from '../src/development/development-state';
 import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
-import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
+import { WITHOUT_GENESYS_SETTINGS, startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
 
 const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
@@ -90,11 +90,7 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
     REDIS_URL: undefined,
     JWT_SECRET: undefined,
     ATTRIBUTE_SIGNING_KEYS: undefined,
-    GENESYS_CLIENT_ID: undefined,
-    GENESYS_CLIENT_SECRET: undefined,
-    GENESYS_LOGIN_URL: undefined,
-    GENESYS_API_URL: undefined,
-    GENESYS_DEPLOYMENT_ID: undefined,
+    ...WITHOUT_GENESYS_SETTINGS,
   };
 
   beforeAll(async () => {

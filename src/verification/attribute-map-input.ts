@@ -25,6 +25,8 @@ export class AttributeMapBodyPipe implements PipeTransform<unknown, Record<strin
   transform(body: unknown): Record<string, unknown> {
     const fail = (property: string, constraint: string, message: string) =>
       validationErrorFactory([{ property, constraints: { [constraint]: message }, children: [] }]);
+    // No body at all is an empty one: `{ expected }` is optional.
+    if ((body === undefined || body === null) && !this.required) return {};
     if (!isPlainObject(body)) throw fail(this.field, 'isObject', `${this.field} must be an object`);
     const unknown = Object.keys(body).find((key) => key !== this.field);
     if (unknown !== undefined) throw fail(unknown, 'whitelistValidation', `property ${unknown} should not exist`);

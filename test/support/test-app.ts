@@ -33,6 +33,16 @@ export interface TestAppOptions {
   emulator?: TestEmulator;
 }
 
+/** No Genesys settings at all: what sandbox mode (and the CLI's search for a sandbox) starts from. */
+export const WITHOUT_GENESYS_SETTINGS = {
+  GENESYS_CLIENT_ID: undefined,
+  GENESYS_CLIENT_SECRET: undefined,
+  GENESYS_LOGIN_URL: undefined,
+  GENESYS_API_URL: undefined,
+  GENESYS_DEPLOYMENT_ID: undefined,
+  GENESYS_ORGANIZATION_ID: undefined,
+};
+
 export async function withEnvironment<T>(env: Record<string, string | undefined>, build: () => Promise<T>): Promise<T> {
   const saved = Object.fromEntries(Object.keys(env).map((key) => [key, process.env[key]]));
   const apply = (values: Record<string, string | undefined>) => {
