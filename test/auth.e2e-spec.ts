@@ -1,4 +1,8 @@
 import { sign } from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createDevelopmentCredentials } from '../src/auth/development-credentials';
 import { ConfigurationError } from '../src/config/environment';
 import { authConfig } from '../src/auth/auth.config';
@@ -69,6 +73,17 @@ describe('our callers\' JWTs, HS256 with JWT_SECRET', () => {
     await jwks.close();
     const token = sign({ sub: 'u' }, key.privateKey, { algorithm: 'RS256', issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, expiresIn: '5m' });
     await expectRejected(t, token, 'token_invalid');
+  });
+
+  it('refuses a token without exp, with exp 1e20, or issued a year ahead', async () => {
+    await expectRejected(t, signTestToken({ sub: 'u' }, { expiresIn: undefined }), 'token_without_expiry');
+    await expectRejected(t, signTestToken({ sub: 'u', exp: 1e20 }, { expiresIn: undefined }), 'token_lifetime_too_long');
+    await expectRejected(t, signTestToken({ sub: 'u', iat: now() + 365 * 86400, exp: now() + 365 * 86400 + 60 }, { expiresIn: undefined }), 'token_issued_in_future');
+  });
+
+  it('refuses a token with a crit header, which it cannot honour (RFC 7515 4.1.11)', async () => {
+    const critical = signTestToken({ sub: 'u' }, { header: { alg: 'HS256', crit: ['b64'], b64: false } as never });
+    await expectRejected(t, critical, 'token_invalid');
   });
 
   it('refuses garbage and a token without a subject', async () => {
@@ -168,7 +183,7 @@ describe('auth configuration', () => {
 
 describe('development credentials', () => {
   it('make up a secret and mint a visitor and a service token that the service accepts', async () => {
-    const env: NodeJS.ProcessEnv = { NODE_ENV: 'development' };
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'development', DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), 'state.json') };
     const credentials = createDevelopmentCredentials(env);
     expect(credentials).toBeDefined();
     expect(env.JWT_SECRET).toHaveLength(43);
@@ -180,6 +195,23 @@ describe('development credentials', () => {
       const visitor = await t.http.get('/probe/whoami').set('Authorization', `Bearer ${credentials?.visitorToken}`).expect(200);
       expect(visitor.body.subject).toBe('usr_dev_1001');
       await t.http.get('/probe/internal').set('Authorization', `Bearer ${credentials?.serviceToken}`).expect(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('are made, with a secret of their own, when JWT_SECRET is blank', () => {
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'test', JWT_SECRET: '   ' };
+    expect(createDevelopmentCredentials(env)).toBeDefined();
+    expect(env.JWT_SECRET).toHaveLength(43);
+  });
+
+  it('leave no empty key behind: with a blank JWT_SECRET and no credentials, a token signed with an empty key is refused', async () => {
+    const t = await startTestApp({ controllers: [GenesysProbeController], env: { JWT_SECRET: '   ', JWT_ISSUER: undefined, JWT_AUDIENCE: undefined } });
+    try {
+      const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'attacker', scope: 'conversations:verify', exp: now() + 60 })}`;
+      const forged = `${unsigned}.${createHmac('sha256', Buffer.alloc(0)).update(unsigned).digest('base64url')}`;
+      await expectRejected(t, forged, 'token_invalid');
     } finally {
       await t.close();
     }

@@ -40,6 +40,11 @@ export class AuthEnvironment {
   @IntegerVariable(0, 300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
+  /** Longest accepted time from a token's issue (or from now) to its expiry; 0 for no limit. */
+  @IsOptional()
+  @IntegerVariable(0, 31536000)
+  JWT_MAX_TOKEN_LIFETIME_SECONDS = 86400;
+
   @IsOptional()
   @Matches(/^[\w.:-]+$/, { message: 'JWT_SCOPE_CLAIM must be a claim name such as scope or scp' })
   JWT_SCOPE_CLAIM = 'scope';
@@ -62,6 +67,7 @@ export const authConfig = registerAs('auth', () => {
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,
     clockToleranceSeconds: env.JWT_CLOCK_TOLERANCE_SECONDS,
+    maxTokenLifetimeSeconds: env.JWT_MAX_TOKEN_LIFETIME_SECONDS,
     scopeClaim: env.JWT_SCOPE_CLAIM,
   };
 });

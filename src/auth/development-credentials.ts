@@ -20,7 +20,8 @@ export const INTERNAL_SCOPES = ['attributes:issue', 'conversations:verify'] as c
  * Returns undefined when real JWT settings exist (or in production, where config validation demands them).
  */
 export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.env): DevelopmentCredentials | undefined {
-  if (env.NODE_ENV === 'production' || env.JWT_SECRET || env.JWT_JWKS_URL) return undefined;
+  // Blank counts as unset, as in config validation: a blank JWT_SECRET must not leave the service with an empty key.
+  if (env.NODE_ENV === 'production' || env.JWT_SECRET?.trim() || env.JWT_JWKS_URL?.trim()) return undefined;
   const secret = keepsDevelopmentState(env) ? developmentState(env).jwtSecret : randomBytes(32).toString('base64url');
   env.JWT_SECRET = secret;
   const common = {

@@ -5,9 +5,11 @@ import { ApiError } from '../errors/api-error';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
 import type { AuthenticatedCaller } from './authenticated-caller';
 import { JwtStrategy } from './jwt.strategy';
+import { TokenRefusal } from './token-rules';
 
 /** Why a token was refused: a stable code, and no more detail than a caller needs to fix it. */
 function rejectionReason(info: unknown): { code: string; message: string } {
+  if (info instanceof TokenRefusal) return { code: info.code, message: info.message };
   const error = info instanceof Error ? info : undefined;
   switch (error?.name) {
     case 'TokenExpiredError':

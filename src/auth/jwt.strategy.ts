@@ -4,13 +4,30 @@ import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { authConfig, type AuthConfig } from './auth.config';
 import type { AuthenticatedCaller } from './authenticated-caller';
-import { jwksKeyProvider } from './jwks-key-provider';
+import { jwksKeyLookup, type KeyLookup } from './jwks-key-provider';
+import { TokenRefusal, claimRuleViolation, readTokenHeader } from './token-rules';
 
-function keyProvider(config: AuthConfig): SecretOrKeyProvider {
-  if (config.jwksUrl) return jwksKeyProvider(config.jwksUrl);
+function keyLookup(config: AuthConfig): KeyLookup {
+  if (config.jwksUrl) return jwksKeyLookup(config.jwksUrl);
+  // Never an empty key: HMAC with one would accept tokens anyone can sign. Only an application
+  // context without HTTP (the verify CLI) starts without a secret; it authenticates nobody.
+  if (!config.secret) return (_kid, done) => done(new TokenRefusal('token_invalid', 'No key to verify tokens with is configured.'));
   // A prepared KeyObject: given the raw string, verification re-imports the key on every request.
-  const key = createSecretKey(Buffer.from(config.secret ?? '', 'utf8'));
-  return (_request, _token, done) => done(null, key as unknown as Buffer);
+  const key = createSecretKey(Buffer.from(config.secret, 'utf8'));
+  return (_kid, done) => done(null, key);
+}
+
+/** The header is checked before any key is looked up, so a malformed or `crit` token costs no key lookup. */
+function keyProvider(config: AuthConfig): SecretOrKeyProvider {
+  const lookup = keyLookup(config);
+  return (_request, token, done) => {
+    const header = readTokenHeader(token);
+    if (header instanceof TokenRefusal) {
+      done(header);
+      return;
+    }
+    lookup(header.kid, (error, key) => done(error, key as unknown as Buffer));
+  };
 }
 
 function scopesOf(claim: unknown): Set<string> {
@@ -33,7 +50,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
+  /** Runs after jsonwebtoken has verified the signature, issuer, audience, exp and nbf. */
   validate(payload: Record<string, unknown>): AuthenticatedCaller | false {
+    const violation = claimRuleViolation(payload, Math.floor(Date.now() / 1000), {
+      clockToleranceSeconds: this.config.clockToleranceSeconds,
+      maxLifetimeSeconds: this.config.maxTokenLifetimeSeconds,
+    });
+    if (violation) throw violation;
     if (typeof payload.sub !== 'string' || payload.sub === '') return false;
     return { subject: payload.sub, scopes: scopesOf(payload[this.config.scopeClaim]), claims: payload };
   }
