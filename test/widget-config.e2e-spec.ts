@@ -119,14 +119,19 @@ describe('widget config with the shipped registry', () => {
     );
   });
 
-  it('refuses a payment card number whatever the definition says', async () => {
+  it('refuses a payment card number, with any separators, outside identifiers constrained by a pattern', async () => {
     const response = await t.http
       .post('/api/web-messaging/config')
       .set(issuer())
-      .send({ userId: '4111111111111111', attributes: { userTier: 'Gold' } })
+      .send({ userId: 'usr_1001', attributes: { userTier: 'Gold', email: '4111_1111_1111_1111@example.com' } })
       .expect(422);
-    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.userId', code: 'payment_card_number' })]);
-    expect(JSON.stringify(response.body)).not.toContain('4111111111111111');
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.email', code: 'payment_card_number' })]);
+    expect(JSON.stringify(response.body)).not.toContain('4111');
+  });
+
+  it('issues a numeric user id that happens to pass the card checksum: userId is an identifier with a pattern', async () => {
+    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: '4000000000000000006', attributes: { userTier: 'Gold' } }).expect(200);
+    expect(response.body.guestAttributes.userId).toBe('4000000000000000006');
   });
 
   it('refuses secrets and personal data where the registry allows none', async () => {
@@ -139,6 +144,20 @@ describe('widget config with the shipped registry', () => {
     expect(byName.userId.code).toBe('secret_value');
     expect(byName.email.code).toBe('wrong_type');
     expect(byName.userTier.ok).toBe(true);
+  });
+
+  it('refuses the backtracking email of the hostile-input report by its length, and keeps answering', async () => {
+    const email = `a@${'.'.repeat(64000)}@`;
+    const [validated, live] = await Promise.all([
+      t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes: { email } }).expect(200),
+      t.http.get('/health/live').expect(200),
+    ]);
+    expect(validated.body.attributes).toEqual([
+      expect.objectContaining({ name: 'email', ok: false, code: 'too_long' }),
+      expect.objectContaining({ name: 'userId', code: 'missing_required' }),
+      expect.objectContaining({ name: 'userTier', code: 'missing_required' }),
+    ]);
+    expect(live.body.status).toBe('ok');
   });
 
   it('requires the attributes:issue scope to post', async () => {
