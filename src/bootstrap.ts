@@ -14,6 +14,7 @@ import { registerRequestLogging } from './logging/request-logging';
 import type { RunningEmulator } from './emulator/emulator-server';
 import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './emulator/sandbox';
 import { setupSwaggerUi } from './openapi/openapi-document';
+import { useJsonBodies } from './request-body/json-body';
 import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
 
@@ -59,6 +60,7 @@ function securityHeaders(): Record<string, string> {
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
+  useJsonBodies(app, config.bodyLimitBytes);
   const headers = securityHeaders();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {

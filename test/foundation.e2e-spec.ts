@@ -93,6 +93,22 @@ describe('foundation over HTTP', () => {
       expectErrorBody(res.body, 415, 'unsupported_media_type');
     });
 
+    it('answers JSON sent as text/plain (fetch without a content type) with 415 naming application/json', async () => {
+      const res = await t.http.post('/probe/echo').set('Content-Type', 'text/plain').send('{"name":"ok","count":1}').expect(415);
+      expectErrorBody(res.body, 415, 'unsupported_media_type');
+      expect(res.body.message).toContain('application/json');
+    });
+
+    it('answers a body nested deeper than 32 levels with 400 body_too_deep, before any transformation', async () => {
+      const deep = `{"name":"x","count":1,"items":${'['.repeat(1000)}${']'.repeat(1000)}}`;
+      for (const body of [deep, `{"name":"x","count":1,"items":${'['.repeat(40)}${']'.repeat(40)}}`]) {
+        const res = await t.http.post('/probe/echo').set('Content-Type', 'application/json').send(body).expect(400);
+        expectErrorBody(res.body, 400, 'body_too_deep');
+        expect(res.headers['x-request-id']).toBe(res.body.requestId);
+      }
+      await t.http.post('/probe/echo').send({ name: 'ok', count: 3, items: [{ label: 'a' }] }).expect(201);
+    });
+
     it('answers a body over the limit with 413', async () => {
       const res = await t.http
         .post('/probe/echo')

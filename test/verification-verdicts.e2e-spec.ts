@@ -148,6 +148,13 @@ describe('verdicts a visitor cannot bend', () => {
     expect(notAMap.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'expected', code: 'isObject' }] });
   });
 
+  it('answers 400 body_too_deep, not 500, for a small body nested thousands of levels deep', async () => {
+    // ~10 KB: deep enough to overflow class-transformer's recursion, which used to answer 500.
+    const body = `{"conversationIds":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const response = await t.http.post('/api/verification/conversations:batch').set(verifier()).set('Content-Type', 'application/json').send(body).expect(400);
+    expect(response.body).toMatchObject({ statusCode: 400, error: 'body_too_deep', requestId: expect.any(String) });
+  });
+
   it('answers 400 in the standard body for a body that is not { attributes: {...} }', async () => {
     const notAnObject = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: 'v2' }).expect(400);
     expect(notAnObject.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'attributes', code: 'isObject' }] });
