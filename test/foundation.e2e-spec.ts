@@ -50,6 +50,9 @@ describe('foundation over HTTP', () => {
       expectErrorBody(res.body, 404, 'not_found');
       expect(res.body.requestId).toBe('trace-404');
       expect(res.headers['x-request-id']).toBe('trace-404');
+      expect(res.body.message).toBe('No such route.');
+      const withToken = await t.http.post('/no/such/route?access_token=secret-in-the-query').expect(404);
+      expect(JSON.stringify(withToken.body)).not.toMatch(/access_token|secret-in-the-query|no\/such/);
     });
   });
 

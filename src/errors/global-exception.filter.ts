@@ -74,10 +74,12 @@ function fromHttpException(exception: HttpException): Problem {
   const response = exception.getResponse();
   const reported = typeof response === 'string' ? response : (response as { message?: unknown }).message;
   const isHealthReport = typeof response === 'object' && 'error' in response && 'details' in response;
+  // The router's 404 names the method and the whole URL, query string included (where tokens travel): never echoed.
+  const keepsItsWording = typeof reported === 'string' && !isHealthReport && status !== HttpStatus.NOT_FOUND;
   return {
     status,
     code: codeFor(status),
-    message: typeof reported === 'string' && !isHealthReport ? reported : (MESSAGE_BY_STATUS[status] ?? exception.message),
+    message: keepsItsWording ? reported : (MESSAGE_BY_STATUS[status] ?? exception.message),
     details: isHealthReport ? healthDetails(response) : [],
     headers: {},
   };
