@@ -75,7 +75,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   registerRequestLogging(fastify, app.get(REQUEST_LOG));
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
-  await setupSwaggerUi(app);
+  if (config.swaggerEnabled) await setupSwaggerUi(app);
 }
 
 /**

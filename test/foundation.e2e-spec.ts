@@ -1,5 +1,6 @@
 import { ProbeController } from './support/probe.controller';
-import { startTestApp, type TestApp } from './support/test-app';
+import { appConfig } from '../src/config/app.config';
+import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -179,6 +180,24 @@ describe('foundation over HTTP', () => {
       expect(doc.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
     });
+  });
+});
+
+describe('swagger switch', () => {
+  it('is off in production unless SWAGGER_ENABLED=true, and on elsewhere unless SWAGGER_ENABLED=false', async () => {
+    const enabled = (env: Record<string, string | undefined>) => withEnvironment(env, async () => appConfig().swaggerEnabled);
+    expect(await enabled({ NODE_ENV: 'production', SWAGGER_ENABLED: undefined })).toBe(false);
+    expect(await enabled({ NODE_ENV: 'production', SWAGGER_ENABLED: 'true' })).toBe(true);
+    expect(await enabled({ NODE_ENV: 'development', SWAGGER_ENABLED: undefined })).toBe(true);
+  });
+
+  it('serves no /docs, /docs-json or /docs-yaml when off', async () => {
+    const t = await startTestApp({ env: { SWAGGER_ENABLED: 'false' } });
+    try {
+      for (const path of ['/docs', '/docs-json', '/docs-yaml']) await t.http.get(path).expect(404);
+    } finally {
+      await t.close();
+    }
   });
 });
 

@@ -42,6 +42,11 @@ export class AppEnvironment {
   @IsOptional()
   @IntegerVariable(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
+
+  /** Unset: on outside production, off in production (the document maps every route for whoever reads it). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'SWAGGER_ENABLED must be true or false' })
+  SWAGGER_ENABLED?: 'true' | 'false';
 }
 
 type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
@@ -67,6 +72,7 @@ export const appConfig = registerAs('app', () => {
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    swaggerEnabled: env.SWAGGER_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.SWAGGER_ENABLED === 'true',
   };
 });
 

@@ -19,7 +19,7 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
       'Issues the Genesys Cloud Web Messaging configuration for signed-in visitors, with custom ' +
         'attributes validated against a registry and signed, and verifies that they reached the conversation intact.',
     )
-    .setVersion('0.1.0')
+    .setVersion('0.2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
     .addTag('health', 'Liveness and readiness probes')
     .addTag('web-messaging', 'Messenger configuration with validated, signed custom attributes, and the attribute registry')
