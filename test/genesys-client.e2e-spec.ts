@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { GenesysTokenService } from '../src/genesys/genesys-token.service';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -166,5 +168,45 @@ describe('Genesys Cloud client against the emulator', () => {
     expect(logs).toContain('retrying');
     expect(logs).not.toContain(t.emulator.clientSecret);
     expect(logs).not.toContain(token);
+  });
+});
+
+describe('token answers the service cannot use', () => {
+  let t: TestApp;
+  let login: Server;
+  let tokenRequests = 0;
+  let answer: () => string;
+
+  beforeAll(async () => {
+    // The login host answers what the test says; nothing gets as far as the API host.
+    login = createServer((_request, response) => {
+      tokenRequests += 1;
+      response.writeHead(200, { 'content-type': 'application/json' }).end(answer());
+    });
+    await new Promise<void>((resolve) => login.listen(0, '127.0.0.1', resolve));
+    t = await startTestApp({ controllers: [GenesysProbeController], env: { GENESYS_LOGIN_URL: `http://127.0.0.1:${(login.address() as AddressInfo).port}` } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => login.close(resolve));
+  });
+  beforeEach(() => {
+    tokenRequests = 0;
+  });
+
+  const conversation = () => t.http.get(`/probe/conversations/${SEEDED}`).set('Authorization', `Bearer ${visitorToken()}`);
+
+  it.each([0, -5, 1.5, 'soon'])('refuses expires_in %p with 502 upstream_unavailable rather than using a token that is stale at once', async (expiresIn) => {
+    answer = () => JSON.stringify({ access_token: 'a-token', token_type: 'bearer', expires_in: expiresIn });
+    for (let call = 0; call < 3; call += 1) expect((await conversation().expect(502)).body.error).toBe('upstream_unavailable');
+    expect(tokenRequests).toBe(3);
+  });
+
+  it('stops reading a 20 MB token answer at 64 KB and answers 502 at once, without retrying', async () => {
+    const huge = JSON.stringify({ access_token: 'x'.repeat(20 * 1024 * 1024), token_type: 'bearer', expires_in: 86400 });
+    answer = () => huge;
+    const response = await conversation().expect(502);
+    expect(response.body).toMatchObject({ error: 'upstream_invalid_response' });
+    expect(tokenRequests).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ const DEFAULT_RETRY_AFTER_SECONDS = 3;
 const BACKOFF_BASE_MS = 200;
 const BACKOFF_CAP_MS = 5000;
 const RETRYABLE_STATUSES = new Set([502, 503, 504]);
-const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Bounds on what is read before parsing: a conversation is kilobytes, a token answer a few hundred bytes. */
+const MAX_API_RESPONSE_BYTES = 4 * 1024 * 1024;
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** Token lifetimes an OAuth client can have in Genesys Cloud (API notes: 300 to 172800 s). */
+const LONGEST_TOKEN_LIFETIME_SECONDS = 172_800;
 
 interface UpstreamRequest {
   method: 'GET' | 'POST';
@@ -24,6 +28,7 @@ interface UpstreamRequest {
   route: string;
   /** Platform API calls count toward the per-token rate limit; the token request does not. */
   rateLimited: boolean;
+  maxResponseBytes: number;
   headers?: Record<string, string>;
   data?: string;
 }
@@ -77,6 +82,7 @@ export class GenesysClient {
       url: `${this.config.apiUrl}/api/v2/conversations/${encodeURIComponent(conversationId)}`,
       route: 'GET /api/v2/conversations/{conversationId}',
       rateLimited: true,
+      maxResponseBytes: MAX_API_RESPONSE_BYTES,
     });
     return response.status === 404 ? null : readConversation(response.data);
   }
@@ -108,6 +114,7 @@ export class GenesysClient {
       url: `${loginUrl}/oauth/token`,
       route: 'POST /oauth/token',
       rateLimited: false,
+      maxResponseBytes: MAX_TOKEN_RESPONSE_BYTES,
       headers: {
         authorization: `Basic ${Buffer.from(`${clientId ?? ''}:${clientSecret ?? ''}`).toString('base64')}`,
         'content-type': 'application/x-www-form-urlencoded',
@@ -124,11 +131,13 @@ export class GenesysClient {
       response.status !== 200 ||
       typeof body?.access_token !== 'string' ||
       String(body.token_type).toLowerCase() !== 'bearer' ||
-      typeof body.expires_in !== 'number'
+      // A lifetime of 0 or less would send a token request before every API call.
+      !Number.isInteger(body.expires_in) ||
+      (body.expires_in as number) <= 0
     ) {
       throw UpstreamErrors.unavailable(`unexpected answer from the token endpoint (status ${response.status})`);
     }
-    return { accessToken: body.access_token, expiresInSeconds: body.expires_in };
+    return { accessToken: body.access_token, expiresInSeconds: Math.min(body.expires_in as number, LONGEST_TOKEN_LIFETIME_SECONDS) };
   }
 
   /**
@@ -151,6 +160,8 @@ export class GenesysClient {
         retry = planned;
       } catch (error) {
         if (!isAxiosError(error)) throw error;
+        // Axios's code for an answer it could not read, the size bound included: asking again gets the same answer.
+        if (error.code === 'ERR_BAD_RESPONSE') throw UpstreamErrors.invalidResponse(`${request.route} answered more than ${request.maxResponseBytes} bytes, or something unreadable`);
         const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
         retry = {
           waitMs: backoffMs(retries),
@@ -209,8 +220,7 @@ export class GenesysClient {
         validateStatus: () => true,
         // Genesys never redirects API calls; following one could send the bearer token elsewhere.
         maxRedirects: 0,
-        // Bounded before parsing: a conversation is kilobytes, never megabytes.
-        maxContentLength: MAX_RESPONSE_BYTES,
+        maxContentLength: request.maxResponseBytes,
       }),
     );
   }

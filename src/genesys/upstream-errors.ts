@@ -24,7 +24,7 @@ export const UpstreamErrors = {
   unavailable: (detail: string) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_unavailable', `Genesys Cloud is unavailable: ${detail}`),
   invalidResponse: (problem: string) =>
-    new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_invalid_response', `Genesys Cloud answered with something that is not a conversation: ${problem}.`),
+    new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_invalid_response', `Genesys Cloud's answer cannot be used: ${problem}.`),
   rejected: (status: number) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_rejected', `Genesys Cloud refused the request with status ${status}.`),
 };

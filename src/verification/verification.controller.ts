@@ -78,7 +78,7 @@ const UpstreamErrorResponses = () =>
         },
         upstream_invalid_response: {
           summary: 'Not a conversation',
-          value: errorExample(502, 'upstream_invalid_response', 'Genesys Cloud answered with something that is not a conversation: participants[0] is not a participant with an id and a purpose.'),
+          value: errorExample(502, 'upstream_invalid_response', "Genesys Cloud's answer cannot be used: participants[0] is not a participant with an id and a purpose."),
         },
       },
     }),
