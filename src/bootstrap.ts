@@ -23,6 +23,10 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
     bodyLimit: app.bodyLimitBytes,
     trustProxy: app.trustProxy,
     genReqId: assignRequestId,
+    // Node enforces both only when it next checks its connections (every 30 s by default):
+    // checking every second keeps a slow sender's connection at most a second past its time.
+    requestTimeout: app.requestTimeoutMs,
+    http: { headersTimeout: app.requestTimeoutMs, connectionsCheckingInterval: 1000 },
     // Requests are logged by registerRequestLogging, application lines by AppLogger.
     logger: false,
   });

@@ -1,4 +1,5 @@
 import { ProbeController } from './support/probe.controller';
+import { connect, type AddressInfo } from 'node:net';
 import { appConfig } from '../src/config/app.config';
 import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
 
@@ -180,6 +181,38 @@ describe('foundation over HTTP', () => {
       expect(doc.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
     });
+  });
+});
+
+describe('slow clients', () => {
+  let t: TestApp;
+  let port: number;
+  beforeAll(async () => {
+    t = await startTestApp({ controllers: [ProbeController], env: { REQUEST_TIMEOUT_MS: '1000' } });
+    await t.app.listen(0, '127.0.0.1');
+    port = (t.app.getHttpServer().address() as AddressInfo).port;
+  });
+  afterAll(() => t.close());
+
+  /** Sends `partial` and never the rest; resolves with what the server answered once it hung up, and when. */
+  function sendAndStall(partial: string): Promise<{ answer: string; afterMs: number }> {
+    return new Promise((resolve, reject) => {
+      const started = Date.now();
+      const socket = connect(port, '127.0.0.1', () => socket.write(partial));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('utf8')));
+      socket.on('error', reject);
+      socket.on('close', () => resolve({ answer, afterMs: Date.now() - started }));
+    });
+  }
+
+  it.each([
+    ['headers that never end', 'POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nX-Slow: '],
+    ['a body that never arrives', 'POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":'],
+  ])('answers %s with 408 and hangs up once REQUEST_TIMEOUT_MS has passed', async (_label, partial) => {
+    const { answer, afterMs } = await sendAndStall(partial);
+    expect(answer).toMatch(/^HTTP\/1\.1 408/);
+    expect(afterMs).toBeGreaterThanOrEqual(900);
   });
 });
 

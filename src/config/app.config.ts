@@ -43,6 +43,11 @@ export class AppEnvironment {
   @IntegerVariable(1024, 10485760)
   BODY_LIMIT_BYTES = 65536;
 
+  /** Time a client has to send a whole request, headers and body: slow senders are answered 408 and cut off. */
+  @IsOptional()
+  @IntegerVariable(1000, 300000)
+  REQUEST_TIMEOUT_MS = 10000;
+
   /** Unset: on outside production, off in production (the document maps every route for whoever reads it). */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'SWAGGER_ENABLED must be true or false' })
@@ -72,6 +77,7 @@ export const appConfig = registerAs('app', () => {
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     swaggerEnabled: env.SWAGGER_ENABLED === undefined ? env.NODE_ENV !== 'production' : env.SWAGGER_ENABLED === 'true',
   };
 });
