@@ -7,6 +7,7 @@ import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials, describeDevel
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
+import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
@@ -29,6 +30,7 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
     http: { headersTimeout: app.requestTimeoutMs, connectionsCheckingInterval: 1000 },
     // Requests are logged by registerRequestLogging, application lines by AppLogger.
     logger: false,
+    frameworkErrors: frameworkErrorResponder(SECURITY_HEADERS, REQUEST_ID_HEADER),
   });
 }
 
@@ -60,15 +62,16 @@ function securityHeaders(): Record<string, string> {
   return headers;
 }
 
+const SECURITY_HEADERS = securityHeaders();
+
 /** Everything main.ts and the tests share once the Nest application exists. */
 export async function configureApp(app: NestFastifyApplication, config: AppConfig): Promise<void> {
   app.useLogger(app.get(AppLogger));
   app.enableShutdownHooks();
   useJsonBodies(app, config.bodyLimitBytes);
-  const headers = securityHeaders();
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.headers(headers).header(REQUEST_ID_HEADER, request.id);
+    void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
   // Responses are written from the check phase, after every request readable in this event-loop

@@ -98,6 +98,17 @@ describe('foundation over HTTP', () => {
       expectErrorBody(res.body, 415, 'unsupported_media_type');
     });
 
+    it.each([
+      ['an overlong path parameter', `/api/verification/conversations/${'a'.repeat(300)}?access_token=secret-in-the-query`, 414, 'uri_too_long'],
+      ['a malformed percent escape', '/api/verification/conversations/%E0%A4%A?access_token=secret-in-the-query', 400, 'malformed_url'],
+    ])('answers %s, which Fastify refuses before routing, in the standard body with the request id and headers', async (_label, path, status, code) => {
+      const res = await t.http.get(path).set('X-Request-Id', 'framework-1').expect(status);
+      expect(res.body).toEqual({ statusCode: status, error: code, message: expect.any(String), details: [], requestId: 'framework-1' });
+      expect(res.headers['x-request-id']).toBe('framework-1');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(JSON.stringify(res.body)).not.toMatch(/access_token|secret-in-the-query|conversations/);
+    });
+
     it('answers JSON sent as text/plain (fetch without a content type) with 415 naming application/json', async () => {
       const res = await t.http.post('/probe/echo').set('Content-Type', 'text/plain').send('{"name":"ok","count":1}').expect(415);
       expectErrorBody(res.body, 415, 'unsupported_media_type');
