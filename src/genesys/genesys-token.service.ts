@@ -25,6 +25,8 @@ const LOCK_WAIT_MS = 15_000;
 /** The lock outlives one token request (timeout plus retries) only by a margin. */
 const LOCK_TTL_MS = 20_000;
 const LOCK_POLL_MS = 25;
+/** Refused token values remembered per process; a handful covers any burst of revocations. */
+const REMEMBERED_REFUSALS = 16;
 
 /**
  * Holds the Genesys Cloud client-credentials token: in process memory, and in the cache store
@@ -38,6 +40,12 @@ export class GenesysTokenService {
   private current: CachedToken | undefined;
   private inFlight: Promise<CachedToken> | undefined;
   private readonly cacheKey: string;
+  /**
+   * Tokens Genesys refused. Until the shared copy is gone (and another instance may write it back
+   * from its memory), a reader of the shared tier would take the refused token up again: every
+   * tier's read skips these.
+   */
+  private readonly refused = new Set<string>();
 
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -65,6 +73,8 @@ export class GenesysTokenService {
 
   /** Drops a token Genesys refused from every tier; a token someone has already replaced is left alone. */
   async invalidate(rejected: string): Promise<void> {
+    this.refused.add(rejected);
+    if (this.refused.size > REMEMBERED_REFUSALS) this.refused.delete(this.refused.values().next().value as string);
     if (this.current?.value === rejected) this.current = undefined;
     const shared = await this.readShared();
     if (shared?.value === rejected) await this.guarded(() => this.cache.del(this.cacheKey));
@@ -116,7 +126,7 @@ export class GenesysTokenService {
 
   private async readShared(): Promise<CachedToken | undefined> {
     const token = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
-    return token && typeof token.value === 'string' && Date.now() < token.expiresAt ? token : undefined;
+    return token && typeof token.value === 'string' && Date.now() < token.expiresAt && !this.refused.has(token.value) ? token : undefined;
   }
 
   /** The cache store is an optimisation: when it fails or stalls, carry on without it. */
