@@ -1,5 +1,5 @@
 import { sign } from 'jsonwebtoken';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,7 +111,7 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
     jwks.keys = [jwks.newKey()];
     t = await startTestApp({
       controllers: [GenesysProbeController],
-      env: { JWT_SECRET: undefined, JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' },
+      env: { JWT_SECRET: undefined, JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256', JWT_JWKS_MIN_REFETCH_MS: '50' },
     });
   });
   afterAll(async () => {
@@ -142,6 +142,22 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
 
   it('refuses a token from a key that was never published', async () => {
     await expectRejected(t, signWith(jwks.newKey()), 'token_invalid');
+  });
+
+  it('verifies a newly published key during a flood of made-up key ids, at a cost of one JWKS fetch per interval', async () => {
+    const stranger = jwks.newKey();
+    const flood = Array.from({ length: 300 }, () =>
+      t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`).then((response) => response.status),
+    );
+    const fresh = jwks.newKey();
+    jwks.keys = [...jwks.keys, fresh];
+    const fetchesBefore = jwks.fetches;
+    const started = Date.now();
+    await t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith(fresh)}`).expect(200);
+    const statuses = await Promise.all(flood);
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    // JWT_JWKS_MIN_REFETCH_MS is 50 here: 300 unknown key ids cost a fetch per 50 ms, not one each.
+    expect(jwks.fetches - fetchesBefore).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 50) + 1);
   });
 });
 

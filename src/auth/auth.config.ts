@@ -40,6 +40,11 @@ export class AuthEnvironment {
   @IntegerVariable(0, 300)
   JWT_CLOCK_TOLERANCE_SECONDS = 30;
 
+  /** At most one JWKS fetch per this many ms, however many unknown key ids tokens name. */
+  @IsOptional()
+  @IntegerVariable(0, 300000)
+  JWT_JWKS_MIN_REFETCH_MS = 5000;
+
   /** Longest accepted time from a token's issue (or from now) to its expiry; 0 for no limit. */
   @IsOptional()
   @IntegerVariable(0, 31536000)
@@ -63,6 +68,7 @@ export const authConfig = registerAs('auth', () => {
   return {
     secret: env.JWT_SECRET,
     jwksUrl: env.JWT_JWKS_URL,
+    jwksMinRefetchMs: env.JWT_JWKS_MIN_REFETCH_MS,
     algorithms,
     issuer: env.JWT_ISSUER,
     audience: env.JWT_AUDIENCE,

@@ -1,34 +1,82 @@
+import { Logger } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { JwksClient } from 'jwks-rsa';
-
-/** How long a key stays trusted without asking the JWKS again (jwks-rsa caches as long). */
-const KEY_MAX_AGE_MS = 10 * 60 * 1000;
+import { TokenRefusal } from './token-rules';
 
 export type KeyLookup = (kid: string | undefined, done: (error: Error | null, key?: KeyObject) => void) => void;
 
+/** A published key as the JWKS fetch yields it. */
+export interface PublishedKey {
+  kid: string;
+  getPublicKey(): string;
+}
+
+export interface JwksPacing {
+  /** At most one JWKS fetch per this many ms, however many unknown key ids arrive. */
+  minRefetchMs: number;
+  /** Known keys are fetched again after this long, so a key the provider withdrew stops being trusted. */
+  maxKeyAgeMs: number;
+  now: () => number;
+  wait: (ms: number) => Promise<void>;
+}
+
+/** How long a fetched key is trusted before the JWKS is asked again (jwks-rsa's own default cache age). */
+const MAX_KEY_AGE_MS = 10 * 60_000;
+/** Unknown key ids in one refetch window from which on the flood is worth a warning. */
+const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
+
 /**
- * Keys from an identity provider's JWKS, as prepared KeyObjects. jwks-rsa's own passport helper
- * hands over a PEM string, which jsonwebtoken parses again on every request (RS256 on the config
- * endpoint: 2.2k req/s with it). jwks-rsa still fetches, caches and rate-limits the JWKS; this
- * keeps the parsed key per key id for as long as jwks-rsa would.
+ * Keys for callers' JWTs from a set fetched whole, paced so that what a caller writes cannot
+ * exhaust it: a token's key id is unverified, and jwks-rsa fetched (within a shared budget of 10
+ * per minute) for every unknown one, so a flood of random key ids locked out every genuinely new
+ * key. Here a known key answers at once; an unknown one waits for the next fetch, and there is at
+ * most one fetch per `minRefetchMs`, which every waiting lookup shares.
  */
-export function jwksKeyLookup(jwksUri: string): KeyLookup {
-  const client = new JwksClient({ jwksUri, cache: true, cacheMaxAge: KEY_MAX_AGE_MS, rateLimit: true, jwksRequestsPerMinute: 10, timeout: 5000 });
-  const parsed = new Map<string, { key: KeyObject; until: number }>();
+export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing: JwksPacing, logger = new Logger('JwksKeys')): KeyLookup {
+  let keys = new Map<string, KeyObject>();
+  let fetchedAt = Number.NEGATIVE_INFINITY;
+  let pending: Promise<void> | undefined;
+  let unknownSinceFetch = 0;
+
+  const refetch = (): Promise<void> =>
+    (pending ??= (async () => {
+      const wait = fetchedAt + pacing.minRefetchMs - pacing.now();
+      if (wait > 0) await pacing.wait(wait);
+      try {
+        const published = await fetchKeys();
+        keys = new Map(published.map((key) => [key.kid, createPublicKey(key.getPublicKey())]));
+      } catch (error) {
+        // The keys already held keep serving; unknown ones are refused until a fetch succeeds.
+        logger.warn(`JWKS fetch failed: ${(error as Error).message}`);
+      } finally {
+        if (unknownSinceFetch >= UNKNOWN_KIDS_WORTH_A_WARNING) logger.warn(`${unknownSinceFetch} tokens named key ids the JWKS does not publish since the last fetch`);
+        unknownSinceFetch = 0;
+        fetchedAt = pacing.now();
+        pending = undefined;
+      }
+    })());
+
+  // Without a key id, the only published key is meant (as jwks-rsa reads it).
+  const find = (kid: string | undefined) => (kid === undefined ? (keys.size === 1 ? [...keys.values()][0] : undefined) : keys.get(kid));
+
   return (kid, done) => {
-    const known = kid === undefined ? undefined : parsed.get(kid);
-    if (known && known.until > Date.now()) {
-      done(null, known.key);
+    const known = find(kid);
+    if (known && pacing.now() - fetchedAt < pacing.maxKeyAgeMs) {
+      done(null, known);
       return;
     }
-    client.getSigningKey(kid).then(
-      (signingKey) => {
-        const key = createPublicKey(signingKey.getPublicKey());
-        // Only published keys get here, so the map holds no more than the JWKS has had.
-        if (kid !== undefined) parsed.set(kid, { key, until: Date.now() + KEY_MAX_AGE_MS });
-        done(null, key);
-      },
-      (error: Error) => done(error),
-    );
+    if (!known) unknownSinceFetch += 1;
+    void refetch().then(() => {
+      const key = find(kid);
+      if (key) done(null, key);
+      else done(new TokenRefusal('token_invalid', 'The token is not valid.'));
+    });
   };
+}
+
+/** Keys from an identity provider's JWKS URL; jwks-rsa fetches and parses, the pacing above is ours. */
+export function jwksKeyLookup(jwksUri: string, minRefetchMs: number): KeyLookup {
+  const client = new JwksClient({ jwksUri, cache: false, rateLimit: false, timeout: 5000 });
+  return pacedKeyLookup(() => client.getSigningKeys(), { minRefetchMs, maxKeyAgeMs: MAX_KEY_AGE_MS, now: Date.now, wait: (ms) => sleep(ms) });
 }

@@ -8,7 +8,7 @@ import { jwksKeyLookup, type KeyLookup } from './jwks-key-provider';
 import { TokenRefusal, claimRuleViolation, readTokenHeader } from './token-rules';
 
 function keyLookup(config: AuthConfig): KeyLookup {
-  if (config.jwksUrl) return jwksKeyLookup(config.jwksUrl);
+  if (config.jwksUrl) return jwksKeyLookup(config.jwksUrl, config.jwksMinRefetchMs);
   // Never an empty key: HMAC with one would accept tokens anyone can sign. Only an application
   // context without HTTP (the verify CLI) starts without a secret; it authenticates nobody.
   if (!config.secret) return (_kid, done) => done(new TokenRefusal('token_invalid', 'No key to verify tokens with is configured.'));
