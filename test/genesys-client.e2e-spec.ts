@@ -210,3 +210,33 @@ describe('token answers the service cannot use', () => {
     expect(tokenRequests).toBe(1);
   });
 });
+
+describe('overload of the client-side rate limit', () => {
+  it('answers 400 lookups against 300 per minute and a 30 s budget: 300 answered, 100 refused at once with the real wait', async () => {
+    const t = await startTestApp({
+      controllers: [GenesysProbeController],
+      env: { GENESYS_RATE_LIMIT_REQUESTS: '300', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '60', GENESYS_RETRY_BUDGET_MS: '30000' },
+    });
+    try {
+      const auth = { Authorization: `Bearer ${visitorToken()}` };
+      const started = Date.now();
+      const outcomes = await Promise.all(
+        Array.from({ length: 400 }, async () => {
+          const sent = Date.now();
+          const response = await t.http.get(`/probe/conversations/${SEEDED}`).set(auth);
+          return { status: response.status, retryAfter: Number(response.headers['retry-after']), ms: Date.now() - sent, error: response.body.error as string };
+        }),
+      );
+      const refused = outcomes.filter((outcome) => outcome.status === 429);
+      expect(outcomes.filter((outcome) => outcome.status === 200)).toHaveLength(300);
+      expect(refused).toHaveLength(100);
+      expect(refused.every((outcome) => outcome.error === 'upstream_rate_limited' && outcome.ms < 1000)).toBe(true);
+      // The 301st slot frees when the first admitted request leaves the 60 s window (plus the limiter's 1 s margin).
+      const realWaitSeconds = 61 - (Date.now() - started) / 1000;
+      expect(Math.min(...refused.map((outcome) => outcome.retryAfter))).toBeGreaterThanOrEqual(Math.floor(realWaitSeconds));
+      expect(t.emulator.control.counters().rateLimited).toBe(0);
+    } finally {
+      await t.close();
+    }
+  });
+});

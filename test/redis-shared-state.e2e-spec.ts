@@ -51,6 +51,24 @@ withRedis('two instances sharing one Redis', () => {
     expect(emulator.control.counters().tokenRequests).toBe(1);
   });
 
+  it('share one rate limit: 15 lookups over two instances against 10 per minute give 10 answers and 5 immediate 429s', async () => {
+    const limited = await startCluster(emulator, {
+      REDIS_URL: redis.url,
+      CACHE_KEY_PREFIX: `test-${randomUUID()}`,
+      GENESYS_RATE_LIMIT_REQUESTS: '10',
+      GENESYS_RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
+    try {
+      const responses = [...(await burst(limited[0], 8)), ...(await burst(limited[1], 7))];
+      expect(responses.filter((response) => response.status === 200)).toHaveLength(10);
+      const refused = responses.filter((response) => response.status === 429);
+      expect(refused).toHaveLength(5);
+      expect(refused.every((response) => Number(response.headers['retry-after']) >= 59)).toBe(true);
+    } finally {
+      await Promise.all(limited.map((app) => app.close()));
+    }
+  });
+
   /** Issues a config on one instance, sends it through Messenger with userTier changed, and verifies on another. */
   async function tamperedReport(issuer: TestApp, verifier: TestApp) {
     const issued = await issuer.http.get('/api/web-messaging/config').set(auth).expect(200);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection, withTimeout } from '../cache-store/redis-connection';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
@@ -8,37 +8,55 @@ import { UpstreamErrors } from './upstream-errors';
 const MAX_WAITING_REQUESTS = 5000;
 
 /**
- * Sliding window log in a sorted set: admits a request when fewer than `limit` were admitted in
- * the last `window` ms (by Redis's clock, so instances agree), else answers how long to wait.
+ * The earliest slot a new request can have in a sliding-window log of admitted and reserved
+ * slots (ascending, all later than `now - windowMs`): now while fewer than `limit` are in the
+ * window, else when the entry `limit` places back from the newest leaves it.
  */
-const ADMIT_SCRIPT = `
+export function nextSlot(slots: readonly number[], now: number, limit: number, windowMs: number): number {
+  return slots.length < limit ? now : Math.max(now, slots[slots.length - limit] + windowMs);
+}
+
+/**
+ * The same on a sorted set, by Redis's clock so instances agree: reserves the slot and answers how
+ * long to wait for it, or, when it is further away than ARGV[4] ms, reserves nothing and answers
+ * minus the wait.
+ */
+const RESERVE_SCRIPT = `
 local now = redis.call('TIME')
 local nowMs = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local window = tonumber(ARGV[1])
+local limit = tonumber(ARGV[2])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', nowMs - window)
-if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
-  redis.call('ZADD', KEYS[1], nowMs, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+local count = redis.call('ZCARD', KEYS[1])
+local slot = nowMs
+if count >= limit then
+  local entry = redis.call('ZRANGE', KEYS[1], count - limit, count - limit, 'WITHSCORES')
+  slot = math.max(nowMs, tonumber(entry[2]) + window)
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - nowMs)`;
+local wait = slot - nowMs
+if wait > tonumber(ARGV[4]) then return -math.max(1, wait) end
+redis.call('ZADD', KEYS[1], slot, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], wait + window)
+return wait`;
 
 /**
  * Keeps this service under Genesys Cloud's per-token rate limit, so a burst waits its turn
  * instead of provoking 429s. Genesys counts per token in fixed windows whose start we cannot
  * see, so the limit is enforced over every sliding window (never more than the limit in any
  * window-long span, which no alignment of Genesys's windows can exceed), with a small margin for
- * network delay. Every instance shares one token, so with Redis the log is shared; while Redis is
+ * network delay. Each request reserves its slot when it asks, so a caller knows at once whether
+ * its turn comes within its budget, and a slot once given is never wasted by a caller that gave
+ * up waiting. Every instance shares one token, so with Redis the log is shared; while Redis is
  * down, and without it, each instance keeps its own.
  */
 @Injectable()
-export class GenesysRateLimiter {
+export class GenesysRateLimiter implements BeforeApplicationShutdown {
   private readonly logger = new Logger(GenesysRateLimiter.name);
   private readonly local: number[] = [];
   private readonly limit: number;
   private readonly windowMs: number;
   private readonly key: string;
+  private readonly shutdown = new AbortController();
   private waiting = 0;
   private sequence = 0;
 
@@ -52,29 +70,38 @@ export class GenesysRateLimiter {
     this.key = redis.key(`genesys-rate:${config.clientId ?? 'sandbox'}`);
   }
 
-  /** Resolves when a request may go out; refuses when too many are already waiting. */
-  async acquire(): Promise<void> {
+  /**
+   * Resolves when the request may go out. A caller whose turn is further away than `maxWaitMs`
+   * is refused at once with a 429 whose Retry-After is the real wait, and holds no slot.
+   */
+  async acquire(maxWaitMs: number): Promise<void> {
     if (this.waiting >= MAX_WAITING_REQUESTS) throw UpstreamErrors.rateLimited(Math.ceil(this.windowMs / 1000));
+    const waitMs = await this.reserve(Math.max(0, maxWaitMs));
+    if (waitMs < 0) throw UpstreamErrors.rateLimited(Math.ceil(-waitMs / 1000));
+    if (waitMs === 0) return;
     this.waiting += 1;
     try {
-      for (;;) {
-        const waitMs = await this.admit();
-        if (waitMs === 0) return;
-        // A little jitter, so waiters released by the same expiry do not all return at once.
-        await sleep(waitMs + Math.random() * 10);
-      }
+      await sleep(waitMs, undefined, { signal: this.shutdown.signal });
+    } catch {
+      throw UpstreamErrors.shuttingDown();
     } finally {
       this.waiting -= 1;
     }
   }
 
-  private async admit(): Promise<number> {
+  /** Shutdown does not wait for callers whose turn is still to come: they are answered 503 at once. */
+  beforeApplicationShutdown(): void {
+    this.shutdown.abort();
+  }
+
+  /** The wait for a reserved slot in ms, or minus the wait when it is beyond `maxWaitMs` (nothing reserved). */
+  private async reserve(maxWaitMs: number): Promise<number> {
     const client = this.redis.client;
     if (client?.isReady) {
       try {
         const member = `${process.pid}:${Date.now()}:${(this.sequence += 1)}`;
         const result = await withTimeout(
-          client.eval(ADMIT_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member] }),
+          client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] }),
           REDIS_COMMAND_TIMEOUT_MS,
         );
         return Number(result);
@@ -82,16 +109,16 @@ export class GenesysRateLimiter {
         this.logger.warn(`Shared rate limit unavailable (${(error as Error).message}); limiting this instance alone`);
       }
     }
-    return this.admitLocally();
+    return this.reserveLocally(maxWaitMs);
   }
 
-  private admitLocally(): number {
+  private reserveLocally(maxWaitMs: number): number {
     const now = Date.now();
     while (this.local.length > 0 && this.local[0] <= now - this.windowMs) this.local.shift();
-    if (this.local.length < this.limit) {
-      this.local.push(now);
-      return 0;
-    }
-    return Math.max(1, this.local[0] + this.windowMs - now);
+    const slot = nextSlot(this.local, now, this.limit, this.windowMs);
+    const wait = slot - now;
+    if (wait > maxWaitMs) return -Math.max(1, wait);
+    this.local.push(slot);
+    return wait;
   }
 }

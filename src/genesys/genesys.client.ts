@@ -203,9 +203,9 @@ export class GenesysClient {
     return undefined;
   }
 
-  private async waitForRateLimit(deadline: number): Promise<void> {
-    await this.limiter.acquire();
-    if (Date.now() > deadline) throw UpstreamErrors.rateLimited(1);
+  /** Waits for this request's turn under the client-side limit, or refuses at once when it comes after the deadline. */
+  private waitForRateLimit(deadline: number): Promise<void> {
+    return this.limiter.acquire(deadline - Date.now());
   }
 
   private send(request: UpstreamRequest): Promise<AxiosResponse> {

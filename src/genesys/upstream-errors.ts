@@ -25,6 +25,8 @@ export const UpstreamErrors = {
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_unavailable', `Genesys Cloud is unavailable: ${detail}`),
   invalidResponse: (problem: string) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_invalid_response', `Genesys Cloud's answer cannot be used: ${problem}.`),
+  shuttingDown: () =>
+    new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'shutting_down', 'The service is shutting down; retry on another instance.', [], { 'retry-after': '1' }),
   rejected: (status: number) =>
     new ApiError(HttpStatus.BAD_GATEWAY, 'upstream_rejected', `Genesys Cloud refused the request with status ${status}.`),
 };
