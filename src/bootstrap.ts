@@ -126,10 +126,10 @@ function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string
  */
 async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<SandboxExample[]> {
   const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
-  const { sub, ...claims } = DEVELOPMENT_VISITOR_CLAIMS;
+  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
   let issued: Record<string, string>;
   try {
-    issued = (await app.get(WidgetConfigService).configForVisitor({ subject: sub, scopes: new Set(), claims: { sub, ...claims } })).guestAttributes;
+    issued = (await app.get(WidgetConfigService).configForVisitor(visitor)).guestAttributes;
   } catch (error) {
     app.get(AppLogger).debug(`No signed example conversations: ${(error as Error).message}`, 'Sandbox');
     return unsigned;

@@ -61,6 +61,13 @@ const DIGIT_RUN = /\d(?:[\s_./-]?\d)*/g;
 
 /** Whether the value holds a digit run of a card number's length, issuer prefix and Luhn checksum. */
 export function looksLikeCardNumber(value: string): boolean {
+  // Most values (names, tiers, dates) hold fewer digits than the shortest card: skip the pattern for them.
+  let digits = 0;
+  for (let index = 0; index < value.length && digits < 12; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code >= 48 && code <= 57) digits += 1;
+  }
+  if (digits < 12) return false;
   for (const [run] of value.matchAll(DIGIT_RUN)) {
     const digits = run.replace(/\D/g, '');
     if (digits.length >= 12 && digits.length <= 19 && issuedByANetwork(digits) && passesLuhn(digits)) return true;
