@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection, withTimeout } from '../cache-store/redis-connection';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
@@ -68,6 +69,8 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     const windowMs = config.rateLimit.windowSeconds * 1000;
     this.windowMs = windowMs + Math.min(1000, Math.max(20, windowMs * 0.02));
     this.key = redis.key(`genesys-rate:${config.clientId ?? 'sandbox'}`);
+    // Every waiting caller listens for shutdown; up to MAX_WAITING_REQUESTS of them is expected, not a leak.
+    setMaxListeners(MAX_WAITING_REQUESTS, this.shutdown.signal);
   }
 
   /**
