@@ -1,3 +1,4 @@
+import { createClient } from '@redis/client';
 import { randomUUID } from 'node:crypto';
 import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
@@ -97,6 +98,43 @@ withRedis('two instances sharing one Redis', () => {
     const ready = await apps[0].http.get('/health/ready').expect(200);
     expect(ready.body.status).toBe('ok');
     expect(ready.body.details.cacheStore).toEqual({ status: 'up', store: 'redis' });
+  });
+
+  it('pay the Redis command timeout a few times, not once per request, while Redis is stalled, and report themselves degraded', async () => {
+    if (!redis.pause) {
+      process.stderr.write('!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n');
+      return;
+    }
+    await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+    redis.pause();
+    try {
+      const durations: number[] = [];
+      for (let request = 0; request < 20; request += 1) {
+        const started = Date.now();
+        await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+        durations.push(Date.now() - started);
+      }
+      // The command timeout is 500 ms: before the circuit opened, every request of the 20 waited it out.
+      expect(durations.filter((ms) => ms >= 400).length).toBeLessThanOrEqual(3);
+      const ready = await apps[0].http.get('/health/ready').expect(200);
+      expect(ready.body.details.cacheStore).toMatchObject({ status: 'degraded', store: 'redis' });
+    } finally {
+      redis.resume?.();
+    }
+  });
+
+  it('report the store degraded when Redis answers PING but refuses writes (maxmemory with noeviction)', async () => {
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    try {
+      await admin.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
+      await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+      const ready = await apps[0].http.get('/health/ready').expect(200);
+      expect(ready.body.details.cacheStore).toMatchObject({ status: 'degraded', store: 'redis', message: expect.stringContaining('OOM') });
+    } finally {
+      await admin.configSet({ maxmemory: '0' });
+      await admin.close();
+    }
   });
 
   it('keep serving when Redis dies mid-test, and report themselves degraded', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection, withTimeout } from '../cache-store/redis-connection';
+import { RedisConnection } from '../cache-store/redis-connection';
 import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
 
 /** An issued attribute set, as remembered for verification. */
@@ -46,7 +46,7 @@ export class AttributeLedger {
     const client = this.redis.client;
     if (client?.isReady) {
       try {
-        await withTimeout(client.set(this.redis.key(`ledger:${nonce}`), JSON.stringify(issued), { expiration: { type: 'PX', value: this.ttlMs } }), REDIS_COMMAND_TIMEOUT_MS);
+        await this.redis.run(() => client.set(this.redis.key(`ledger:${nonce}`), JSON.stringify(issued), { expiration: { type: 'PX', value: this.ttlMs } }));
         this.redisAnswered();
         return;
       } catch (error) {
@@ -60,7 +60,7 @@ export class AttributeLedger {
     const client = this.redis.client;
     if (client?.isReady) {
       try {
-        const stored = await withTimeout(client.get(this.redis.key(`ledger:${nonce}`)), REDIS_COMMAND_TIMEOUT_MS);
+        const stored = await this.redis.run(() => client.get(this.redis.key(`ledger:${nonce}`)));
         this.redisAnswered();
         if (stored) return JSON.parse(stored) as IssuedAttributeSet;
       } catch (error) {

@@ -1,13 +1,20 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@redis/client';
+import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 
 /** How long start-up waits for Redis before going on without it. */
 const STARTUP_CONNECT_WAIT_MS = 2000;
 
 /** How long a Redis command may take before the caller treats Redis as unavailable. */
-export const REDIS_COMMAND_TIMEOUT_MS = 500;
+const REDIS_COMMAND_TIMEOUT_MS = 500;
+/** Failed or slow commands in a row after which Redis is left alone until the next probe. */
+const FAILURES_BEFORE_OPENING = 3;
+/** While the circuit is open, one command every this many ms probes whether Redis answers again. */
+const PROBE_INTERVAL_MS = 5000;
+/** A failure this recent makes readiness report the store as degraded, even while PING answers (a full Redis refusing writes). */
+const RECENT_FAILURE_MS = 30_000;
 
 /**
  * The one Redis connection of the process, shared by the cache store, the token lock and the
@@ -18,6 +25,12 @@ export const REDIS_COMMAND_TIMEOUT_MS = 500;
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(RedisConnection.name);
   readonly client: RedisClientType | undefined;
+  /**
+   * Every command goes through one breaker: a stalled Redis (connection open, no answers) would
+   * otherwise cost each request the full command timeout.
+   */
+  private readonly breaker = circuitBreaker(handleAll, { halfOpenAfter: PROBE_INTERVAL_MS, breaker: new ConsecutiveBreaker(FAILURES_BEFORE_OPENING) });
+  private lastFailure: { at: number; message: string } | undefined;
 
   constructor(@Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig) {
     this.client = config.redisUrl
@@ -31,6 +44,28 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
         })
       : undefined;
     this.client?.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    this.breaker.onBreak(() => this.logger.warn(`Redis failed ${FAILURES_BEFORE_OPENING} times in a row; using in-memory state, probing every ${PROBE_INTERVAL_MS / 1000} s`));
+    this.breaker.onReset(() => this.logger.log('Redis answers again'));
+  }
+
+  /**
+   * Runs a command on this connection (or a store operation over it) with the command timeout,
+   * through the circuit breaker: callers treat a rejection as "Redis unavailable" and fall back
+   * to their in-memory state.
+   */
+  async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await this.breaker.execute(() => withTimeout(command(), REDIS_COMMAND_TIMEOUT_MS));
+    } catch (error) {
+      this.lastFailure = { at: Date.now(), message: (error as Error).message };
+      throw error;
+    }
+  }
+
+  /** Why Redis is not to be relied on right now: the circuit is open, or a command failed recently. */
+  get recentFailure(): string | undefined {
+    if (this.breaker.state === CircuitState.Open) return 'Redis failed repeatedly; commands are paused until the next probe';
+    return this.lastFailure && Date.now() - this.lastFailure.at < RECENT_FAILURE_MS ? `a Redis command failed: ${this.lastFailure.message}` : undefined;
   }
 
   get configured(): boolean {
@@ -63,16 +98,19 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.client?.isOpen) return;
-    if (this.client.isReady) await this.client.close();
-    else this.client.destroy();
+    const client = this.client;
+    if (!client?.isOpen) return;
+    // A stalled Redis never answers QUIT: shutdown does not wait for it.
+    if (client.isReady) await withTimeout(client.close(), REDIS_COMMAND_TIMEOUT_MS).catch(() => client.destroy());
+    else client.destroy();
   }
 
-  /** PING with a deadline; false when Redis is not configured, down or slow. */
+  /** PING through the breaker; false when Redis is not configured, down, slow or left alone after failures. */
   async ping(): Promise<boolean> {
-    if (!this.client?.isReady) return false;
+    const client = this.client;
+    if (!client?.isReady) return false;
     try {
-      return (await withTimeout(this.client.ping(), REDIS_COMMAND_TIMEOUT_MS)) === 'PONG';
+      return (await this.run(() => client.ping())) === 'PONG';
     } catch {
       return false;
     }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection, withTimeout } from './redis-connection';
+import { RedisConnection } from './redis-connection';
 
 /** Deletes the lock only while it still holds our owner value (a late release never frees someone else's lock). */
 const RELEASE_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -25,7 +25,7 @@ export class RedisLock {
     const key = this.redis.key(`lock:${name}`);
     const owner = randomUUID();
     try {
-      const set = await withTimeout(client.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }), REDIS_COMMAND_TIMEOUT_MS);
+      const set = await this.redis.run(() => client.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }));
       if (set !== 'OK') return { outcome: 'busy' };
     } catch {
       return { outcome: 'unavailable' };
@@ -34,7 +34,7 @@ export class RedisLock {
       outcome: 'acquired',
       release: async () => {
         try {
-          await withTimeout(client.eval(RELEASE_IF_OWNER, { keys: [key], arguments: [owner] }), REDIS_COMMAND_TIMEOUT_MS);
+          await this.redis.run(() => client.eval(RELEASE_IF_OWNER, { keys: [key], arguments: [owner] }));
         } catch {
           // The lock expires on its own after ttlMs.
         }

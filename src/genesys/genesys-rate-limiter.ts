@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { REDIS_COMMAND_TIMEOUT_MS, RedisConnection, withTimeout } from '../cache-store/redis-connection';
+import { RedisConnection } from '../cache-store/redis-connection';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 import { UpstreamErrors } from './upstream-errors';
 
@@ -103,9 +103,8 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     if (client?.isReady) {
       try {
         const member = `${process.pid}:${Date.now()}:${(this.sequence += 1)}`;
-        const result = await withTimeout(
+        const result = await this.redis.run(() =>
           client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] }),
-          REDIS_COMMAND_TIMEOUT_MS,
         );
         return Number(result);
       } catch (error) {

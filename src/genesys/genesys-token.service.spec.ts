@@ -1,4 +1,5 @@
 import type { Cache } from '@nestjs/cache-manager';
+import type { RedisConnection } from '../cache-store/redis-connection';
 import type { RedisLock } from '../cache-store/redis-lock';
 import { GenesysTokenService, type CachedToken, type IssuedToken } from './genesys-token.service';
 import type { GenesysConfig } from './genesys.config';
@@ -24,13 +25,14 @@ function slowSharedTier(initial: CachedToken) {
 }
 
 const noLock = { tryAcquire: async () => ({ outcome: 'unavailable' as const }) } as unknown as RedisLock;
+const passThrough = { run: <T>(command: () => Promise<T>) => command() } as unknown as RedisConnection;
 const config = { clientId: 'client', tokenRefreshBufferSeconds: 300 } as GenesysConfig;
 const longLived = (value: string): CachedToken => ({ value, expiresAt: Date.now() + 3_600_000, refreshAt: Date.now() + 3_000_000 });
 
 describe('GenesysTokenService.invalidate', () => {
   it('never hands out a refused token again, even while the shared copy is still being deleted', async () => {
     const tier = slowSharedTier(longLived('refused'));
-    const tokens = new GenesysTokenService(tier.cache, noLock, config);
+    const tokens = new GenesysTokenService(tier.cache, noLock, passThrough, config);
     const issued: IssuedToken[] = [];
     const source = async () => {
       const token = { accessToken: `fresh-${issued.length + 1}`, expiresInSeconds: 3600 };
@@ -52,7 +54,7 @@ describe('GenesysTokenService.invalidate', () => {
 
   it('leaves a token another instance stored meanwhile alone', async () => {
     const tier = slowSharedTier(longLived('other-instance-fresh'));
-    const tokens = new GenesysTokenService(tier.cache, noLock, config);
+    const tokens = new GenesysTokenService(tier.cache, noLock, passThrough, config);
     await tokens.invalidate('refused');
     expect(tier.stored()?.value).toBe('other-instance-fresh');
   });

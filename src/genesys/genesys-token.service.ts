@@ -2,7 +2,7 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisLock } from '../cache-store/redis-lock';
-import { REDIS_COMMAND_TIMEOUT_MS, withTimeout } from '../cache-store/redis-connection';
+import { RedisConnection } from '../cache-store/redis-connection';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 
 /** What the token endpoint answered. */
@@ -50,6 +50,7 @@ export class GenesysTokenService {
   constructor(
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly lock: RedisLock,
+    private readonly redis: RedisConnection,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
   ) {
     this.cacheKey = `genesys:token:${config.clientId ?? 'none'}`;
@@ -132,7 +133,8 @@ export class GenesysTokenService {
   /** The cache store is an optimisation: when it fails or stalls, carry on without it. */
   private async guarded<T>(operation: () => Promise<T>): Promise<T | undefined> {
     try {
-      return await withTimeout(operation(), REDIS_COMMAND_TIMEOUT_MS);
+      // The store sits on the Redis connection when there is one: its timeout and circuit breaker apply.
+      return await this.redis.run(operation);
     } catch (error) {
       this.logger.warn(`Token cache unavailable: ${(error as Error).message}`);
       return undefined;

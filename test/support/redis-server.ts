@@ -6,6 +6,9 @@ export interface TestRedis {
   url: string;
   /** Present only for a redis-server this helper started itself: stops it abruptly. */
   kill?: () => Promise<void>;
+  /** Stalls the server (SIGSTOP): connections stay open and commands get no answer; `resume` undoes it. */
+  pause?: () => void;
+  resume?: () => void;
   close(): Promise<void>;
 }
 
@@ -57,7 +60,16 @@ export async function startTestRedis(): Promise<TestRedis | undefined> {
       child.kill(signal);
       await exited;
     };
-    return { url, kill: () => stop('SIGKILL'), close: () => stop('SIGTERM') };
+    return {
+      url,
+      kill: () => stop('SIGKILL'),
+      pause: () => child.kill('SIGSTOP'),
+      resume: () => child.kill('SIGCONT'),
+      close: async () => {
+        child.kill('SIGCONT');
+        await stop('SIGTERM');
+      },
+    };
   }
   const url = process.env.REDIS_URL;
   if (!url) return undefined;
