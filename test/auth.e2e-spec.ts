@@ -1,5 +1,7 @@
 import { sign } from 'jsonwebtoken';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -158,6 +160,40 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
     expect(statuses.every((status) => status === 401)).toBe(true);
     // JWT_JWKS_MIN_REFETCH_MS is 50 here: 300 unknown key ids cost a fetch per 50 ms, not one each.
     expect(jwks.fetches - fetchesBefore).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 50) + 1);
+  });
+});
+
+describe('a JWKS endpoint that answers too much', () => {
+  it('reads at most 256 KB of it and refuses the token, instead of parsing 20 MB', async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x20);
+    let sentBytes = 0;
+    const server = createServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write('{"keys":[');
+      const pump = () => {
+        while (sentBytes < 20 * chunk.length) {
+          sentBytes += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+        response.end(']}');
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const t = await startTestApp({
+      controllers: [GenesysProbeController],
+      env: { JWT_SECRET: undefined, JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, JWT_ALGORITHMS: 'RS256' },
+    });
+    try {
+      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const token = sign({ sub: 'svc' }, privateKey, { algorithm: 'RS256', keyid: 'k1', issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, expiresIn: '5m' });
+      await expectRejected(t, token, 'token_invalid');
+      expect(t.logLines().join('\n')).toContain('the JWKS is larger than 262144 bytes');
+    } finally {
+      await t.close();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
 

@@ -75,8 +75,32 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
   };
 }
 
-/** Keys from an identity provider's JWKS URL; jwks-rsa fetches and parses, the pacing above is ours. */
+/** A JWKS is a few kilobytes; an answer beyond these is refused before it is parsed. */
+const MAX_JWKS_BYTES = 256 * 1024;
+const MAX_JWKS_KEYS = 100;
+const JWKS_TIMEOUT_MS = 5000;
+
+/** The JWKS document, read with a time limit and a size limit (jwks-rsa's own fetch has neither bound on size). */
+async function fetchJwks(jwksUri: string): Promise<{ keys: unknown[] }> {
+  const response = await fetch(jwksUri, { signal: AbortSignal.timeout(JWKS_TIMEOUT_MS), redirect: 'error' });
+  if (!response.ok || !response.body) throw new Error(`the JWKS endpoint answered ${response.status}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += chunk.byteLength;
+    if (size > MAX_JWKS_BYTES) {
+      await response.body.cancel().catch(() => undefined);
+      throw new Error(`the JWKS is larger than ${MAX_JWKS_BYTES} bytes`);
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  const document = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { keys?: unknown };
+  if (!Array.isArray(document.keys)) throw new Error('the JWKS has no keys array');
+  return { keys: document.keys.slice(0, MAX_JWKS_KEYS) };
+}
+
+/** Keys from an identity provider's JWKS URL; jwks-rsa parses them, the fetch and its pacing are ours. */
 export function jwksKeyLookup(jwksUri: string, minRefetchMs: number): KeyLookup {
-  const client = new JwksClient({ jwksUri, cache: false, rateLimit: false, timeout: 5000 });
+  const client = new JwksClient({ jwksUri, cache: false, rateLimit: false, timeout: JWKS_TIMEOUT_MS, fetcher: fetchJwks });
   return pacedKeyLookup(() => client.getSigningKeys(), { minRefetchMs, maxKeyAgeMs: MAX_KEY_AGE_MS, now: Date.now, wait: (ms) => sleep(ms) });
 }
