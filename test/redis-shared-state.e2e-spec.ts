@@ -23,6 +23,7 @@ withRedis('two instances sharing one Redis', () => {
   let redis: TestRedis;
   let emulator: TestEmulator;
   let apps: TestApp[] = [];
+  let prefix = '';
 
   beforeEach(async () => {
     const started = await startTestRedis();
@@ -30,9 +31,10 @@ withRedis('two instances sharing one Redis', () => {
     redis = started;
     // 400 requests inside a minute: above Genesys's default 300 per token, so both limits are raised.
     emulator = await startTestEmulator({ rateLimit: { limit: 1000, windowSeconds: 60 } });
+    prefix = `test-${randomUUID()}`;
     apps = await startCluster(emulator, {
       REDIS_URL: redis.url,
-      CACHE_KEY_PREFIX: `test-${randomUUID()}`,
+      CACHE_KEY_PREFIX: prefix,
       GENESYS_RATE_LIMIT_REQUESTS: '1000',
       // One deployment: the instances sign with the same key.
       ATTRIBUTE_SIGNING_KEYS: `shared:${'s'.repeat(32)}`,
@@ -50,6 +52,21 @@ withRedis('two instances sharing one Redis', () => {
     const responses = (await Promise.all(apps.map((app) => burst(app, 200)))).flat();
     expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     expect(emulator.control.counters().tokenRequests).toBe(1);
+  });
+
+  it('write every key under CACHE_KEY_PREFIX: the token, its lock, the rate limit and the ledger', async () => {
+    await burst(apps[0], 3);
+    await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    try {
+      const keys: string[] = [];
+      for await (const batch of admin.scanIterator({ MATCH: '*' })) keys.push(...batch);
+      expect(keys.length).toBeGreaterThanOrEqual(3);
+      expect(keys.filter((key) => !key.startsWith(`${prefix}:`))).toEqual([]);
+    } finally {
+      await admin.close();
+    }
   });
 
   it('share one rate limit: 15 lookups over two instances against 10 per minute give 10 answers and 5 immediate 429s', async () => {

@@ -25,7 +25,7 @@ function slowSharedTier(initial: CachedToken) {
 }
 
 const noLock = { tryAcquire: async () => ({ outcome: 'unavailable' as const }) } as unknown as RedisLock;
-const passThrough = { run: <T>(command: () => Promise<T>) => command() } as unknown as RedisConnection;
+const passThrough = { run: <T>(command: () => Promise<T>) => command(), key: (name: string) => `test:${name}` } as unknown as RedisConnection;
 const config = { clientId: 'client', tokenRefreshBufferSeconds: 300 } as GenesysConfig;
 const longLived = (value: string): CachedToken => ({ value, expiresAt: Date.now() + 3_600_000, refreshAt: Date.now() + 3_000_000 });
 

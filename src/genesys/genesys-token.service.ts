@@ -40,6 +40,7 @@ export class GenesysTokenService {
   private current: CachedToken | undefined;
   private inFlight: Promise<CachedToken> | undefined;
   private readonly cacheKey: string;
+  private readonly lockName: string;
   /**
    * Tokens Genesys refused. Until the shared copy is gone (and another instance may write it back
    * from its memory), a reader of the shared tier would take the refused token up again: every
@@ -53,7 +54,9 @@ export class GenesysTokenService {
     private readonly redis: RedisConnection,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
   ) {
-    this.cacheKey = `genesys:token:${config.clientId ?? 'none'}`;
+    this.lockName = `genesys-token:${config.clientId ?? 'none'}`;
+    // Under CACHE_KEY_PREFIX like every other key this service writes (the store adds no prefix of its own).
+    this.cacheKey = redis.key(`genesys:token:${config.clientId ?? 'none'}`);
   }
 
   async getToken(source: TokenSource): Promise<string> {
@@ -94,7 +97,7 @@ export class GenesysTokenService {
       const shared = await this.readShared();
       if (shared && this.isFresh(shared)) return (this.current = shared);
 
-      const lock = await this.lock.tryAcquire(this.cacheKey, LOCK_TTL_MS);
+      const lock = await this.lock.tryAcquire(this.lockName, LOCK_TTL_MS);
       if (lock.outcome === 'busy' && Date.now() < waitUntil) {
         await sleep(LOCK_POLL_MS);
         continue;
