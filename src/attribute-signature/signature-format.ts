@@ -43,12 +43,12 @@ export interface ParsedSignature {
 }
 
 /** Longer input is refused before it is split: a v2 token is at most 102 characters, a v1 token with a 256-character user id about 440. */
-export const MAX_SIGNATURE_LENGTH = 512;
+const MAX_SIGNATURE_LENGTH = 512;
 /** Earliest and latest issue time accepted (2020-01-01 and 2100-01-01): anything outside is not a time this service wrote. */
-export const EARLIEST_ISSUE_SECONDS = 1_577_836_800;
-export const LATEST_ISSUE_SECONDS = 4_102_444_800;
+const EARLIEST_ISSUE_SECONDS = 1_577_836_800;
+const LATEST_ISSUE_SECONDS = 4_102_444_800;
 /** Longest lifetime a signature may claim (30 days); the configured one is at most a day. */
-export const MAX_LIFETIME_SECONDS = 2_592_000;
+const MAX_LIFETIME_SECONDS = 2_592_000;
 
 const MAC_BYTES = 32;
 const NONCE_BYTES = 12;

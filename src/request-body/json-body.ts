@@ -8,7 +8,7 @@ import { ApiError } from '../errors/api-error';
  * recurses once per level and overflows the stack somewhere past a thousand (a 2.7 KB body
  * answered 500), so depth is checked when the body is parsed, before any transformation.
  */
-export const MAX_BODY_DEPTH = 32;
+const MAX_BODY_DEPTH = 32;
 
 /** Whether `value` nests objects or arrays more than `limit` levels deep; iterative, so the check itself cannot overflow. */
 export function nestsDeeperThan(value: unknown, limit: number): boolean {

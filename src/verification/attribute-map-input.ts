@@ -4,7 +4,7 @@ import type { ErrorDetailDto } from '../errors/error-body.dto';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 
 /** More names than Genesys's 2048 bytes of custom data can hold even at one byte each. */
-export const MAX_ATTRIBUTE_ENTRIES = 1024;
+const MAX_ATTRIBUTE_ENTRIES = 1024;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -77,7 +77,7 @@ export interface Judgement {
   rows: JudgedRow[];
 }
 
-export const REDACTED = '[redacted]';
+const REDACTED = '[redacted]';
 
 export function judgeAttributes(input: JudgementInput): Judgement {
   const { arrived, issued, expected, signature } = input;
