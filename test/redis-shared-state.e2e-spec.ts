@@ -111,6 +111,28 @@ withRedis('two instances sharing one Redis', () => {
     expect(report.attributes).toContainEqual(tierChangedFromGold);
   });
 
+  it('keep one ledger entry per visitor and attribute set: 1,000 identical issues leave one, a changed set adds one', async () => {
+    const ledgerKeys = async () => {
+      const admin = createClient({ url: redis.url });
+      await admin.connect();
+      try {
+        const keys: string[] = [];
+        for await (const batch of admin.scanIterator({ MATCH: `${prefix}:ledger:*` })) keys.push(...batch);
+        return keys;
+      } finally {
+        await admin.close();
+      }
+    };
+    for (let round = 0; round < 10; round += 1) {
+      const responses = await Promise.all(Array.from({ length: 100 }, () => apps[round % 2].http.get('/api/web-messaging/config').set(auth)));
+      expect(responses.filter((response) => response.status !== 200)).toEqual([]);
+    }
+    expect(await ledgerKeys()).toHaveLength(1);
+    const otherTier = { Authorization: `Bearer ${visitorToken({ tier: 'Silver' })}` };
+    await apps[0].http.get('/api/web-messaging/config').set(otherTier).expect(200);
+    expect(await ledgerKeys()).toHaveLength(2);
+  });
+
   it('report the Redis store as up on readiness', async () => {
     const ready = await apps[0].http.get('/health/ready').expect(200);
     expect(ready.body.status).toBe('ok');

@@ -19,7 +19,8 @@ const MEMORY_MAX_ENTRIES = 10_000;
 
 /**
  * Remembers each issued set under its signature's nonce for ATTRIBUTE_LEDGER_TTL_SECONDS, so
- * verification can say which attribute changed. In Redis (shared by the instances) when it
+ * verification can say which attribute changed. An unchanged set issued again has the same nonce
+ * (setNonce), so it rewrites its entry and restarts its TTL instead of adding one. In Redis (shared by the instances) when it
  * answers, else in this instance's memory. Best effort: the signature alone still proves
  * tampering when the ledger has forgotten.
  *

@@ -35,11 +35,29 @@ describe('AttributeSigner', () => {
     expect(signer.verify({ ...attributes }, token, 'usr_1001')).toEqual({ valid: true, claims });
   });
 
-  it('gives every signature its own 96-bit nonce, also across refills of the nonce pool', async () => {
+  it('names an unchanged set with the same 96-bit nonce, so re-issuing it adds no ledger entry', async () => {
     const signer = await signerWith(KEY_1);
-    const nonces = Array.from({ length: 3000 }, () => signer.sign(attributes, 'usr_1001', ISSUED).claims.nonce);
+    const first = signer.sign(attributes, 'usr_1001', ISSUED);
+    const later = signer.sign({ lastOrderDate: attributes.lastOrderDate, userTier: 'Gold', userId: 'usr_1001' }, 'usr_1001', new Date(ISSUED.getTime() + 60_000));
+    expect(first.claims.nonce).toMatch(/^[\w-]{16}$/);
+    expect(later.claims.nonce).toBe(first.claims.nonce);
+    expect(later.token).not.toBe(first.token);
+  });
+
+  it('gives another nonce to any other set, visitor, deployment or key', async () => {
+    const nonceOf = async (keys: string, deploymentId: string, set: Record<string, string>, userId: string) =>
+      (await signerWith(keys, deploymentId)).sign(set, userId, ISSUED).claims.nonce;
+    const nonces = [
+      await nonceOf(KEY_1, DEPLOYMENT, attributes, 'usr_1001'),
+      await nonceOf(KEY_1, DEPLOYMENT, { ...attributes, userTier: 'Silver' }, 'usr_1001'),
+      await nonceOf(KEY_1, DEPLOYMENT, { ...attributes, vip: '' }, 'usr_1001'),
+      await nonceOf(KEY_1, DEPLOYMENT, { ...attributes, userId: 'usr_1002' }, 'usr_1002'),
+      await nonceOf(KEY_1, '7c1f3d2b-6e5a-4f4b-8c9d-8e7f6a5b4c3d', attributes, 'usr_1001'),
+      await nonceOf(KEY_2, DEPLOYMENT, attributes, 'usr_1001'),
+      // Length prefixes: a value that swallows the next name is another set.
+      await nonceOf(KEY_1, DEPLOYMENT, { userId: 'usr_1001', userTier: 'Gold1:x' }, 'usr_1001'),
+    ];
     expect(new Set(nonces).size).toBe(nonces.length);
-    expect(nonces.every((nonce) => /^[\w-]{16}$/.test(nonce))).toBe(true);
   });
 
   it('does not depend on the order of the attributes', async () => {

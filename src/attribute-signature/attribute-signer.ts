@@ -2,8 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
-import { nextNonce } from './nonce-pool';
-import { computeMac, formatSignature, parseSignature, type SignatureClaims } from './signature-format';
+import { computeMac, formatSignature, parseSignature, setNonce, type SignatureClaims } from './signature-format';
 
 export type SignatureProblem = 'malformed' | 'unknown_key' | 'mismatch' | 'identity_mismatch';
 
@@ -41,7 +40,7 @@ export class AttributeSigner {
       userId,
       issuedAt: issuedAtSeconds,
       expiresAt: issuedAtSeconds + this.config.lifetimeSeconds,
-      nonce: nextNonce(),
+      nonce: setNonce(key.secret, key.kid, this.deploymentId, userId, attributes),
     };
     return { token: formatSignature(claims, computeMac(key.secret, claims, this.deploymentId, attributes)), claims };
   }

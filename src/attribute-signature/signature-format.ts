@@ -25,7 +25,7 @@ export interface SignatureClaims {
   userId: string;
   issuedAt: number;
   expiresAt: number;
-  /** Names the issued set in the ledger. */
+  /** Names the issued set in the ledger; the same for the same visitor, deployment, key and set (see setNonce). */
   nonce: string;
 }
 
@@ -121,6 +121,11 @@ function v2Input(claims: SignatureClaims, deploymentId: string, attributes: Read
   const names = sortedNames(attributes);
   const fields = [V2_DOMAIN, 'v2', claims.kid, deploymentId, claims.userId, String(claims.issuedAt), String(claims.expiresAt), claims.nonce, String(names.length)];
   for (const name of names) fields.push(name, attributes[name]);
+  return lengthPrefixed(fields);
+}
+
+/** Every field prefixed with its UTF-8 length, so no field can run into the next. */
+function lengthPrefixed(fields: readonly string[]): string {
   let input = '';
   for (const field of fields) input += `${Buffer.byteLength(field, 'utf8')}:${field}`;
   return input;
@@ -140,6 +145,20 @@ export function computeMac(
 ): Buffer {
   const input = claims.version === 'v2' ? v2Input(claims, deploymentId, attributes) : v1Input(claims, attributes);
   return createHmac('sha256', secret).update(input, 'utf8').digest();
+}
+
+const NONCE_DOMAIN = 'wm-attribute-gateway/set-nonce';
+
+/**
+ * The nonce of a v2 signature: a keyed digest of what the set is, so that issuing an unchanged
+ * set again (every page load does) names the same ledger entry instead of adding one. Keyed, so
+ * nobody without the signing key can tell which nonce a set would get; truncated to 96 bits.
+ */
+export function setNonce(secret: Buffer, kid: string, deploymentId: string, userId: string, attributes: Readonly<Record<string, string>>): string {
+  const names = sortedNames(attributes);
+  const fields = [NONCE_DOMAIN, kid, deploymentId, userId, String(names.length)];
+  for (const name of names) fields.push(name, attributes[name]);
+  return createHmac('sha256', secret).update(lengthPrefixed(fields), 'utf8').digest().toString('base64url', 0, NONCE_BYTES);
 }
 
 /** The v2 token for claims and their MAC. */
