@@ -1,5 +1,7 @@
+import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { createClient } from '@redis/client';
 import { randomUUID } from 'node:crypto';
+import { GenesysTokenService } from '../src/genesys/genesys-token.service';
 import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
@@ -64,6 +66,45 @@ withRedis('two instances sharing one Redis', () => {
       for await (const batch of admin.scanIterator({ MATCH: '*' })) keys.push(...batch);
       expect(keys.length).toBeGreaterThanOrEqual(3);
       expect(keys.filter((key) => !key.startsWith(`${prefix}:`))).toEqual([]);
+    } finally {
+      await admin.close();
+    }
+  });
+
+  it('delete the refused token from Redis in one step, and never a fresh one another instance stored', async () => {
+    await burst(apps[0], 1);
+    const tokens = apps[0].app.get(GenesysTokenService);
+    const refused = tokens.peek()!.value;
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    try {
+      const [tokenKey] = await admin.keys(`${prefix}:genesys:token:*`);
+      const storedRefused = (await admin.get(tokenKey))!;
+      const storedFresh = storedRefused.replace(refused, 'fresh-from-instance-b');
+      // Were the delete a read followed by a delete, instance B's fresh token would land in between.
+      const cache = apps[0].app.get<Cache>(CACHE_MANAGER);
+      const read = cache.get.bind(cache);
+      jest.spyOn(cache, 'get').mockImplementation(async (key: string) => {
+        const value = await read(key);
+        await admin.set(tokenKey, storedFresh);
+        return value;
+      });
+
+      await tokens.invalidate(refused);
+      const afterwards = await admin.get(tokenKey);
+      expect(afterwards === null || afterwards === storedFresh).toBe(true);
+
+      await admin.set(tokenKey, storedFresh);
+      await tokens.invalidate(refused);
+      expect(await admin.get(tokenKey)).toBe(storedFresh);
+
+      await admin.set(tokenKey, 'not the JSON the store writes');
+      await tokens.invalidate(refused);
+      expect(await admin.get(tokenKey)).toBe('not the JSON the store writes');
+
+      await admin.set(tokenKey, storedRefused);
+      await tokens.invalidate(refused);
+      expect(await admin.get(tokenKey)).toBeNull();
     } finally {
       await admin.close();
     }

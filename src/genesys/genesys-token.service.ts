@@ -27,6 +27,19 @@ const LOCK_TTL_MS = 20_000;
 const LOCK_POLL_MS = 25;
 /** Refused token values remembered per process; a handful covers any burst of revocations. */
 const REMEMBERED_REFUSALS = 16;
+/**
+ * Deletes the shared token only while it is the refused one, checked and deleted in one step, so a
+ * fresh token another instance stored meanwhile survives. Reads the JSON the cache store writes
+ * there: {"value": CachedToken, "expires": ms}.
+ */
+const DELETE_IF_REFUSED = `
+local stored = redis.call("get", KEYS[1])
+if not stored then return 0 end
+local ok, entry = pcall(cjson.decode, stored)
+if ok and type(entry) == "table" and type(entry.value) == "table" and entry.value.value == ARGV[1] then
+  return redis.call("del", KEYS[1])
+end
+return 0`;
 
 /**
  * Holds the Genesys Cloud client-credentials token: in process memory, and in the cache store
@@ -80,7 +93,17 @@ export class GenesysTokenService {
     this.refused.add(rejected);
     if (this.refused.size > REMEMBERED_REFUSALS) this.refused.delete(this.refused.values().next().value as string);
     if (this.current?.value === rejected) this.current = undefined;
-    const shared = await this.readShared();
+    await this.deleteSharedIf(rejected);
+  }
+
+  private async deleteSharedIf(rejected: string): Promise<void> {
+    const client = this.redis.client;
+    if (client) {
+      if (client.isReady) await this.guarded(() => client.eval(DELETE_IF_REFUSED, { keys: [this.cacheKey], arguments: [rejected] }));
+      return;
+    }
+    // The in-memory store belongs to this process, whose only writer is the single-flight refresh; and every read skips refused values anyway.
+    const shared = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
     if (shared?.value === rejected) await this.guarded(() => this.cache.del(this.cacheKey));
   }
 
