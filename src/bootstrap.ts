@@ -7,9 +7,10 @@ import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials, describeDevel
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
+import { deferResponseWrites } from './errors/deferred-response-write';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
-import { REQUEST_LOG } from './logging/logging.tokens';
+import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
 import { registerRequestLogging } from './logging/request-logging';
 import type { RunningEmulator } from './emulator/emulator-server';
@@ -74,11 +75,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  // Responses are written from the check phase, after every request readable in this event-loop
-  // turn has been handled, instead of from inside each socket's read callback. Under load this
-  // cut the CPU per request of the config endpoint from ~145 to ~90–110 µs (BENCHMARKS.md); an idle
-  // service pays one loop turn per response.
-  fastify.addHook('onSend', (_request, _reply, payload, done) => setImmediate(done, null, payload));
+  deferResponseWrites(fastify, SECURITY_HEADERS, REQUEST_ID_HEADER, app.get(APPLICATION_LOG));
   registerRequestLogging(fastify, app.get(REQUEST_LOG));
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });

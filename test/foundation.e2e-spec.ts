@@ -146,9 +146,33 @@ describe('foundation over HTTP', () => {
       const logged = t.logLines().filter((line) => line.includes('"boom-1"'));
       expect(logged.some((line) => line.includes('"level":50') && line.includes('Request failed'))).toBe(true);
     });
+    it('answers 500 in the standard body when the response head cannot be written, and keeps serving', async () => {
+      const res = await t.http.get('/probe/unwritable-head').set('X-Request-Id', 'head-1').timeout(5000).expect(500);
+      expectErrorBody(res.body, 500, 'internal_error');
+      expect(res.headers['x-request-id']).toBe('head-1');
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-broken']).toBeUndefined();
+      const logged = t.logLines().filter((line) => line.includes('"head-1"'));
+      expect(logged.some((line) => line.includes('"level":50') && line.includes('ERR_INVALID_CHAR'))).toBe(true);
+      expect(logged.some((line) => line.includes('request completed') && line.includes('"statusCode":500'))).toBe(true);
+      await t.http.get('/health/live').expect(200);
+    });
   });
 
   describe('logs', () => {
+    it('log a request whose client hung up before the answer, as aborted', async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /probe/slow HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: hung-up-1\r\n\r\n'));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      socket.destroy();
+      const logged = async () => t.logLines().filter((line) => line.includes('"hung-up-1"'));
+      // The slow route answers after 300 ms; its line follows the client's hang-up, not the answer.
+      for (let waited = 0; (await logged()).length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      const [line] = await logged();
+      expect(JSON.parse(line)).toMatchObject({ requestId: 'hung-up-1', aborted: true, req: { method: 'GET', path: '/probe/slow' }, msg: 'request aborted by the client' });
+    });
+
     it('never contain the bearer token, and carry the request id', async () => {
       await t.http
         .get('/health/ready?access_token=abc.def.ghi')

@@ -25,4 +25,12 @@ export function registerRequestLogging(fastify: FastifyInstance, log: PinoLogger
     }
     done();
   });
+  // A client that hangs up before the answer gets no 'finish', so no line above: this is its line.
+  fastify.addHook('onRequestAbort', (request, done) => {
+    const path = pathOf(request.url);
+    if (!path.startsWith('/health/') && log.isLevelEnabled('info')) {
+      log.info({ requestId: request.id, req: { method: request.method, path }, aborted: true }, 'request aborted by the client');
+    }
+    done();
+  });
 }

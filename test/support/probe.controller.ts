@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Post } from '@nestjs/common';
+import { Body, Controller, Get, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -39,6 +40,13 @@ export class ProbeController {
   @Get('boom')
   boom(): never {
     throw new Error('database password is hunter2');
+  }
+
+  /** A handler bug the framework only finds when it writes the head: a header value with a line break. */
+  @Get('unwritable-head')
+  unwritableHead(@Res({ passthrough: true }) reply: FastifyReply): { ok: true } {
+    void reply.header('x-broken', 'line\nbreak');
+    return { ok: true };
   }
 
   @Get('slow')
