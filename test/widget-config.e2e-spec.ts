@@ -103,6 +103,43 @@ describe('widget config with the shipped registry', () => {
     });
   });
 
+  it.each(['constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'judges an attribute named %s like any unknown name, on validation and on issuing',
+    async (name) => {
+      const attributes = { userId: 'usr_1001', userTier: 'Gold', [name]: 'x' };
+      const report = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes }).expect(200);
+      expect(report.body.valid).toBe(false);
+      expect(report.body.attributes).toContainEqual(expect.objectContaining({ name, ok: false, code: 'unknown_attribute' }));
+      const issued = await t.http
+        .post('/api/web-messaging/config')
+        .set(issuer())
+        .send({ userId: 'usr_1001', attributes })
+        .expect(422);
+      expect(issued.body.details).toContainEqual(expect.objectContaining({ field: `attributes.${name}`, code: 'unknown_attribute' }));
+    },
+  );
+
+  it('refuses a body key named __proto__ with 400 forbidden_key, not as JSON it cannot read', async () => {
+    const response = await t.http
+      .post('/api/web-messaging/attributes/validate')
+      .set(issuer())
+      .set('Content-Type', 'application/json')
+      .send('{"attributes":{"userId":"usr_1001","__proto__":"x"}}')
+      .expect(400);
+    expect(response.body).toMatchObject({ error: 'forbidden_key', details: [] });
+    expect(response.body.message).toContain('__proto__');
+  });
+
+  it('names every problem of an issuing body at once, as the validation pipe did', async () => {
+    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: '', attributes: [], extra: 1 }).expect(400);
+    expect(response.body.error).toBe('validation_failed');
+    expect(response.body.details).toEqual([
+      { field: 'extra', code: 'whitelistValidation', message: 'property extra should not exist' },
+      { field: 'userId', code: 'isLength', message: 'userId must be 1 to 128 characters long' },
+      { field: 'attributes', code: 'isObject', message: 'attributes must be an object' },
+    ]);
+  });
+
   it('suggests the nearest name for a small typo, and none for a stranger', async () => {
     const response = await t.http
       .post('/api/web-messaging/attributes/validate')

@@ -1,4 +1,4 @@
-import { nestsDeeperThan } from './json-body';
+import { bodyShapeProblem } from './json-body';
 
 const nested = (levels: number): unknown => {
   let value: unknown = 1;
@@ -6,23 +6,33 @@ const nested = (levels: number): unknown => {
   return value;
 };
 
-describe('nestsDeeperThan', () => {
+describe('bodyShapeProblem', () => {
   it.each([
-    [1, 0, false],
-    [{}, 1, false],
-    [{ a: [1] }, 2, false],
-    [{ a: [1] }, 1, true],
-    [nested(32), 32, false],
-    [nested(33), 32, true],
-  ])('%j within %i levels: deeper is %s', (value, limit, deeper) => {
-    expect(nestsDeeperThan(value, limit)).toBe(deeper);
+    [1, 0, undefined],
+    [{}, 1, undefined],
+    [{ a: [1] }, 2, undefined],
+    [{ a: [1] }, 1, 'too_deep'],
+    [nested(32), 32, undefined],
+    [nested(33), 32, 'too_deep'],
+  ])('%j within %i levels: %s', (value, limit, problem) => {
+    expect(bodyShapeProblem(value, limit)).toBe(problem);
   });
 
   it('measures a million levels without recursion', () => {
-    expect(nestsDeeperThan(nested(1_000_000), 32)).toBe(true);
+    expect(bodyShapeProblem(nested(1_000_000), 32)).toBe('too_deep');
   });
 
   it('looks at every branch, not only the first', () => {
-    expect(nestsDeeperThan({ shallow: 1, list: [1, 2, { deep: nested(40) }] }, 32)).toBe(true);
+    expect(bodyShapeProblem({ shallow: 1, list: [1, 2, { deep: nested(40) }] }, 32)).toBe('too_deep');
+  });
+
+  it.each([
+    ['{"__proto__":{"admin":true}}', 'forbidden_key'],
+    ['{"a":[{"b":{"__proto__":"x"}}]}', 'forbidden_key'],
+    ['{"constructor":{"prototype":{"admin":true}}}', 'forbidden_key'],
+    ['{"constructor":"y","toString":"z","prototype":"p"}', undefined],
+    ['{"constructor":{"name":"x"}}', undefined],
+  ])('%s: %s', (text, problem) => {
+    expect(bodyShapeProblem(JSON.parse(text), 32)).toBe(problem);
   });
 });

@@ -1,41 +1,9 @@
-import { HttpStatus, type PipeTransform } from '@nestjs/common';
+import { HttpStatus } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import type { ErrorDetailDto } from '../errors/error-body.dto';
-import { validationErrorFactory } from '../errors/validation-error.factory';
 
 /** More names than Genesys's 2048 bytes of custom data can hold even at one byte each. */
 const MAX_ATTRIBUTE_ENTRIES = 1024;
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * Reads a body `{ <field>: { name: value, ... } }` whose map holds attribute names as the visitor
- * wrote them. The global ValidationPipe is not used for it: it deletes `constructor` and
- * `prototype` keys and class-transformer drops names such as `toString`, and a verdict on a map
- * with names silently removed would be a verdict on something else. The handler's parameter is
- * typed as a plain record, which the global pipe passes through untouched.
- */
-export class AttributeMapBodyPipe implements PipeTransform<unknown, Record<string, unknown>> {
-  constructor(
-    private readonly field: string,
-    private readonly required: boolean,
-  ) {}
-
-  transform(body: unknown): Record<string, unknown> {
-    const fail = (property: string, constraint: string, message: string) =>
-      validationErrorFactory([{ property, constraints: { [constraint]: message }, children: [] }]);
-    // No body at all is an empty one: `{ expected }` is optional.
-    if ((body === undefined || body === null) && !this.required) return {};
-    if (!isPlainObject(body)) throw fail(this.field, 'isObject', `${this.field} must be an object`);
-    const unknown = Object.keys(body).find((key) => key !== this.field);
-    if (unknown !== undefined) throw fail(unknown, 'whitelistValidation', `property ${unknown} should not exist`);
-    const map = body[this.field];
-    if (map === undefined && !this.required) return body;
-    if (!isPlainObject(map)) throw fail(this.field, 'isObject', `${this.field} must be an object`);
-    return body;
-  }
-}
 
 /**
  * A caller's attribute map (`attributes`, `expected`) as a string map, or a 422 naming every

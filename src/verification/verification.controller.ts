@@ -21,7 +21,7 @@ import {
 } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 import { BEARER_AUTH } from '../openapi/openapi-document';
-import { AttributeMapBodyPipe } from './attribute-map-input';
+import { AttributeMapBodyPipe } from '../request-body/attribute-map-body.pipe';
 import { BatchVerificationDto } from './dto/batch-verification.dto';
 import { BatchVerificationRequestDto, ExpectedAttributesDto, SignatureCheckDto, SignatureCheckRequestDto } from './dto/verification-requests.dto';
 import { VerificationReportDto } from './dto/verification-report.dto';

@@ -1,9 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ApiAttributesInvalidError, ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError } from '../errors/error-responses';
 import { BEARER_AUTH } from '../openapi/openapi-document';
+import { AttributeMapBodyPipe, stringOfLength } from '../request-body/attribute-map-body.pipe';
 import { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import { IssueConfigDto } from './dto/issue-config.dto';
 import { AttributeValidationReportDto, ValidateAttributesDto } from './dto/validate-attributes.dto';
@@ -29,8 +30,9 @@ export class WidgetConfigController {
   @HttpCode(200)
   @ApiOkResponse({ type: AttributeValidationReportDto })
   @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
-  validate(@Body() body: ValidateAttributesDto): AttributeValidationReportDto {
-    return this.widgetConfig.validate(body.attributes);
+  @ApiBody({ type: ValidateAttributesDto })
+  validate(@Body(new AttributeMapBodyPipe('attributes', true)) body: Record<string, unknown>): AttributeValidationReportDto {
+    return this.widgetConfig.validate(body.attributes as Record<string, unknown>);
   }
 
   /** The signed-in visitor's Messenger configuration, with attributes built from the verified claims of their token. */
@@ -59,7 +61,8 @@ export class WidgetConfigController {
     'Some attributes cannot be issued.',
     { field: 'attributes.usertier', code: 'unknown_attribute', message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.', suggestion: 'userTier' },
   )
-  serviceConfig(@Body() body: IssueConfigDto): Promise<WidgetConfigDto> {
-    return this.widgetConfig.configForService(body);
+  @ApiBody({ type: IssueConfigDto })
+  serviceConfig(@Body(new AttributeMapBodyPipe('attributes', true, { userId: stringOfLength(1, 128) })) body: Record<string, unknown>): Promise<WidgetConfigDto> {
+    return this.widgetConfig.configForService(body as unknown as IssueConfigDto);
   }
 }

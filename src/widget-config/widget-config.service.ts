@@ -85,7 +85,7 @@ export class WidgetConfigService {
     const candidate: Record<string, unknown> = { ...request.attributes };
     for (const definition of this.registry.definitions) {
       const fromSubject = definition.source !== 'request' && definition.source.claimPath.join('.') === 'sub';
-      if (fromSubject && !(definition.name in candidate)) candidate[definition.name] = request.userId;
+      if (fromSubject && !Object.hasOwn(candidate, definition.name)) candidate[definition.name] = request.userId;
     }
     return this.issue(candidate, request.userId, (definition) => `${definition.name} is required`);
   }
@@ -174,7 +174,7 @@ export class WidgetConfigService {
       }
     }
     for (const definition of this.registry.definitions) {
-      if (definition.required && !(definition.name in candidate)) {
+      if (definition.required && !Object.hasOwn(candidate, definition.name)) {
         checks.push({ name: definition.name, ok: false, code: 'missing_required', message: missingMessage(definition) });
       }
     }
