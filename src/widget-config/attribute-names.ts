@@ -17,9 +17,13 @@ function editDistance(a: string, b: string): number {
   return distance[a.length][b.length];
 }
 
+/** Suggestions come within this many edits; the distance is at least the difference in length. */
+const MAX_SUGGESTION_EDITS = 2;
+
 /**
  * The registered name a caller most likely meant: the one equal but for case, else the closest
- * within two edits (ignoring case). Undefined when nothing is close.
+ * within two edits (ignoring case). Undefined when nothing is close. Names whose lengths differ by
+ * more than two are never compared: the edit matrix of a 64 KB name took half a second.
  */
 export function suggestAttributeName(given: string, definitions: readonly AttributeDefinition[]): string | undefined {
   const folded = given.toLowerCase();
@@ -27,8 +31,9 @@ export function suggestAttributeName(given: string, definitions: readonly Attrib
   if (sameButCase) return sameButCase.name;
   let best: { name: string; distance: number } | undefined;
   for (const definition of definitions) {
+    if (Math.abs(definition.name.length - folded.length) > MAX_SUGGESTION_EDITS) continue;
     const distance = editDistance(folded, definition.name.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { name: definition.name, distance };
+    if (distance <= MAX_SUGGESTION_EDITS && (!best || distance < best.distance)) best = { name: definition.name, distance };
   }
   return best?.name;
 }
