@@ -10,6 +10,7 @@ function publishedKey(): PublishedKey & { publicKey: KeyObject } {
 function setUp() {
   const published: PublishedKey[] = [publishedKey()];
   let fetches = 0;
+  let failure: string | undefined;
   let now = 1_000_000;
   const waiting: { until: number; resolve: () => void }[] = [];
   const pacing: JwksPacing = {
@@ -18,9 +19,14 @@ function setUp() {
     now: () => now,
     wait: (ms) => new Promise<void>((resolve) => waiting.push({ until: now + ms, resolve })),
   };
-  const lookup = pacedKeyLookup(
+  const { lookup, condition } = pacedKeyLookup(
     async () => {
       fetches += 1;
+      if (failure) {
+        const message = failure;
+        failure = undefined;
+        throw new Error(message);
+      }
       return [...published];
     },
     pacing,
@@ -36,7 +42,8 @@ function setUp() {
     }
     await new Promise((resolve) => setImmediate(resolve));
   };
-  return { published, find, advance, fetches: () => fetches };
+  const failNextFetch = (message: string) => (failure = message);
+  return { published, find, advance, fetches: () => fetches, condition, failNextFetch };
 }
 
 describe('pacedKeyLookup', () => {
@@ -74,5 +81,26 @@ describe('pacedKeyLookup', () => {
     await jwks.advance(600_000);
     expect(await jwks.find(first.kid)).toBeInstanceOf(Error);
     expect(jwks.fetches()).toBe(2);
+  });
+
+  it('tells readiness how many unknown key ids the last window saw, and why the last fetch failed', async () => {
+    const jwks = setUp();
+    const [first] = jwks.published;
+    await jwks.find(first.kid);
+    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_000_000, unknownKeyIdsLastWindow: 0 });
+
+    const flood = Array.from({ length: 25 }, () => jwks.find(randomUUID()));
+    await jwks.advance(5_000);
+    await Promise.all(flood);
+    expect(jwks.condition()).toMatchObject({ keys: 1, unknownKeyIdsLastWindow: 25 });
+
+    jwks.published.length = 0;
+    jwks.failNextFetch('the JWKS endpoint answered 503');
+    const during = jwks.find(randomUUID());
+    await jwks.advance(5_000);
+    await during;
+    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_005_000, lastFetchError: 'the JWKS endpoint answered 503', unknownKeyIdsLastWindow: 1 });
+    // The key held keeps verifying while the JWKS is away.
+    expect(await jwks.find(first.kid)).not.toBeInstanceOf(Error);
   });
 });

@@ -21,10 +21,28 @@ export interface JwksPacing {
   wait: (ms: number) => Promise<void>;
 }
 
+/** What readiness reports of the key set. */
+export interface JwksCondition {
+  /** Keys held from the last successful fetch. */
+  keys: number;
+  /** When the JWKS was last fetched with success, ms since the epoch. */
+  fetchedAt?: number;
+  /** Why the last fetch failed, when it did (known keys keep serving; new ones are refused). */
+  lastFetchError?: string;
+  /** Tokens naming key ids the JWKS did not publish, in the last completed refetch window. */
+  unknownKeyIdsLastWindow: number;
+}
+
+/** Keys for callers' JWTs, and the condition of the set they come from. */
+export interface PacedKeys {
+  lookup: KeyLookup;
+  condition(): JwksCondition;
+}
+
 /** How long a fetched key is trusted before the JWKS is asked again (jwks-rsa's own default cache age). */
 const MAX_KEY_AGE_MS = 10 * 60_000;
-/** Unknown key ids in one refetch window from which on the flood is worth a warning. */
-const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
+/** Unknown key ids in one refetch window from which on the flood is worth a warning (and readiness says degraded). */
+export const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
 
 /**
  * Keys for callers' JWTs from a set fetched whole, paced so that what a caller writes cannot
@@ -33,11 +51,14 @@ const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
  * key. Here a known key answers at once; an unknown one waits for the next fetch, and there is at
  * most one fetch per `minRefetchMs`, which every waiting lookup shares.
  */
-export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing: JwksPacing, logger = new Logger('JwksKeys')): KeyLookup {
+export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing: JwksPacing, logger = new Logger('JwksKeys')): PacedKeys {
   let keys = new Map<string, KeyObject>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
+  let succeededAt: number | undefined;
+  let lastFetchError: string | undefined;
   let pending: Promise<void> | undefined;
   let unknownSinceFetch = 0;
+  let unknownLastWindow = 0;
 
   const refetch = (): Promise<void> =>
     (pending ??= (async () => {
@@ -46,11 +67,15 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
       try {
         const published = await fetchKeys();
         keys = new Map(published.map((key) => [key.kid, createPublicKey(key.getPublicKey())]));
+        succeededAt = pacing.now();
+        lastFetchError = undefined;
       } catch (error) {
         // The keys already held keep serving; unknown ones are refused until a fetch succeeds.
-        logger.warn(`JWKS fetch failed: ${(error as Error).message}`);
+        lastFetchError = (error as Error).message;
+        logger.warn(`JWKS fetch failed: ${lastFetchError}`);
       } finally {
         if (unknownSinceFetch >= UNKNOWN_KIDS_WORTH_A_WARNING) logger.warn(`${unknownSinceFetch} tokens named key ids the JWKS does not publish since the last fetch`);
+        unknownLastWindow = unknownSinceFetch;
         unknownSinceFetch = 0;
         fetchedAt = pacing.now();
         pending = undefined;
@@ -60,19 +85,27 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
   // Without a key id, the only published key is meant (as jwks-rsa reads it).
   const find = (kid: string | undefined) => (kid === undefined ? (keys.size === 1 ? [...keys.values()][0] : undefined) : keys.get(kid));
 
-  return (kid, done) => {
+  const lookup: KeyLookup = (kid, done) => {
     const known = find(kid);
     if (known && pacing.now() - fetchedAt < pacing.maxKeyAgeMs) {
       done(null, known);
       return;
     }
-    if (!known) unknownSinceFetch += 1;
+    // Before the first fetch every key id is unknown; that is no sign of anything.
+    if (!known && succeededAt !== undefined) unknownSinceFetch += 1;
     void refetch().then(() => {
       const key = find(kid);
       if (key) done(null, key);
       else done(new TokenRefusal('token_invalid', 'The token is not valid.'));
     });
   };
+  const condition = (): JwksCondition => ({
+    keys: keys.size,
+    ...(succeededAt === undefined ? {} : { fetchedAt: succeededAt }),
+    ...(lastFetchError === undefined ? {} : { lastFetchError }),
+    unknownKeyIdsLastWindow: unknownLastWindow,
+  });
+  return { lookup, condition };
 }
 
 /** A JWKS is a few kilobytes; an answer beyond these is refused before it is parsed. */
@@ -100,7 +133,7 @@ async function fetchJwks(jwksUri: string): Promise<{ keys: unknown[] }> {
 }
 
 /** Keys from an identity provider's JWKS URL; jwks-rsa parses them, the fetch and its pacing are ours. */
-export function jwksKeyLookup(jwksUri: string, minRefetchMs: number): KeyLookup {
+export function jwksKeys(jwksUri: string, minRefetchMs: number): PacedKeys {
   const client = new JwksClient({ jwksUri, cache: false, rateLimit: false, timeout: JWKS_TIMEOUT_MS, fetcher: fetchJwks });
   return pacedKeyLookup(() => client.getSigningKeys(), { minRefetchMs, maxKeyAgeMs: MAX_KEY_AGE_MS, now: Date.now, wait: (ms) => sleep(ms) });
 }

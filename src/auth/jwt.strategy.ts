@@ -1,25 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
-import { createSecretKey } from 'node:crypto';
 import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { authConfig, type AuthConfig } from './auth.config';
 import type { AuthenticatedCaller } from './authenticated-caller';
-import { jwksKeyLookup, type KeyLookup } from './jwks-key-provider';
+import { CALLER_KEYS, type CallerKeys } from './caller-keys';
 import { TokenRefusal, claimRuleViolation, readTokenHeader } from './token-rules';
 
-function keyLookup(config: AuthConfig): KeyLookup {
-  if (config.jwksUrl) return jwksKeyLookup(config.jwksUrl, config.jwksMinRefetchMs);
-  // Never an empty key: HMAC with one would accept tokens anyone can sign. Only an application
-  // context without HTTP (the verify CLI) starts without a secret; it authenticates nobody.
-  if (!config.secret) return (_kid, done) => done(new TokenRefusal('token_invalid', 'No key to verify tokens with is configured.'));
-  // A prepared KeyObject: given the raw string, verification re-imports the key on every request.
-  const key = createSecretKey(Buffer.from(config.secret, 'utf8'));
-  return (_kid, done) => done(null, key);
-}
-
 /** The header is checked before any key is looked up, so a malformed or `crit` token costs no key lookup. */
-function keyProvider(config: AuthConfig): SecretOrKeyProvider {
-  const lookup = keyLookup(config);
+function keyProvider({ lookup }: CallerKeys): SecretOrKeyProvider {
   return (_request, token, done) => {
     const header = readTokenHeader(token);
     if (header instanceof TokenRefusal) {
@@ -38,10 +26,13 @@ function scopesOf(claim: unknown): Set<string> {
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(@Inject(authConfig.KEY) private readonly config: AuthConfig) {
+  constructor(
+    @Inject(authConfig.KEY) private readonly config: AuthConfig,
+    @Inject(CALLER_KEYS) keys: CallerKeys,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: keyProvider(config),
+      secretOrKeyProvider: keyProvider(keys),
       algorithms: config.algorithms,
       issuer: config.issuer,
       audience: config.audience,

@@ -2,6 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, type HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators';
+import { CallerKeysHealthIndicator } from '../auth/caller-keys.health';
 import { CacheStoreHealthIndicator } from '../cache-store/cache-store.health';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { errorExample } from '../errors/error-responses';
@@ -16,6 +17,7 @@ export class HealthController {
     private readonly health: HealthCheckService,
     private readonly cacheStore: CacheStoreHealthIndicator,
     private readonly genesysToken: GenesysTokenHealthIndicator,
+    private readonly callerKeys: CallerKeysHealthIndicator,
   ) {}
 
   /** Liveness: the process is up and answering. Checks nothing else, so a slow dependency never restarts it. */
@@ -27,8 +29,9 @@ export class HealthController {
   }
 
   /**
-   * Readiness: the cache store answers (degraded, still 200, when Redis is down and instances fall back to memory)
-   * and a Genesys Cloud token is held or can be obtained.
+   * Readiness: the cache store answers (degraded, still 200, when Redis is down and instances fall back to memory),
+   * a Genesys Cloud token is held or can be obtained, and the keys for callers' JWTs (degraded when the JWKS fetch
+   * failed or tokens name key ids it does not publish).
    */
   @Get('ready')
   @HealthCheck({ swaggerDocumentation: false })
@@ -41,6 +44,6 @@ export class HealthController {
     ]),
   })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.cacheStore.check(), () => this.genesysToken.check()]);
+    return this.health.check([() => this.cacheStore.check(), () => this.genesysToken.check(), () => this.callerKeys.check()]);
   }
 }

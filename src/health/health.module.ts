@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { AuthModule } from '../auth/auth.module';
 import { GenesysModule } from '../genesys/genesys.module';
 import { HealthController } from './health.controller';
 
 @Module({
-  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), GenesysModule],
+  imports: [TerminusModule.forRoot({ errorLogStyle: 'json' }), GenesysModule, AuthModule],
   controllers: [HealthController],
 })
 export class HealthModule {}
