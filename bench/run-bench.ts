@@ -207,7 +207,7 @@ async function main() {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
-  const service = join(BUILD, 'src', 'main.js');
+  const service = join(BUILD, 'src', 'bin', 'main.js');
   const floor = join(BUILD, 'bench', 'floor-server.js');
   const peer = join(BUILD, 'bench', 'peer', 'peer-main.js');
   const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });

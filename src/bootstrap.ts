@@ -1,21 +1,22 @@
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
+import type { Logger as PinoLogger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { assertValidEnvironment } from './config/environment';
-import { ENVIRONMENT_SCHEMAS } from './config/environment-schemas';
+import { ENVIRONMENT_SCHEMAS } from './environment-schemas';
 import { deferResponseWrites } from './errors/deferred-response-write';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
-import { registerRequestLogging } from './logging/request-logging';
+import { logAbortedRequest, registerRequestLogging } from './logging/request-logging';
 import type { RunningEmulator } from './emulator/emulator-server';
 import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './emulator/sandbox';
-import { setupSwaggerUi } from './openapi/openapi-document';
+import { setupSwaggerUi } from './openapi-document';
 import { useJsonBodies } from './request-body/json-body';
 import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
@@ -75,8 +76,14 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
-  deferResponseWrites(fastify, SECURITY_HEADERS, REQUEST_ID_HEADER, app.get(APPLICATION_LOG));
-  registerRequestLogging(fastify, app.get(REQUEST_LOG));
+  const requestLog = app.get<PinoLogger>(REQUEST_LOG);
+  deferResponseWrites(fastify, {
+    headers: SECURITY_HEADERS,
+    requestIdHeader: REQUEST_ID_HEADER,
+    log: app.get(APPLICATION_LOG),
+    onClientGone: (request, reply) => logAbortedRequest(requestLog, request, reply),
+  });
+  registerRequestLogging(fastify, requestLog);
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   if (config.swaggerEnabled) await setupSwaggerUi(app);

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parseSignature } from '../src/attribute-signature/signature-format';
 import { readTokenHeader } from '../src/auth/token-rules';
 import { assertValidEnvironment, variableNames } from '../src/config/environment';
-import { ENVIRONMENT_SCHEMAS } from '../src/config/environment-schemas';
+import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
 import { assignRequestId } from '../src/logging/request-id';
 
 /**

@@ -7,7 +7,7 @@ import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule } from '../src/app.module';
-import { buildOpenApiDocument, renderOpenApiYaml } from '../src/openapi/openapi-document';
+import { buildOpenApiDocument, renderOpenApiYaml } from '../src/openapi-document';
 import { REPORT_STATUSES } from '../src/verification/report-judgement';
 
 describe('openapi.yaml', () => {

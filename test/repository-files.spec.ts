@@ -2,7 +2,7 @@ import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { variableNames } from '../src/config/environment';
-import { ENVIRONMENT_SCHEMAS } from '../src/config/environment-schemas';
+import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
 import { EmulatorEnvironment } from '../src/emulator/emulator.config';
 
 const root = join(__dirname, '..');

@@ -3,6 +3,8 @@ import type { AuthenticatedCaller } from './authenticated-caller';
 
 export const IS_PUBLIC = 'auth:public';
 export const REQUIRED_SCOPES = 'auth:scopes';
+/** The name of the bearer-token security scheme in the OpenAPI document, which controllers refer to. */
+export const BEARER_AUTH = 'bearer';
 
 /** The route answers without a token (health probes). */
 export const Public = () => SetMetadata(IS_PUBLIC, true);

@@ -4,7 +4,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
 import { ConfigurationError, assertValidEnvironment } from '../config/environment';
-import { ENVIRONMENT_SCHEMAS } from '../config/environment-schemas';
+import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
 import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
 import { reportJson, reportText } from '../verification/report-text';
 import { VerificationService } from '../verification/verification.service';

@@ -17,13 +17,20 @@ type SendDone = (error: Error | null, payload?: unknown) => void;
  * (our headers only, not the ones that failed), or the connection closed when the head had
  * already gone out.
  */
-export function deferResponseWrites(
-  fastify: FastifyInstance,
-  headers: Readonly<Record<string, string>>,
-  requestIdHeader: string,
-  log: PinoLogger,
-): void {
+export interface DeferredWriteOptions {
+  /** Security headers, for the 500 written when the head could not be. */
+  headers: Readonly<Record<string, string>>;
+  requestIdHeader: string;
+  /** Where a failure to write is logged. */
+  log: PinoLogger;
+  /** Told of each answer whose client has already hung up. */
+  onClientGone: (request: FastifyRequest, reply: FastifyReply) => void;
+}
+
+export function deferResponseWrites(fastify: FastifyInstance, options: DeferredWriteOptions): void {
+  const { headers, requestIdHeader, log, onClientGone } = options;
   const write = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: SendDone) => {
+    if (reply.raw.destroyed) onClientGone(request, reply);
     try {
       done(null, payload);
     } catch (error) {

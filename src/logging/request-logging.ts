@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 
 /** Only the path is logged: query strings can carry tokens a caller should not have put there. */
@@ -25,12 +25,17 @@ export function registerRequestLogging(fastify: FastifyInstance, log: PinoLogger
     }
     done();
   });
-  // A client that hangs up before the answer gets no 'finish', so no line above: this is its line.
-  fastify.addHook('onRequestAbort', (request, done) => {
-    const path = pathOf(request.url);
-    if (!path.startsWith('/health/') && log.isLevelEnabled('info')) {
-      log.info({ requestId: request.id, req: { method: request.method, path }, aborted: true }, 'request aborted by the client');
-    }
-    done();
-  });
+}
+
+/**
+ * The line of a request whose client hung up before its answer was written: such a response
+ * never finishes, so it gets no 'request completed'. Called where the answer is written (Fastify's
+ * onRequestAbort would do it too, but its per-request 'close' listener cost a fifth of the
+ * config endpoint's throughput and doubled its p99, measured paired).
+ */
+export function logAbortedRequest(log: PinoLogger, request: FastifyRequest, reply: FastifyReply): void {
+  const path = pathOf(request.url);
+  if (!path.startsWith('/health/') && log.isLevelEnabled('info')) {
+    log.info({ requestId: request.id, req: { method: request.method, path }, aborted: true, responseTime: Math.round(reply.elapsedTime) }, 'request aborted by the client');
+  }
 }

@@ -10,7 +10,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { RequireScopes } from '../auth/auth.decorators';
+import { BEARER_AUTH, RequireScopes } from '../auth/auth.decorators';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import {
   ApiAttributesInvalidError,
@@ -20,7 +20,6 @@ import {
   errorExample,
 } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
-import { BEARER_AUTH } from '../openapi/openapi-document';
 import { AttributeMapBodyPipe } from '../request-body/attribute-map-body.pipe';
 import { BatchVerificationDto } from './dto/batch-verification.dto';
 import { BatchVerificationRequestDto, ExpectedAttributesDto, SignatureCheckDto, SignatureCheckRequestDto } from './dto/verification-requests.dto';

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Caller, RequireScopes } from '../auth/auth.decorators';
+import { BEARER_AUTH, Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ApiAttributesInvalidError, ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError } from '../errors/error-responses';
-import { BEARER_AUTH } from '../openapi/openapi-document';
 import { AttributeMapBodyPipe, stringOfLength } from '../request-body/attribute-map-body.pipe';
 import { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import { IssueConfigDto } from './dto/issue-config.dto';

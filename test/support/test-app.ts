@@ -8,7 +8,7 @@ import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/bootstrap';
 import { appConfig } from '../../src/config/app.config';
 import { assertValidEnvironment } from '../../src/config/environment';
-import { ENVIRONMENT_SCHEMAS } from '../../src/config/environment-schemas';
+import { ENVIRONMENT_SCHEMAS } from '../../src/environment-schemas';
 import { GenesysModule } from '../../src/genesys/genesys.module';
 import { LOG_DESTINATION } from '../../src/logging/logging.tokens';
 import { startTestEmulator, type TestEmulator } from './emulator';
@@ -60,7 +60,7 @@ export async function withEnvironment<T>(env: Record<string, string | undefined>
 }
 
 /**
- * Boots the real AppModule, configured exactly as main.ts does, on a real socket, against an
+ * Boots the real AppModule, configured exactly as src/bin/main.ts does, on a real socket, against an
  * emulator on loopback; only the log destination is swapped for an in-memory stream so tests can
  * read what would reach stdout. GenesysModule is imported so fixture controllers can use the client.
  */

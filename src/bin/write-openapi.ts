@@ -3,7 +3,7 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppModule } from '../app.module';
-import { buildOpenApiDocument, renderOpenApiYaml } from './openapi-document';
+import { buildOpenApiDocument, renderOpenApiYaml } from '../openapi-document';
 
 /**
  * `npm run openapi`: writes openapi.yaml at the repository root. Preview mode builds the

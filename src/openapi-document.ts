@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { dump } from 'js-yaml';
-import { ErrorBodyDto } from '../errors/error-body.dto';
-import metadata from '../metadata';
+import { ErrorBodyDto } from './errors/error-body.dto';
+import { BEARER_AUTH } from './auth/auth.decorators';
+import metadata from './metadata';
 
 export const SWAGGER_UI_PATH = 'docs';
-export const BEARER_AUTH = 'bearer';
 
 /**
  * The OpenAPI document of the service. Plugin metadata (DTO JSDoc, types) comes from the

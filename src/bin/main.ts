@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { createApp } from './bootstrap';
-import { AppLogger } from './logging/app-logger';
-import { appConfig } from './config/app.config';
-import { ConfigurationError } from './config/environment';
+import { createApp } from '../bootstrap';
+import { AppLogger } from '../logging/app-logger';
+import { appConfig } from '../config/app.config';
+import { ConfigurationError } from '../config/environment';
 
 // The live heap is ~45 MB; under load V8's default lets old space grow to about four times that
 // between full collections (peak RSS ~190 MB on the config endpoint). Growing it 2× at most keeps

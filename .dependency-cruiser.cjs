@@ -1,0 +1,58 @@
+/**
+ * The import rules of src/, checked by `npm run lint` (dependency-cruiser).
+ *
+ * Composition roots sit at the top: src/bin/ (every executable), bootstrap.ts, app.module.ts,
+ * environment-schemas.ts, openapi-document.ts and the generated metadata.ts. They may import
+ * anything; nothing else imports them. Below them the feature folders stand in layers, lowest
+ * first; a folder imports only from layers below its own, never from its own layer's other
+ * folders, so no import runs back up and no folders import each other in a loop.
+ */
+const LAYERS = [
+  ['config'],
+  ['logging', 'development', 'cache-store'],
+  ['errors'],
+  ['auth', 'genesys', 'request-body'],
+  ['attribute-signature'],
+  ['widget-config'],
+  ['health', 'verification'],
+];
+
+const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
+const folders = (names) => `^src/(${names.join('|')})/`;
+
+const layerRules = LAYERS.flatMap((layer, index) => {
+  const above = LAYERS.slice(index + 1).flat();
+  return layer.map((folder) => ({
+    name: `${folder}-stays-in-its-layer`,
+    comment: `src/${folder}/ imports only from the layers below it (${LAYERS.slice(0, index).flat().join(', ') || 'none'}).`,
+    severity: 'error',
+    from: { path: folders([folder]) },
+    to: { path: folders([...above, ...layer.filter((other) => other !== folder), 'emulator']) },
+  }));
+});
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      comment: 'Files that import each other in a loop.',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'composition-roots-at-the-top',
+      comment: 'Only the composition roots import the composition roots.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: COMPOSITION_ROOTS },
+      to: { path: COMPOSITION_ROOTS },
+    },
+    ...layerRules,
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(\\.spec\\.ts$|^test/|^bench/)' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};
