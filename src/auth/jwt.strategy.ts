@@ -34,18 +34,19 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: keyProvider(keys),
       algorithms: config.algorithms,
-      issuer: config.issuer,
-      audience: config.audience,
+      // Issuer and audience are checked in validate() by claimRuleViolation, so that a refusal says which with a code of its own.
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: config.clockToleranceSeconds },
     });
   }
 
-  /** Runs after jsonwebtoken has verified the signature, issuer, audience, exp and nbf. */
+  /** Runs after jsonwebtoken has verified the signature, exp and nbf. */
   validate(payload: Record<string, unknown>): AuthenticatedCaller | false {
     const violation = claimRuleViolation(payload, Math.floor(Date.now() / 1000), {
       clockToleranceSeconds: this.config.clockToleranceSeconds,
       maxLifetimeSeconds: this.config.maxTokenLifetimeSeconds,
+      issuer: this.config.issuer,
+      audience: this.config.audience,
     });
     if (violation) throw violation;
     if (typeof payload.sub !== 'string' || payload.sub === '') return false;

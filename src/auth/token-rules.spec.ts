@@ -47,4 +47,27 @@ describe('claimRuleViolation', () => {
   it('does not limit the lifetime when the limit is 0', () => {
     expect(claimRuleViolation({ iat: NOW, exp: NOW + 10 * 365 * 86400 }, NOW, { ...rules, maxLifetimeSeconds: 0 })).toBeUndefined();
   });
+
+  describe('issuer and audience, when configured', () => {
+    const strict = { ...rules, issuer: 'https://idp.example', audience: 'wm-attribute-gateway' };
+    const valid = { iat: NOW, exp: NOW + 300, iss: 'https://idp.example', aud: 'wm-attribute-gateway' };
+    it.each([
+      ['another audience', { ...valid, aud: 'someone-else' }, 'audience_mismatch'],
+      ['no audience', { ...valid, aud: undefined }, 'audience_mismatch'],
+      ['an audience list without ours', { ...valid, aud: ['a', 'b'] }, 'audience_mismatch'],
+      ['another issuer', { ...valid, iss: 'https://evil.example' }, 'issuer_mismatch'],
+      ['no issuer', { ...valid, iss: undefined }, 'issuer_mismatch'],
+    ])('refuses %s', (_label, payload, expected) => {
+      expect(code(claimRuleViolation(payload, NOW, strict))).toBe(expected);
+    });
+
+    it('accepts our audience alone or in a list', () => {
+      expect(claimRuleViolation(valid, NOW, strict)).toBeUndefined();
+      expect(claimRuleViolation({ ...valid, aud: ['other', 'wm-attribute-gateway'] }, NOW, strict)).toBeUndefined();
+    });
+
+    it('checks neither when neither is configured', () => {
+      expect(claimRuleViolation({ iat: NOW, exp: NOW + 300, iss: 'anyone', aud: 'anything' }, NOW, rules)).toBeUndefined();
+    });
+  });
 });

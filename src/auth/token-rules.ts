@@ -1,6 +1,6 @@
 /**
- * This service's own rules for callers' JWTs, beyond the signature, issuer, audience and time
- * checks jsonwebtoken makes. Pure functions; the strategy applies them.
+ * This service's own rules for callers' JWTs, beyond the signature and time checks jsonwebtoken
+ * makes. Pure functions; the strategy applies them.
  */
 
 /** A token refused by one of these rules: a stable code for the 401's details, and a message. */
@@ -47,11 +47,19 @@ export interface ClaimRules {
   clockToleranceSeconds: number;
   /** Longest time from issue (or from now, without `iat`) to expiry; 0 for no limit. */
   maxLifetimeSeconds: number;
+  /** The `iss` a token must name, when set. */
+  issuer?: string;
+  /** A value `aud` (a string or a list) must hold, when set. */
+  audience?: string;
 }
 
-/** What is wrong with a verified token's time claims, or undefined when nothing is. */
+/** What is wrong with a verified token's audience, issuer or time claims, or undefined when nothing is. */
 export function claimRuleViolation(payload: Readonly<Record<string, unknown>>, nowSeconds: number, rules: ClaimRules): TokenRefusal | undefined {
-  const { exp, iat } = payload;
+  const { exp, iat, iss, aud } = payload;
+  if (rules.audience !== undefined && !(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) {
+    return new TokenRefusal('audience_mismatch', 'The token is meant for another audience.');
+  }
+  if (rules.issuer !== undefined && iss !== rules.issuer) return new TokenRefusal('issuer_mismatch', 'The token comes from an issuer this service does not trust.');
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) return invalid('The token is not valid.');
   if (typeof iat === 'number' && iat > nowSeconds + rules.clockToleranceSeconds) {
