@@ -8,7 +8,7 @@
  * folders, so no import runs back up and no folders import each other in a loop.
  */
 const LAYERS = [
-  ['config'],
+  ['config', 'clock'],
   ['logging', 'development', 'cache-store'],
   ['errors'],
   ['auth', 'genesys', 'request-body'],

@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
 import { CacheStoreModule } from './cache-store/cache-store.module';
+import { ClockModule } from './clock/clock.module';
 import { appConfig } from './config/app.config';
 import { GlobalExceptionFilter } from './errors/global-exception.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
@@ -14,6 +15,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
 @Module({
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
+    ClockModule,
     LoggingModule,
     CacheStoreModule,
     AuthModule,

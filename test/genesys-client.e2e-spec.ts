@@ -27,20 +27,6 @@ describe('Genesys Cloud client against the emulator', () => {
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(200);
   });
 
-  it('keeps serving a token inside its refresh buffer while one background refresh replaces it', async () => {
-    await start();
-    // A 2 s lifetime: the 300 s buffer is capped at half of it, so the token is due for refresh after 1 s.
-    t.emulator.control.setTokenLifetime(2);
-    await conversation().expect(200);
-    const tokenRequestsBefore = t.emulator.control.counters().tokenRequests;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    const responses = await Promise.all(Array.from({ length: 20 }, () => conversation()));
-    expect(responses.map((response) => response.status)).toEqual(Array(20).fill(200));
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(t.emulator.control.counters().tokenRequests).toBe(tokenRequestsBefore + 1);
-    expect(t.emulator.control.counters().responsesByStatus['401']).toBeUndefined();
-  });
-
   it('returns the conversation, and a typed not-found for an unknown one', async () => {
     await start();
     const found = await conversation().expect(200);

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisConnection } from '../cache-store/redis-connection';
+import { CLOCK, type Clock } from '../clock/clock';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 import { UpstreamErrors } from './upstream-errors';
 
@@ -64,6 +64,7 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
   constructor(
     @Inject(genesysConfig.KEY) config: GenesysConfig,
     private readonly redis: RedisConnection,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.limit = config.rateLimit.requests;
     const windowMs = config.rateLimit.windowSeconds * 1000;
@@ -84,7 +85,7 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     if (waitMs === 0) return;
     this.waiting += 1;
     try {
-      await sleep(waitMs, undefined, { signal: this.shutdown.signal });
+      await this.clock.sleep(waitMs, this.shutdown.signal);
     } catch {
       throw UpstreamErrors.shuttingDown();
     } finally {
@@ -102,7 +103,7 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     const client = this.redis.client;
     if (client?.isReady) {
       try {
-        const member = `${process.pid}:${Date.now()}:${(this.sequence += 1)}`;
+        const member = `${process.pid}:${this.clock.now()}:${(this.sequence += 1)}`;
         const result = await this.redis.run(() =>
           client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] }),
         );
@@ -115,7 +116,7 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
   }
 
   private reserveLocally(maxWaitMs: number): number {
-    const now = Date.now();
+    const now = this.clock.now();
     while (this.local.length > 0 && this.local[0] <= now - this.windowMs) this.local.shift();
     const slot = nextSlot(this.local, now, this.limit, this.windowMs);
     const wait = slot - now;

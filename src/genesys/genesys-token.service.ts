@@ -1,8 +1,8 @@
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { RedisLock } from '../cache-store/redis-lock';
 import { RedisConnection } from '../cache-store/redis-connection';
+import { CLOCK, type Clock } from '../clock/clock';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 
 /** What the token endpoint answered. */
@@ -66,6 +66,7 @@ export class GenesysTokenService {
     private readonly lock: RedisLock,
     private readonly redis: RedisConnection,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.lockName = `genesys-token:${config.clientId ?? 'none'}`;
     // Under CACHE_KEY_PREFIX like every other key this service writes (the store adds no prefix of its own).
@@ -73,7 +74,7 @@ export class GenesysTokenService {
   }
 
   async getToken(source: TokenSource): Promise<string> {
-    const now = Date.now();
+    const now = this.clock.now();
     const current = this.current;
     if (current && now < current.refreshAt) return current.value;
     if (current && now < current.expiresAt) {
@@ -85,7 +86,7 @@ export class GenesysTokenService {
 
   /** The token this process holds, without asking anyone. */
   peek(): CachedToken | undefined {
-    return this.current && Date.now() < this.current.expiresAt ? { ...this.current } : undefined;
+    return this.current && this.clock.now() < this.current.expiresAt ? { ...this.current } : undefined;
   }
 
   /** Drops a token Genesys refused from every tier; a token someone has already replaced is left alone. */
@@ -115,14 +116,14 @@ export class GenesysTokenService {
   }
 
   private async obtain(source: TokenSource): Promise<CachedToken> {
-    const waitUntil = Date.now() + LOCK_WAIT_MS;
+    const waitUntil = this.clock.now() + LOCK_WAIT_MS;
     for (;;) {
       const shared = await this.readShared();
       if (shared && this.isFresh(shared)) return (this.current = shared);
 
       const lock = await this.lock.tryAcquire(this.lockName, LOCK_TTL_MS);
-      if (lock.outcome === 'busy' && Date.now() < waitUntil) {
-        await sleep(LOCK_POLL_MS);
+      if (lock.outcome === 'busy' && this.clock.now() < waitUntil) {
+        await this.clock.sleep(LOCK_POLL_MS);
         continue;
       }
       try {
@@ -131,7 +132,7 @@ export class GenesysTokenService {
           if (storedMeanwhile && this.isFresh(storedMeanwhile)) return (this.current = storedMeanwhile);
         }
         const token = this.toCachedToken(await source());
-        await this.guarded(() => this.cache.set(this.cacheKey, token, token.refreshAt - Date.now()));
+        await this.guarded(() => this.cache.set(this.cacheKey, token, token.refreshAt - this.clock.now()));
         return (this.current = token);
       } finally {
         if (lock.outcome === 'acquired') await lock.release();
@@ -140,11 +141,11 @@ export class GenesysTokenService {
   }
 
   private isFresh(token: CachedToken): boolean {
-    return Date.now() < token.refreshAt;
+    return this.clock.now() < token.refreshAt;
   }
 
   private toCachedToken(issued: IssuedToken): CachedToken {
-    const now = Date.now();
+    const now = this.clock.now();
     const lifetimeMs = issued.expiresInSeconds * 1000;
     // A buffer longer than half the lifetime (short-lived test or HIPAA tokens) would refresh on every call.
     const bufferMs = Math.min(this.config.tokenRefreshBufferSeconds * 1000, lifetimeMs / 2);
@@ -153,7 +154,7 @@ export class GenesysTokenService {
 
   private async readShared(): Promise<CachedToken | undefined> {
     const token = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
-    return token && typeof token.value === 'string' && Date.now() < token.expiresAt && !this.refused.has(token.value) ? token : undefined;
+    return token && typeof token.value === 'string' && this.clock.now() < token.expiresAt && !this.refused.has(token.value) ? token : undefined;
   }
 
   /** The cache store is an optimisation: when it fails or stalls, carry on without it. */

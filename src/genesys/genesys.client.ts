@@ -1,20 +1,16 @@
 import { HttpService } from '@nestjs/axios';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom } from 'rxjs';
+import { CLOCK, type Clock } from '../clock/clock';
 import { readConversation } from './conversation-response';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
 import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
+import { planRetryOfNetworkError, planRetryOfResponse, retryFits, type RetryPlan } from './retry-plan';
 import { UpstreamErrors } from './upstream-errors';
 
-/** Retry-After to assume when a 429 carries none (what Genesys's own SDKs assume). */
-const DEFAULT_RETRY_AFTER_SECONDS = 3;
-const BACKOFF_BASE_MS = 200;
-const BACKOFF_CAP_MS = 5000;
-const RETRYABLE_STATUSES = new Set([502, 503, 504]);
 /** Bounds on what is read before parsing: a conversation is kilobytes, a token answer a few hundred bytes. */
 const MAX_API_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
@@ -33,31 +29,6 @@ interface UpstreamRequest {
   data?: string;
 }
 
-/** How to retry an attempt that failed, and what the caller gets when the budget is spent. */
-interface RetryPlan {
-  waitMs: number;
-  reason: string;
-  giveUp: Error;
-}
-
-/** Full jitter: a random wait up to the exponential step, so retries from many callers spread out. */
-const backoffMs = (retry: number) => Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
-/** Up to 10 % on top of Retry-After, so waiters released together do not return together. */
-const retryAfterWithJitterMs = (seconds: number) => seconds * 1000 * (1 + Math.random() * 0.1);
-
-function retryAfterSeconds(response: AxiosResponse): number {
-  const header = Number(response.headers['retry-after']);
-  return Number.isFinite(header) && header >= 0 ? Math.ceil(header) : DEFAULT_RETRY_AFTER_SECONDS;
-}
-
-function missingPermission(response: AxiosResponse): string {
-  const body = response.data as { message?: unknown; messageParams?: Record<string, unknown> } | undefined;
-  const named = body?.messageParams?.permissions;
-  if (typeof named === 'string') return named;
-  const fromMessage = typeof body?.message === 'string' ? /\[([^\]]+)\]/.exec(body.message)?.[1] : undefined;
-  return fromMessage ?? 'conversation:communication:view';
-}
-
 /**
  * The one gateway to Genesys Cloud: every upstream call goes through here, and nothing else in
  * the service sees axios. Each call has a timeout, waits for the client-side rate limiter, and
@@ -73,6 +44,7 @@ export class GenesysClient {
     private readonly tokens: GenesysTokenService,
     private readonly limiter: GenesysRateLimiter,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The conversation, or null when Genesys Cloud does not know it. */
@@ -148,64 +120,35 @@ export class GenesysClient {
     request: UpstreamRequest,
     attempt: () => Promise<AxiosResponse | 'retry-now'>,
   ): Promise<AxiosResponse> {
-    const deadline = Date.now() + this.config.retryBudgetMs;
+    const deadline = this.clock.now() + this.config.retryBudgetMs;
     for (let retries = 0; ; ) {
       if (request.rateLimited) await this.waitForRateLimit(deadline);
       let retry: RetryPlan;
       try {
         const outcome = await attempt();
         if (outcome === 'retry-now') continue;
-        const planned = this.planRetry(request, outcome, retries);
+        const planned = planRetryOfResponse(outcome, retries, request.rateLimited, Math.random);
         if (!planned) return outcome;
         retry = planned;
       } catch (error) {
         if (!isAxiosError(error)) throw error;
         // Axios's code for an answer it could not read, the size bound included: asking again gets the same answer.
         if (error.code === 'ERR_BAD_RESPONSE') throw UpstreamErrors.invalidResponse(`${request.route} answered more than ${request.maxResponseBytes} bytes, or something unreadable`);
-        const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
-        retry = {
-          waitMs: backoffMs(retries),
-          reason: timedOut ? 'timed out' : `connection failed (${error.code ?? 'unknown'})`,
-          giveUp: timedOut ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(error.code ?? 'connection failed'),
-        };
+        retry = planRetryOfNetworkError(error.code, retries, Math.random);
       }
-      if (retries >= this.config.maxRetries || Date.now() + retry.waitMs > deadline) {
+      if (!retryFits(retries, this.config.maxRetries, this.clock.now(), retry.waitMs, deadline)) {
         this.logger.warn(`${request.route}: ${retry.reason}; beyond the retry budget, giving up`);
         throw retry.giveUp;
       }
       this.logger.warn(`${request.route}: ${retry.reason}; retrying in ${Math.round(retry.waitMs)} ms`);
       retries += 1;
-      await sleep(retry.waitMs);
+      await this.clock.sleep(retry.waitMs);
     }
-  }
-
-  /**
-   * What a response means: undefined when it is final for the caller (2xx, 401 and 404, and
-   * the token endpoint's 4xx, which the callers map), a retry plan for 429 and 502/503/504;
-   * anything else throws.
-   */
-  private planRetry(request: UpstreamRequest, response: AxiosResponse, retries: number): RetryPlan | undefined {
-    const status = response.status;
-    if (status === 403) throw UpstreamErrors.forbidden(missingPermission(response));
-    if (status === 429) {
-      const seconds = retryAfterSeconds(response);
-      return { waitMs: retryAfterWithJitterMs(seconds), reason: `rate limited (Retry-After ${seconds} s)`, giveUp: UpstreamErrors.rateLimited(seconds) };
-    }
-    if (RETRYABLE_STATUSES.has(status)) {
-      return {
-        waitMs: backoffMs(retries),
-        reason: `status ${status}`,
-        giveUp: status === 504 ? UpstreamErrors.timedOut() : UpstreamErrors.unavailable(`status ${status}`),
-      };
-    }
-    if (status >= 500) throw UpstreamErrors.unavailable(`status ${status}`);
-    if (status >= 400 && status !== 404 && status !== 401 && request.rateLimited) throw UpstreamErrors.rejected(status);
-    return undefined;
   }
 
   /** Waits for this request's turn under the client-side limit, or refuses at once when it comes after the deadline. */
   private waitForRateLimit(deadline: number): Promise<void> {
-    return this.limiter.acquire(deadline - Date.now());
+    return this.limiter.acquire(deadline - this.clock.now());
   }
 
   private send(request: UpstreamRequest): Promise<AxiosResponse> {

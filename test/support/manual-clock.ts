@@ -1,14 +1,57 @@
-import type { Clock } from '../../src/emulator/clock';
+import type { Clock } from '../../src/clock/clock';
 
-/** A clock that moves only when told: token lifetimes and rate windows without sleeping. */
+interface PendingSleep {
+  until: number;
+  resolve: () => void;
+}
+
+/**
+ * A clock that moves only when told: token lifetimes, retry waits and rate windows without
+ * sleeping. Serves the service's Clock and the emulator's (which reads `now` only).
+ */
 export class ManualClock implements Clock {
+  private readonly sleeping: PendingSleep[] = [];
+
   constructor(private current = Date.parse('2026-11-24T09:00:00.000Z')) {}
 
   now(): number {
     return this.current;
   }
 
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new DOMException('The operation was aborted', 'AbortError'));
+      const pending: PendingSleep = { until: this.current + ms, resolve };
+      this.sleeping.push(pending);
+      signal?.addEventListener('abort', () => {
+        this.sleeping.splice(this.sleeping.indexOf(pending), 1);
+        reject(new DOMException('The operation was aborted', 'AbortError'));
+      });
+    });
+  }
+
+  /** How many sleeps are waiting for the clock to move. */
+  get sleepers(): number {
+    return this.sleeping.length;
+  }
+
+  /** Moves time on and wakes every sleep that is due. */
   advance(ms: number): void {
     this.current += ms;
+    for (const due of this.sleeping.filter((pending) => pending.until <= this.current)) {
+      this.sleeping.splice(this.sleeping.indexOf(due), 1);
+      due.resolve();
+    }
   }
+
+  /** Moves time on, and lets what the woken sleeps start run before resolving. */
+  async elapse(ms: number): Promise<void> {
+    this.advance(ms);
+    await settled();
+  }
+}
+
+/** Lets pending callbacks (promise reactions, immediates) run: a few event-loop turns, no real waiting. */
+export async function settled(): Promise<void> {
+  for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
 }
