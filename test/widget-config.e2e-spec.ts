@@ -140,6 +140,19 @@ describe('widget config with the shipped registry', () => {
     ]);
   });
 
+  it('refuses the signature attribute as input, on validation and on issuing: only the service writes it', async () => {
+    const attributes = { userTier: 'Gold', attributesSignature: 'v2.k1.forged' };
+    const report = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes: { userId: 'usr_1001', ...attributes } }).expect(200);
+    expect(report.body.attributes).toContainEqual({
+      name: 'attributesSignature',
+      ok: false,
+      code: 'reserved_attribute',
+      message: 'attributesSignature is reserved for the signature this service adds',
+    });
+    const issued = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: 'usr_1001', attributes }).expect(422);
+    expect(issued.body.details).toContainEqual(expect.objectContaining({ field: 'attributes.attributesSignature', code: 'reserved_attribute' }));
+  });
+
   it('suggests the nearest name for a small typo, and none for a stranger', async () => {
     const response = await t.http
       .post('/api/web-messaging/attributes/validate')

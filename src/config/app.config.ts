@@ -56,7 +56,7 @@ export class AppEnvironment {
 
 type TrustProxy = boolean | string[] | ((address: string, hop: number) => boolean);
 
-function parseTrustProxy(value: string): TrustProxy {
+export function parseTrustProxy(value: string): TrustProxy {
   if (value === 'true') return true;
   if (value === 'false') return false;
   if (/^\d+$/.test(value)) {
