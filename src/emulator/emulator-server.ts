@@ -89,7 +89,7 @@ function seedConversations(store: ConversationStore, deploymentId: string, now: 
 /**
  * A local stand-in for the parts of Genesys Cloud the gateway uses: the OAuth token endpoint,
  * the conversation and analytics APIs, per-token rate limits, and Messenger's attribute
- * ingestion. Behaviour follows shared/genesys/API-NOTES.md.
+ * ingestion. Behaviour follows docs/genesys-platform.md.
  */
 export async function startGenesysEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const clock = options.clock ?? systemClock;

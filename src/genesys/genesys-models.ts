@@ -1,4 +1,4 @@
-/** The parts of Genesys Cloud's models this service reads (see shared/genesys/API-NOTES.md). */
+/** The parts of Genesys Cloud's models this service reads (see docs/genesys-platform.md). */
 
 export interface GenesysMessageMedia {
   id: string;

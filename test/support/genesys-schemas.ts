@@ -2,7 +2,7 @@ import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /**
- * The response shapes of shared/genesys/API-NOTES.md as JSON Schemas. Emulator responses are
+ * The response shapes of docs/genesys-platform.md as JSON Schemas. Emulator responses are
  * checked against them so it cannot drift into a shape of its own. Objects are closed
  * (additionalProperties: false) to the fields the notes and SDK models name.
  */
