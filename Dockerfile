@@ -1,16 +1,33 @@
 # syntax=docker/dockerfile:1
+# The default target (the last stage) is the production service, without the emulator.
+# `--target emulator` builds the Genesys Cloud emulator image that docker-compose's emulator profile runs.
 FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/genesys-emulator/package.json ./packages/genesys-emulator/
 RUN npm ci
 COPY tsconfig.json tsconfig.build.json nest-cli.json .swcrc ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+COPY packages/genesys-emulator ./packages/genesys-emulator
+RUN npm run build && npm run build --workspace genesys-emulator
 
-FROM node:24-bookworm-slim
+FROM build AS production-modules
+RUN npm prune --omit=dev && rm -rf node_modules/genesys-emulator
+
+FROM node:24-bookworm-slim AS emulator
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
+COPY --from=build --chown=node:node /app/packages/genesys-emulator/package.json ./packages/genesys-emulator/package.json
+COPY --from=build --chown=node:node /app/packages/genesys-emulator/dist ./packages/genesys-emulator/dist
+USER node
+EXPOSE 8787
+CMD ["node", "packages/genesys-emulator/dist/main.js"]
+
+FROM node:24-bookworm-slim AS production
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=production-modules --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node config ./config

@@ -6,7 +6,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sign } from 'jsonwebtoken';
-import { startGenesysEmulator, type RunningEmulator } from '../src/emulator/emulator-server';
+import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
 import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET } from './bench-claims';
 
 /**

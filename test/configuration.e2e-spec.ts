@@ -1,7 +1,7 @@
 import { createApp } from '../src/bootstrap';
 import { ConfigurationError } from '../src/config/environment';
 import { genesysConfig } from '../src/genesys/genesys.config';
-import { readJson } from './support/emulator';
+import { readJson } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
 async function startUpFailure(env: Record<string, string | undefined>): Promise<ConfigurationError> {

@@ -2,7 +2,7 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { createClient } from '@redis/client';
 import { randomUUID } from 'node:crypto';
 import { GenesysTokenService } from '../src/genesys/genesys-token.service';
-import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
 import { startTestApp, type TestApp } from './support/test-app';

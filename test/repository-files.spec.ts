@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { variableNames } from '../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
-import { EmulatorEnvironment } from '../src/emulator/emulator.config';
+import { EmulatorEnvironment } from 'genesys-emulator';
 
 const root = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -14,14 +14,13 @@ describe('README configuration tables', () => {
   const readme = read('README.md');
   const tableRows = (section: string) =>
     [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
-  const [serviceSection, emulatorSection] = readme.split('## The Genesys Cloud emulator');
 
   it('list every variable the service config classes read, and no other', () => {
-    expect([...tableRows(serviceSection)].sort()).toEqual([...configVariables].sort());
+    expect([...tableRows(readme)].sort()).toEqual([...configVariables].sort());
   });
 
-  it('list every variable of the standalone emulator, and no other', () => {
-    expect([...tableRows(emulatorSection)].sort()).toEqual([...emulatorVariables].sort());
+  it("list every variable of the standalone emulator, and no other, in the emulator's own README", () => {
+    expect([...tableRows(read('packages/genesys-emulator/README.md'))].sort()).toEqual([...emulatorVariables].sort());
   });
 
   it('list each variable once', () => {
@@ -53,7 +52,8 @@ describe('docker-compose.yml', () => {
 
   it('runs the gateway from the Dockerfile, Redis, and the emulator with a sandbox gateway', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['emulator', 'gateway', 'gateway-sandbox', 'redis']);
-    for (const name of [...gateways, 'emulator']) expect(compose.services[name].build).toBe('.');
+    for (const name of gateways) expect(compose.services[name].build).toBe('.');
+    expect(compose.services.emulator.build).toEqual({ context: '.', target: 'emulator' });
   });
 
   it('sets only variables the service and the emulator read', () => {
@@ -88,5 +88,15 @@ describe('docker-compose.yml', () => {
     const dockerfile = read('Dockerfile');
     expect(dockerfile).toMatch(/^FROM node:24/m);
     expect(dockerfile).toMatch(/^USER node$/m);
+  });
+
+  it('builds the production image, its default target, with nothing of the emulator in it', () => {
+    const stages = read('Dockerfile').split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+    const production = stages.at(-1)!;
+    expect(production).toMatch(/^FROM node:24\S* AS production$/m);
+    const copies = production.split('\n').filter((line) => line.startsWith('COPY '));
+    expect(copies.join('\n')).not.toMatch(/packages|emulator/);
+    expect(copies.find((line) => line.includes('node_modules'))).toContain('--from=production-modules');
+    expect(stages.find((stage) => /AS production-modules$/m.test(stage))).toContain('rm -rf node_modules/genesys-emulator');
   });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 

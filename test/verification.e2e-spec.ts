@@ -1,4 +1,4 @@
-import { readJson } from './support/emulator';
+import { readJson } from 'genesys-emulator';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 

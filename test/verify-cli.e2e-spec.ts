@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
 import { developmentState, recordSandboxUrl } from '../src/development/development-state';
-import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
 

@@ -11,7 +11,7 @@ import { assertValidEnvironment } from '../../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../../src/environment-schemas';
 import { GenesysModule } from '../../src/genesys/genesys.module';
 import { LOG_DESTINATION } from '../../src/logging/logging.tokens';
-import { startTestEmulator, type TestEmulator } from './emulator';
+import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './test-tokens';
 
 export interface TestApp {

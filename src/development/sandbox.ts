@@ -1,5 +1,5 @@
-import { developmentState, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from '../development/development-state';
-import { startGenesysEmulator, type RunningEmulator } from './emulator-server';
+import { developmentState, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from './development-state';
+import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
 
 /**
  * Sandbox mode: with no Genesys credentials (and never in production, which config validation

@@ -1,4 +1,4 @@
-import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from '../genesys/custom-attributes';
+import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from './custom-data';
 
 /** Why a `customAttributes` map would be refused, or null when Messenger would send it. */
 export function customAttributesProblem(value: unknown): string | null {

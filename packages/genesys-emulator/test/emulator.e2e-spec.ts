@@ -1,5 +1,5 @@
-import { MAX_CUSTOM_DATA_BYTES } from '../src/genesys/custom-attributes';
-import { readJson, startTestEmulator, type TestEmulator } from './support/emulator';
+import { MAX_CUSTOM_DATA_BYTES } from '../src/custom-data';
+import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
 import {
   conversationSchema,
   detailsQueryResponseSchema,
@@ -9,8 +9,8 @@ import {
   messageConversationSchema,
   oauthErrorSchema,
   tokenSchema,
-} from './support/genesys-schemas';
-import { ManualClock } from './support/manual-clock';
+} from './genesys-schemas';
+import { ManualClock } from './manual-clock';
 
 const SEEDED = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
 const UNKNOWN = '11111111-2222-4333-8444-555555555555';

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { ConfigurationError } from '../config/environment';
+import { EmulatorConfigurationError } from './environment';
 import { emulatorOptionsFromEnvironment } from './emulator.config';
 import { startGenesysEmulator } from './emulator-server';
 
 /** `npm run emulator`: the Genesys Cloud emulator on its own, for QA and integrators. */
 async function main(): Promise<void> {
-  const emulator = await startGenesysEmulator({ ...emulatorOptionsFromEnvironment(), seed: true });
+  const emulator = await startGenesysEmulator({ ...emulatorOptionsFromEnvironment(process.env), seed: true });
   const lines = [
     `Genesys Cloud emulator listening on ${emulator.url}`,
     `  GENESYS_LOGIN_URL=${emulator.url}`,
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigurationError ? `The emulator will not start.\n${error.message}\n` : `${String(error)}\n`,
+    error instanceof EmulatorConfigurationError ? `The emulator will not start.\n${error.message}\n` : `${String(error)}\n`,
   );
   process.exit(1);
 });

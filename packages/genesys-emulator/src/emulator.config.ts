@@ -1,6 +1,6 @@
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
-import { IntegerVariable, readEnvironment } from '../config/environment';
+import { IntegerVariable, readEnvironment } from './environment';
 import type { EmulatorOptions } from './emulator-server';
 
 /** Variables of the standalone emulator (`npm run emulator`); the gateway never reads them. */
@@ -47,7 +47,7 @@ export class EmulatorEnvironment {
   EMULATOR_ADMIN_ROUTES = true;
 }
 
-export function emulatorOptionsFromEnvironment(env: NodeJS.ProcessEnv = process.env): EmulatorOptions {
+export function emulatorOptionsFromEnvironment(env: NodeJS.ProcessEnv): EmulatorOptions {
   const config = readEnvironment(EmulatorEnvironment, env);
   return {
     host: config.EMULATOR_HOST,

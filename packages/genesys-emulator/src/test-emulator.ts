@@ -1,4 +1,4 @@
-import { startGenesysEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/emulator/emulator-server';
+import { startGenesysEmulator, type EmulatorOptions, type RunningEmulator } from './emulator-server';
 
 export interface TestEmulator extends RunningEmulator {
   /** Requests a client-credentials token the way the API notes describe. */
