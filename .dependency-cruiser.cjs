@@ -6,6 +6,9 @@
  * anything; nothing else imports them. Below them the feature folders stand in layers, lowest
  * first; a folder imports only from layers below its own, never from its own layer's other
  * folders, so no import runs back up and no folders import each other in a loop.
+ *
+ * The Genesys Cloud emulator (packages/genesys-emulator) is development tooling: only the
+ * development launcher imports it, and nothing the production entry point loads reaches it.
  */
 const LAYERS = [
   ['config', 'clock'],
@@ -17,7 +20,9 @@ const LAYERS = [
   ['health', 'verification'],
 ];
 
-const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
+const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
+/** The only files that may use the emulator: the development launcher and what it starts the sandbox with. */
+const EMULATOR_USERS = '^src/(bin/dev\\.ts|development-launcher\\.ts|development/sandbox\\.ts)$';
 const folders = (names) => `^src/(${names.join('|')})/`;
 
 const layerRules = LAYERS.flatMap((layer, index) => {
@@ -46,6 +51,20 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/', pathNot: COMPOSITION_ROOTS },
       to: { path: COMPOSITION_ROOTS },
+    },
+    {
+      name: 'emulator-for-development-only',
+      comment: 'Only the development launcher and the sandbox import the emulator.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: EMULATOR_USERS },
+      to: { path: 'genesys-emulator' },
+    },
+    {
+      name: 'production-never-loads-the-emulator',
+      comment: 'Nothing src/bin/main.ts loads, directly or not, reaches the emulator.',
+      severity: 'error',
+      from: { path: '^src/bin/main\\.ts$' },
+      to: { path: 'genesys-emulator', reachable: true },
     },
     ...layerRules,
   ],

@@ -1,12 +1,13 @@
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
+import { existsSync } from 'node:fs';
 import type { Logger as PinoLogger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
+import { createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
-import { assertValidEnvironment } from './config/environment';
+import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './environment-schemas';
 import { deferResponseWrites } from './errors/deferred-response-write';
 import { frameworkErrorResponder } from './errors/framework-errors';
@@ -14,12 +15,8 @@ import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
 import { logAbortedRequest, registerRequestLogging } from './logging/request-logging';
-import type { RunningEmulator } from 'genesys-emulator';
-import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './development/sandbox';
 import { setupSwaggerUi } from './openapi-document';
 import { useJsonBodies } from './request-body/json-body';
-import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
-import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
 
 export function createHttpAdapter(app: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -89,61 +86,56 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   if (config.swaggerEnabled) await setupSwaggerUi(app);
 }
 
+export interface CreateAppOptions {
+  /**
+   * Configuration decided by the entry point, over the process environment (the development
+   * launcher's sandbox coordinates); see useConfigurationOverrides.
+   */
+  overrides?: Readonly<Record<string, string>>;
+}
+
 /**
- * Validates the whole environment first, so one failed start-up lists every bad variable; then,
- * when no Genesys credentials are set, starts the sandbox emulator, which closes with the app.
+ * Validates the whole configuration first, so one failed start-up lists every bad variable, and
+ * creates the application. Outside production with no JWT key it makes up development
+ * credentials (handed to the configuration as JWT_SECRET) and prints their tokens.
  */
-export async function createApp(): Promise<NestFastifyApplication> {
+export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
+  const overrides = { ...options.overrides };
+  useConfigurationOverrides(overrides);
+  const developmentCredentials = createDevelopmentCredentials(configurationSource());
+  if (developmentCredentials) useConfigurationOverrides({ ...overrides, JWT_SECRET: developmentCredentials.secret });
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-  const developmentCredentials = createDevelopmentCredentials();
-  const sandbox = needsSandbox() ? await startSandboxEmulator() : undefined;
   const config = appConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), {
     bufferLogs: true,
   });
   await configureApp(app, config);
-  let printed = developmentCredentials ? describeDevelopmentCredentials(developmentCredentials) : '';
-  if (sandbox) {
-    app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.close());
-    const examples = await seedSignedExamples(app, sandbox);
-    app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.url}`, 'Sandbox');
-    printed += describeSandbox(sandbox, examples);
-  }
+  // The overrides were this application's; whatever is created after it starts from its own.
+  app.getHttpAdapter().getInstance().addHook('onClose', async () => useConfigurationOverrides({}));
   // Printed, not logged: these development values are for pasting, and logs never carry tokens or credentials.
-  if (printed) process.stdout.write(printed);
+  if (developmentCredentials) process.stdout.write(describeDevelopmentCredentials(developmentCredentials));
   return app;
 }
 
-/** The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else a forged identity. */
-function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string, string>>): { name: string; value: string } {
-  for (const definition of registry.definitions) {
-    const other = definition.values?.find((value) => issued[definition.name] !== undefined && value !== issued[definition.name]);
-    if (other !== undefined) return { name: definition.name, value: other };
-  }
-  return { name: registry.identity.name, value: `${issued[registry.identity.name]}-forged` };
-}
-
 /**
- * Conversations for QA to verify at once: the development visitor's attributes issued by this
- * service and sent through the emulator's Messenger, once intact and once edited, beside the
- * emulator's own unsigned ones. A registry the development visitor cannot satisfy gets none.
+ * What an executable does with the application: load `.env` when there is one, create the app,
+ * listen where the configuration says, and on a failure to start say why on stderr and exit 1
+ * (a configuration error as its list of problems, without values).
  */
-async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<SandboxExample[]> {
-  const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
-  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
-  let issued: Record<string, string>;
-  try {
-    issued = (await app.get(WidgetConfigService).configForVisitor(visitor)).guestAttributes;
-  } catch (error) {
-    app.get(AppLogger).debug(`No signed example conversations: ${(error as Error).message}`, 'Sandbox');
-    return unsigned;
-  }
-  const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
-  const send = (customAttributes: Record<string, string>) => sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
-  const edit = exampleEdit(registry, issued);
-  return [
-    { conversationId: send(issued), description: 'signed, intact (verified)' },
-    { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
-    ...unsigned,
-  ];
+export function serve(create: () => Promise<NestFastifyApplication>): void {
+  const start = async () => {
+    if (existsSync('.env')) process.loadEnvFile('.env');
+    const app = await create();
+    const { host, port } = appConfig();
+    await app.listen(port, host);
+    app.get(AppLogger).log(`Listening on http://${host}:${port}; Swagger UI at /docs`, 'Bootstrap');
+  };
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`wm-attribute-gateway will not start.\n${error.message}\n`);
+    } else {
+      process.stderr.write(`wm-attribute-gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
+    }
+    process.exit(1);
+  });
 }

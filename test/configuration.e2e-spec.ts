@@ -1,6 +1,7 @@
 import { createApp } from '../src/bootstrap';
 import { ConfigurationError } from '../src/config/environment';
-import { genesysConfig } from '../src/genesys/genesys.config';
+import { launchDevelopmentService } from '../src/development-launcher';
+import { genesysConfig, type GenesysConfig } from '../src/genesys/genesys.config';
 import { readJson } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
@@ -55,12 +56,20 @@ describe('start-up configuration', () => {
 describe('sandbox mode', () => {
   const genesysVariables = WITHOUT_GENESYS_SETTINGS;
 
+  const quietly = <T>(run: () => Promise<T>) => {
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    return run().finally(() => write.mockRestore());
+  };
+
   it('starts the emulator beside the service when no credentials are set, and stops it with the service', async () => {
-    const { app, apiUrl, deploymentId } = await withEnvironment(genesysVariables, async () => ({
-      app: await createApp(),
-      apiUrl: process.env.GENESYS_API_URL,
-      deploymentId: process.env.GENESYS_DEPLOYMENT_ID,
-    }));
+    const { app, environmentAfterwards } = await withEnvironment({ ...genesysVariables, JWT_SECRET: undefined }, async () => {
+      const before = { ...process.env };
+      const launched = await quietly(() => launchDevelopmentService());
+      return { app: launched, environmentAfterwards: { before, after: { ...process.env } } };
+    });
+    // The sandbox coordinates and the development JWT secret reach the configuration, not process.env.
+    expect(environmentAfterwards.after).toEqual(environmentAfterwards.before);
+    const { apiUrl, deploymentId } = app.get<GenesysConfig>(genesysConfig.KEY);
     expect(apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const info = await readJson(await fetch(`${apiUrl}/emulator`));
     expect(info).toMatchObject({ name: 'Genesys Cloud emulator', deploymentId, adminRoutes: true });
@@ -69,11 +78,10 @@ describe('sandbox mode', () => {
   });
 
   it('starts nothing of the emulator when credentials are set', async () => {
-    const { app, apiUrl } = await withEnvironment(
-      { ...genesysVariables, GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: 'secret-value-for-test' },
-      async () => ({ app: await createApp(), apiUrl: process.env.GENESYS_API_URL }),
+    const app = await withEnvironment({ ...genesysVariables, GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: 'secret-value-for-test' }, () =>
+      quietly(() => launchDevelopmentService()),
     );
-    expect(apiUrl).toBeUndefined();
+    expect(app.get<GenesysConfig>(genesysConfig.KEY).apiUrl).toBe('https://api.mypurecloud.com');
     await app.close();
   });
 });

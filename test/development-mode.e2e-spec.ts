@@ -1,7 +1,7 @@
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApp } from '../src/bootstrap';
+import { launchDevelopmentService } from '../src/development-launcher';
 import { ConfigurationError } from '../src/config/environment';
 import { developmentState, keepsDevelopmentState } from '../src/development/development-state';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
@@ -55,7 +55,7 @@ describe('development mode across a restart', () => {
         printed += String(text);
         return true;
       });
-      const app = await createApp().finally(() => write.mockRestore());
+      const app = await launchDevelopmentService().finally(() => write.mockRestore());
       try {
         await app.listen(0, '127.0.0.1');
         const serviceToken = /internal service \([^)]*\):\s+(\S+)/.exec(printed)?.[1];

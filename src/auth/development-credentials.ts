@@ -3,6 +3,8 @@ import { sign } from 'jsonwebtoken';
 import { developmentState, keepsDevelopmentState } from '../development/development-state';
 
 export interface DevelopmentCredentials {
+  /** The JWT secret the service must use for these tokens to hold (JWT_SECRET). */
+  secret: string;
   visitorToken: string;
   serviceToken: string;
 }
@@ -18,12 +20,12 @@ export const INTERNAL_SCOPES = ['attributes:issue', 'conversations:verify'] as c
  * two tokens, so that Swagger's "Authorize" works at once. In development mode the secret is kept
  * in the development state file, so tokens stay valid across restarts; tests make one up per run.
  * Returns undefined when real JWT settings exist (or in production, where config validation demands them).
+ * The caller hands `secret` to the configuration as JWT_SECRET.
  */
-export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.env): DevelopmentCredentials | undefined {
+export function createDevelopmentCredentials(env: NodeJS.ProcessEnv): DevelopmentCredentials | undefined {
   // Blank counts as unset, as in config validation: a blank JWT_SECRET must not leave the service with an empty key.
   if (env.NODE_ENV === 'production' || env.JWT_SECRET?.trim() || env.JWT_JWKS_URL?.trim()) return undefined;
   const secret = keepsDevelopmentState(env) ? developmentState(env).jwtSecret : randomBytes(32).toString('base64url');
-  env.JWT_SECRET = secret;
   const common = {
     algorithm: 'HS256' as const,
     expiresIn: '12h' as const,
@@ -31,6 +33,7 @@ export function createDevelopmentCredentials(env: NodeJS.ProcessEnv = process.en
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
   };
   return {
+    secret,
     visitorToken: sign(DEVELOPMENT_VISITOR_CLAIMS, secret, common),
     serviceToken: sign({ sub: 'dev-internal-service', scope: INTERNAL_SCOPES.join(' ') }, secret, common),
   };

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
-import { ConfigurationError, assertValidEnvironment } from '../config/environment';
+import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
 import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
 import { reportJson, reportText } from '../verification/report-text';
@@ -36,10 +36,11 @@ function conversationIdArgument(value: string): string {
 /**
  * Where Genesys Cloud is: GENESYS_* as the service reads them, or, when they are unset in
  * development, the sandbox the last `npm start` in this folder started (the development state
- * file says where). Returns the sandbox URL when it is the sandbox.
+ * file says where). Returns the settings that point there (as configuration overrides), and the
+ * sandbox URL when it is the sandbox.
  */
-function pointAtGenesys(env: NodeJS.ProcessEnv): string | undefined {
-  if (env.GENESYS_CLIENT_ID) return undefined;
+function pointAtGenesys(env: NodeJS.ProcessEnv): { sandboxUrl?: string; settings: Record<string, string> } {
+  if (env.GENESYS_CLIENT_ID) return { settings: {} };
   if (!keepsDevelopmentState(env)) {
     throw new CommandFailure(
       'Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (and GENESYS_REGION, or GENESYS_LOGIN_URL and GENESYS_API_URL), as for the service.',
@@ -50,14 +51,15 @@ function pointAtGenesys(env: NodeJS.ProcessEnv): string | undefined {
   if (!sandbox.url) {
     throw new CommandFailure('No sandbox has run in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', VERIFY_EXIT.notChecked);
   }
-  Object.assign(env, sandboxEnvironment({ ...sandbox, url: sandbox.url }, env));
-  return sandbox.url;
+  return { sandboxUrl: sandbox.url, settings: sandboxEnvironment({ ...sandbox, url: sandbox.url }, env) };
 }
 
 async function verify(conversationId: string, json: boolean, output: CommandOutput): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
+  useConfigurationOverrides({});
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-  const sandboxUrl = pointAtGenesys(process.env);
+  const { sandboxUrl, settings } = pointAtGenesys(configurationSource());
+  useConfigurationOverrides(settings);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   try {
     const report = await app.get(VerificationService).verifyConversation(conversationId);

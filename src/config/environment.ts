@@ -39,10 +39,27 @@ function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.Proce
   return { instance, problems };
 }
 
+let overrides: Readonly<Record<string, string>> = {};
+
+/**
+ * Values that take precedence over the process environment for every config slice: what an
+ * entry point decides for itself (the development launcher's sandbox coordinates, a generated
+ * development JWT secret) reaches the configuration this way, and never by writing to
+ * process.env. Set by the entry point before the application is created; replaced, not merged.
+ */
+export function useConfigurationOverrides(values: Readonly<Record<string, string>>): void {
+  overrides = { ...values };
+}
+
+/** The variables configuration is read from: the process environment under the overrides. */
+export function configurationSource(): NodeJS.ProcessEnv {
+  return Object.keys(overrides).length === 0 ? process.env : { ...process.env, ...overrides };
+}
+
 /** Reads one config slice from the environment, or throws a ConfigurationError. */
 export function readEnvironment<T extends object>(
   schema: EnvironmentSchema<T>,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = configurationSource(),
 ): T {
   const { instance, problems } = parse(schema, env);
   if (problems.length > 0) throw new ConfigurationError(problems);
@@ -52,7 +69,7 @@ export function readEnvironment<T extends object>(
 /** Checks every slice at once, so that one start-up attempt reports every bad variable. */
 export function assertValidEnvironment(
   schemas: readonly EnvironmentSchema<object>[],
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv = configurationSource(),
 ): void {
   const problems = schemas.flatMap((schema) => parse(schema, env).problems);
   if (problems.length > 0) throw new ConfigurationError(problems);

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ConfigurationError, readEnvironment } from '../config/environment';
+import { ConfigurationError, configurationSource, readEnvironment } from '../config/environment';
 
 export class DevelopmentEnvironment {
   /** Read, not validated here: the state file is only used in development. */
@@ -65,7 +65,7 @@ function isState(value: unknown): value is DevelopmentState {
 }
 
 /** Whether this environment keeps development state: development mode only (NODE_ENV unset counts), never tests or production. */
-export function keepsDevelopmentState(env: NodeJS.ProcessEnv = process.env): boolean {
+export function keepsDevelopmentState(env: NodeJS.ProcessEnv = configurationSource()): boolean {
   return (env.NODE_ENV || 'development') === 'development';
 }
 
@@ -87,7 +87,7 @@ function read(file: string): DevelopmentState {
  * The development state, created on first use (readable by the owner only). Two processes that
  * start together agree: the file is created exclusively, and the loser reads the winner's.
  */
-export function developmentState(env: NodeJS.ProcessEnv = process.env): DevelopmentState {
+export function developmentState(env: NodeJS.ProcessEnv = configurationSource()): DevelopmentState {
   const file = stateFile(env);
   try {
     writeFileSync(file, `${JSON.stringify(createState(), null, 2)}\n`, { flag: 'wx', mode: 0o600 });
@@ -98,7 +98,7 @@ export function developmentState(env: NodeJS.ProcessEnv = process.env): Developm
 }
 
 /** Records where this run's sandbox listens, for the verify CLI; replaces the file atomically. */
-export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = process.env): void {
+export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
   const file = stateFile(env);
   const state = read(file);
   const temporary = `${file}.${process.pid}.tmp`;
@@ -110,7 +110,7 @@ export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = process.e
  * The GENESYS_* settings that point a process at a sandbox emulator. The deployment and
  * organization ids are only defaults: ones set explicitly stay.
  */
-export function sandboxEnvironment(sandbox: SandboxIdentity & { url: string }, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+export function sandboxEnvironment(sandbox: SandboxIdentity & { url: string }, env: NodeJS.ProcessEnv = configurationSource()): Record<string, string> {
   return {
     GENESYS_LOGIN_URL: sandbox.url,
     GENESYS_API_URL: sandbox.url,

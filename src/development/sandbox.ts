@@ -3,12 +3,13 @@ import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
 
 /**
  * Sandbox mode: with no Genesys credentials (and never in production, which config validation
- * refuses) the service starts the emulator beside itself and points its Genesys settings at it.
+ * refuses) the development launcher starts the emulator and hands the service the GENESYS_*
+ * settings that point at it (`settings`, as configuration overrides).
  * Admin routes are on, so QA can inject faults against the running sandbox. In development mode
  * the emulator keeps its credentials and deployment id across restarts (the development state
  * file), and the file records where it listens, so `npm run verify` can reach it.
  */
-export async function startSandboxEmulator(env: NodeJS.ProcessEnv = process.env): Promise<RunningEmulator> {
+export async function startSandboxEmulator(env: NodeJS.ProcessEnv): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   const kept = keepsDevelopmentState(env) ? developmentState(env).sandbox : undefined;
   const emulator = await startGenesysEmulator({
     adminRoutes: true,
@@ -16,11 +17,10 @@ export async function startSandboxEmulator(env: NodeJS.ProcessEnv = process.env)
     ...(kept ? { clientId: kept.clientId, clientSecret: kept.clientSecret, deploymentId: kept.deploymentId, organizationId: kept.organizationId } : {}),
   });
   if (kept) recordSandboxUrl(emulator.url, env);
-  Object.assign(env, sandboxEnvironment(emulator, env));
-  return emulator;
+  return { emulator, settings: sandboxEnvironment(emulator, env) };
 }
 
-export const needsSandbox = (env: NodeJS.ProcessEnv = process.env): boolean => !env.GENESYS_CLIENT_ID;
+export const needsSandbox = (env: NodeJS.ProcessEnv): boolean => !env.GENESYS_CLIENT_ID;
 
 /** A conversation the sandbox holds for QA to verify, with what its report should say. */
 export interface SandboxExample {

@@ -1,0 +1,70 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RunningEmulator } from 'genesys-emulator';
+import { DEVELOPMENT_VISITOR_CLAIMS } from './auth/development-credentials';
+import { createApp } from './bootstrap';
+import { configurationSource, useConfigurationOverrides } from './config/environment';
+import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './development/sandbox';
+import { AppLogger } from './logging/app-logger';
+import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
+import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
+
+/**
+ * `npm start`: the service for development. With no Genesys credentials it first starts the
+ * emulator (the sandbox) and creates the service with the GENESYS_* settings that point at it as
+ * configuration overrides; the emulator closes with the service. With credentials it is the
+ * service as `src/bin/main.ts` starts it. The production entry point never comes here, so the
+ * production build holds nothing of the emulator.
+ */
+export async function launchDevelopmentService(): Promise<NestFastifyApplication> {
+  // The decision is the environment's alone, not what an earlier application was created with.
+  useConfigurationOverrides({});
+  if (!needsSandbox(configurationSource())) return createApp();
+  const sandbox = await startSandboxEmulator(configurationSource());
+  let app: NestFastifyApplication;
+  try {
+    app = await createApp({ overrides: sandbox.settings });
+  } catch (error) {
+    await sandbox.emulator.close();
+    throw error;
+  }
+  app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.emulator.close());
+  const examples = await seedSignedExamples(app, sandbox.emulator);
+  app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
+  // Printed, not logged: the emulator's credentials are development values for pasting.
+  process.stdout.write(describeSandbox(sandbox.emulator, examples));
+  return app;
+}
+
+/** The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else a forged identity. */
+function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string, string>>): { name: string; value: string } {
+  for (const definition of registry.definitions) {
+    const other = definition.values?.find((value) => issued[definition.name] !== undefined && value !== issued[definition.name]);
+    if (other !== undefined) return { name: definition.name, value: other };
+  }
+  return { name: registry.identity.name, value: `${issued[registry.identity.name]}-forged` };
+}
+
+/**
+ * Conversations for QA to verify at once: the development visitor's attributes issued by this
+ * service and sent through the emulator's Messenger, once intact and once edited, beside the
+ * emulator's own unsigned ones. A registry the development visitor cannot satisfy gets none.
+ */
+async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<SandboxExample[]> {
+  const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
+  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
+  let issued: Record<string, string>;
+  try {
+    issued = (await app.get(WidgetConfigService).configForVisitor(visitor)).guestAttributes;
+  } catch (error) {
+    app.get(AppLogger).debug(`No signed example conversations: ${(error as Error).message}`, 'Sandbox');
+    return unsigned;
+  }
+  const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
+  const send = (customAttributes: Record<string, string>) => sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
+  const edit = exampleEdit(registry, issued);
+  return [
+    { conversationId: send(issued), description: 'signed, intact (verified)' },
+    { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
+    ...unsigned,
+  ];
+}
