@@ -36,6 +36,13 @@ describe('start-up configuration', () => {
     );
   });
 
+  it('lists a cross-field rule (algorithms that do not fit the key source) with every other problem, before anything starts', async () => {
+    const error = await startUpFailure({ PORT: 'eighty', JWT_SECRET: undefined, JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'HS256' });
+    expect(error.problems).toEqual(
+      expect.arrayContaining([expect.stringContaining('PORT'), 'JWT_ALGORITHMS: HS256 cannot be verified with keys from JWT_JWKS_URL']),
+    );
+  });
+
   it('names a missing client id without echoing the secret that was given', async () => {
     const error = await startUpFailure({ GENESYS_CLIENT_ID: undefined, GENESYS_CLIENT_SECRET: 'hush-hush-0123456789' });
     expect(error.message).toContain('GENESYS_CLIENT_ID must be set when GENESYS_CLIENT_SECRET is set');

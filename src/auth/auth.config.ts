@@ -1,6 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsEmpty, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateIf } from 'class-validator';
-import { ConfigurationError, IntegerVariable, readEnvironment } from '../config/environment';
+import { IsEmpty, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
+import { IntegerVariable, readEnvironment } from '../config/environment';
 
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
 export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
@@ -8,6 +8,29 @@ export type JwtAlgorithm = (typeof SYMMETRIC_ALGORITHMS)[number] | (typeof ASYMM
 const ALGORITHM_LIST = new RegExp(`^(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')})(,\\s*(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')}))*$`);
 
 const isProduction = (env: AuthEnvironment) => env.NODE_ENV === 'production';
+
+/** JWT_ALGORITHMS as configured, or the default for the key source. */
+const algorithmsOf = (env: Pick<AuthEnvironment, 'JWT_ALGORITHMS' | 'JWT_JWKS_URL'>): JwtAlgorithm[] =>
+  (env.JWT_ALGORITHMS ?? (env.JWT_JWKS_URL ? 'RS256' : 'HS256')).split(',').map((name) => name.trim() as JwtAlgorithm);
+
+/** What is wrong with the algorithms for the key source: a JWKS publishes public keys, a secret verifies HMAC only. */
+function keySourceMismatch(env: AuthEnvironment): string | undefined {
+  const algorithms = algorithmsOf(env);
+  const symmetric = algorithms.filter((name) => (SYMMETRIC_ALGORITHMS as readonly string[]).includes(name));
+  if (env.JWT_JWKS_URL && symmetric.length > 0) return `JWT_ALGORITHMS: ${symmetric.join(', ')} cannot be verified with keys from JWT_JWKS_URL`;
+  if (!env.JWT_JWKS_URL && symmetric.length !== algorithms.length) return 'JWT_ALGORITHMS: with JWT_SECRET only HS256, HS384 and HS512 can be verified';
+  return undefined;
+}
+
+/** A cross-field rule as a constraint, so start-up lists it with every other problem. */
+const FitsTheKeySource = () =>
+  ValidateBy({
+    name: 'fitsTheKeySource',
+    validator: {
+      validate: (_value: unknown, args?: ValidationArguments) => keySourceMismatch(args?.object as AuthEnvironment) === undefined,
+      defaultMessage: (args?: ValidationArguments) => keySourceMismatch(args?.object as AuthEnvironment) ?? '',
+    },
+  });
 
 export class AuthEnvironment {
   /** Read, not validated here (the app slice does): production needs a key source, issuer and audience. */
@@ -26,6 +49,7 @@ export class AuthEnvironment {
 
   @IsOptional()
   @Matches(ALGORITHM_LIST, { message: `JWT_ALGORITHMS must be a comma list of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}` })
+  @FitsTheKeySource()
   JWT_ALGORITHMS?: string;
 
   @ValidateIf((env: AuthEnvironment) => env.JWT_ISSUER !== undefined || isProduction(env))
@@ -57,14 +81,7 @@ export class AuthEnvironment {
 
 export const authConfig = registerAs('auth', () => {
   const env = readEnvironment(AuthEnvironment);
-  const algorithms = (env.JWT_ALGORITHMS ?? (env.JWT_JWKS_URL ? 'RS256' : 'HS256')).split(',').map((name) => name.trim() as JwtAlgorithm);
-  const symmetric = algorithms.filter((name) => (SYMMETRIC_ALGORITHMS as readonly string[]).includes(name));
-  if (env.JWT_JWKS_URL && symmetric.length > 0) {
-    throw new ConfigurationError([`JWT_ALGORITHMS: ${symmetric.join(', ')} cannot be verified with keys from JWT_JWKS_URL`]);
-  }
-  if (!env.JWT_JWKS_URL && symmetric.length !== algorithms.length) {
-    throw new ConfigurationError(['JWT_ALGORITHMS: with JWT_SECRET only HS256, HS384 and HS512 can be verified']);
-  }
+  const algorithms = algorithmsOf(env);
   return {
     secret: env.JWT_SECRET,
     jwksUrl: env.JWT_JWKS_URL,
