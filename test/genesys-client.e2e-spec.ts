@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GenesysTokenService } from '../src/genesys/genesys-token.service';
 import { GenesysProbeController } from './support/genesys-probe.controller';
+import { ManualClock } from './support/manual-clock';
 import { startTestApp, type TestApp } from './support/test-app';
 import { visitorToken } from './support/test-tokens';
 
@@ -13,8 +14,8 @@ describe('Genesys Cloud client against the emulator', () => {
   const auth = { Authorization: `Bearer ${visitorToken()}` };
   const conversation = (id = SEEDED) => t.http.get(`/probe/conversations/${id}`).set(auth);
 
-  async function start(env: Record<string, string> = {}) {
-    t = await startTestApp({ controllers: [GenesysProbeController], env });
+  async function start(env: Record<string, string> = {}, clock?: ManualClock) {
+    t = await startTestApp({ controllers: [GenesysProbeController], env, clock });
     t.emulator.control.resetCounters();
   }
   afterEach(() => t.close());
@@ -55,15 +56,15 @@ describe('Genesys Cloud client against the emulator', () => {
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(4);
   });
 
-  it('waits out a 429 with Retry-After 1 and succeeds about a second later', async () => {
-    await start();
+  it('waits out a 429 with Retry-After 1 (plus at most 10 % of jitter) and succeeds', async () => {
+    const clock = new ManualClock();
+    await start({}, clock);
     await conversation().expect(200);
     t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
-    const started = Date.now();
-    await conversation().expect(200);
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(1000);
-    expect(elapsed).toBeLessThan(2500);
+    const started = clock.now();
+    await clock.drive(conversation().expect(200).then(), () => t.upstreamInFlight() > 0);
+    expect(clock.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(clock.now() - started).toBeLessThanOrEqual(1100);
   });
 
   it('passes a Retry-After beyond the budget straight to the caller as 429', async () => {
@@ -113,12 +114,17 @@ describe('Genesys Cloud client against the emulator', () => {
   });
 
   it('queues a burst under the client-side rate limit instead of provoking 429s', async () => {
-    await start({ GENESYS_RATE_LIMIT_REQUESTS: '5', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '1' });
+    const clock = new ManualClock();
+    await start({ GENESYS_RATE_LIMIT_REQUESTS: '5', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '1' }, clock);
     t.emulator.control.setRateLimit({ limit: 5, windowSeconds: 1 });
-    const started = Date.now();
-    const responses = await Promise.all(Array.from({ length: 12 }, () => conversation()));
+    const started = clock.now();
+    const responses = await clock.drive(
+      Promise.all(Array.from({ length: 12 }, () => conversation().then())),
+      () => t.upstreamInFlight() > 0,
+    );
     expect(responses.map((response) => response.status)).toEqual(Array(12).fill(200));
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    // Three windows of five: the third group goes out two windows (and the limiter's margins) after the first.
+    expect(clock.now() - started).toBeGreaterThanOrEqual(2000);
     expect(t.emulator.control.counters().rateLimited).toBe(0);
   });
 

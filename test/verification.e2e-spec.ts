@@ -1,4 +1,5 @@
 import { readJson } from 'genesys-emulator';
+import { ManualClock } from './support/manual-clock';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 
@@ -12,17 +13,17 @@ describe('verification: config issued → attributes sent through Messenger → 
   });
   afterAll(() => t.close());
 
-  async function issue(claims: Record<string, unknown> = {}): Promise<Record<string, string>> {
-    const response = await t.http
+  async function issue(claims: Record<string, unknown> = {}, app = t): Promise<Record<string, string>> {
+    const response = await app.http
       .get('/api/web-messaging/config')
       .set('Authorization', `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', email: 'jane@example.com', ...claims })}`)
       .expect(200);
     return response.body.guestAttributes;
   }
 
-  async function send(customAttributes: Record<string, string>): Promise<string> {
-    const response = await t.emulator.post('/emulator/webmessaging/messages', {
-      deploymentId: t.emulator.deploymentId,
+  async function send(customAttributes: Record<string, string>, app = t): Promise<string> {
+    const response = await app.emulator.post('/emulator/webmessaging/messages', {
+      deploymentId: app.emulator.deploymentId,
       message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
     });
     expect(response.status).toBe(201);
@@ -103,12 +104,22 @@ describe('verification: config issued → attributes sent through Messenger → 
     expect((await verify(conversationId).expect(502)).body.error).toBe('upstream_auth_failed');
   });
 
-  it('is verified about a second after a 429 with Retry-After 1', async () => {
-    const conversationId = await send(await issue());
-    t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
-    const started = Date.now();
-    expect((await verify(conversationId).expect(200)).body.status).toBe('verified');
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+  it('is verified a second after a 429 with Retry-After 1', async () => {
+    const clock = new ManualClock(Date.now());
+    const paced = await startTestApp({ clock });
+    try {
+      const conversationId = await send(await issue({}, paced), paced);
+      paced.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
+      const started = clock.now();
+      const response = await clock.drive(
+        paced.http.get(`/api/verification/conversations/${conversationId}`).set(verifier()).then(),
+        () => paced.upstreamInFlight() > 0,
+      );
+      expect(response.body.status).toBe('verified');
+      expect(clock.now() - started).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await paced.close();
+    }
   });
 
   it('maps 403 to 502 upstream_forbidden naming the permission', async () => {

@@ -30,6 +30,36 @@ export class ManualClock implements Clock {
     });
   }
 
+  /** When the earliest waiting sleep is due, if any is waiting. */
+  nextWakeUp(): number | undefined {
+    return this.sleeping.length === 0 ? undefined : Math.min(...this.sleeping.map((pending) => pending.until));
+  }
+
+  /**
+   * Runs `work` to its end, moving the clock to the next due sleep whenever everything else has
+   * had its turn: a service waiting out a rate window or a Retry-After finishes at once, and the
+   * clock reads as if the time had passed. Real I/O between turns (the service, the emulator, the
+   * test's HTTP client) goes on in real time; while `busy()` says some is under way, the clock
+   * stays put, so a request on the wire never lands in a later window than the one it left in.
+   */
+  async drive<T>(work: Promise<T>, busy: () => boolean = () => false): Promise<T> {
+    let finished = false;
+    const watched = work.finally(() => (finished = true));
+    watched.catch(() => undefined);
+    let idleTurns = 0;
+    for (let turn = 0; !finished && turn < 100_000; turn += 1) {
+      // A real millisecond: sockets are read between event-loop turns, not within them.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const due = this.nextWakeUp();
+      idleTurns = due === undefined || busy() ? 0 : idleTurns + 1;
+      if (due !== undefined && idleTurns >= 3) {
+        this.advance(Math.max(0, due - this.current));
+        idleTurns = 0;
+      }
+    }
+    return watched;
+  }
+
   /** How many sleeps are waiting for the clock to move. */
   get sleepers(): number {
     return this.sleeping.length;

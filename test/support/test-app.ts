@@ -12,6 +12,8 @@ import { ENVIRONMENT_SCHEMAS } from '../../src/environment-schemas';
 import { GenesysModule } from '../../src/genesys/genesys.module';
 import { LOG_DESTINATION } from '../../src/logging/logging.tokens';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { CLOCK, systemClock, type Clock } from '../../src/clock/clock';
+import { HttpService } from '@nestjs/axios';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './test-tokens';
 
 export interface TestApp {
@@ -21,6 +23,8 @@ export interface TestApp {
   readonly emulator: TestEmulator;
   /** Every log line written since this app started. */
   logLines(): string[];
+  /** Requests to Genesys (the emulator) sent and not yet answered. */
+  upstreamInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -31,6 +35,8 @@ export interface TestAppOptions {
   controllers?: Type[];
   /** An emulator to share (several apps as one cluster); by default the app gets its own, closed with it. */
   emulator?: TestEmulator;
+  /** The service's clock (CLOCK), also its own emulator's; the system clock by default. */
+  clock?: Clock;
 }
 
 /** No Genesys settings at all: what sandbox mode (and the CLI's search for a sandbox) starts from. */
@@ -72,7 +78,8 @@ destination.on('data', (chunk: Buffer) => logs.push(...chunk.toString('utf8').sp
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const firstLine = logs.length;
 
-  const emulator = options.emulator ?? (await startTestEmulator());
+  // The emulator keeps the service's time, so that its rate windows and token lifetimes move with it.
+  const emulator = options.emulator ?? (await startTestEmulator(options.clock ? { clock: options.clock } : {}));
   const env = {
     LOG_LEVEL: 'info',
     REDIS_URL: undefined,
@@ -104,6 +111,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     })
       .overrideProvider(LOG_DESTINATION)
       .useValue(destination)
+      .overrideProvider(CLOCK)
+      .useValue(options.clock ?? systemClock)
       .compile();
     const config = appConfig();
     const nestApp = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
@@ -115,11 +124,21 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     return nestApp;
   }
 
+  let inFlight = 0;
+  const axios = app.get(HttpService).axiosRef;
+  axios.interceptors.request.use((config) => ((inFlight += 1), config));
+  const settle = () => (inFlight -= 1);
+  axios.interceptors.response.use(
+    (response) => (settle(), response),
+    (error: unknown) => (settle(), Promise.reject(error)),
+  );
+
   return {
     app,
     http: request(app.getHttpServer()),
     emulator,
     logLines: () => logs.slice(firstLine),
+    upstreamInFlight: () => inFlight,
     close: async () => {
       await app.close();
       if (!options.emulator) await emulator.close();
