@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { IntegerVariable, readEnvironment } from './environment';

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { EmulatorConfigurationError } from './environment';
 import { emulatorOptionsFromEnvironment } from './emulator.config';
 import { startGenesysEmulator } from './emulator-server';
