@@ -9,6 +9,8 @@
  *
  * The Genesys Cloud emulator (packages/genesys-emulator) is development tooling: only the
  * development launcher imports it, and nothing the production entry point loads reaches it.
+ *
+ * Redis and the cache store are reached only through src/cache-store's SharedStateStore.
  */
 const LAYERS = [
   ['config', 'clock'],
@@ -65,6 +67,13 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/bin/main\\.ts$' },
       to: { path: 'genesys-emulator', reachable: true },
+    },
+    {
+      name: 'shared-state-through-its-store',
+      comment: 'Redis and the cache store are reached only through src/cache-store (SharedStateStore): one place for timeouts, fallback and outage warnings.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cache-store/' },
+      to: { path: '(^src/cache-store/redis-connection\\.ts$|@redis/client|@keyv/redis|@nestjs/cache-manager|node_modules/cache-manager)' },
     },
     ...layerRules,
   ],

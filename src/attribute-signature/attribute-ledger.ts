@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
-import { RedisConnection } from '../cache-store/redis-connection';
+import { SharedStateStore } from '../cache-store/shared-state.store';
 import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
 
 /** An issued attribute set, as remembered for verification. */
@@ -24,19 +24,17 @@ const MEMORY_MAX_ENTRIES = 10_000;
  * answers, else in this instance's memory. Best effort: the signature alone still proves
  * tampering when the ledger has forgotten.
  *
- * It writes to Redis and to an LRU map directly rather than through cache-manager: one write
- * per issued config is the hottest store path of the service, and cache-manager's memory store
- * (key hashing, events, serialisation) cost more per write than a Redis round trip.
+ * It writes Redis commands and an LRU map rather than the cache store: one write per issued
+ * config is the hottest store path of the service, and cache-manager's memory store (key
+ * hashing, events, serialisation) cost more per write than a Redis round trip.
  */
 @Injectable()
 export class AttributeLedger {
-  private readonly logger = new Logger(AttributeLedger.name);
   private readonly memory: LRUCache<string, IssuedAttributeSet>;
   private readonly ttlMs: number;
-  private redisFailing = false;
 
   constructor(
-    private readonly redis: RedisConnection,
+    private readonly shared: SharedStateStore,
     @Inject(attributeSignatureConfig.KEY) config: AttributeSignatureConfig,
   ) {
     this.ttlMs = config.ledgerTtlSeconds * 1000;
@@ -44,44 +42,16 @@ export class AttributeLedger {
   }
 
   async record(nonce: string, issued: IssuedAttributeSet): Promise<void> {
-    const client = this.redis.client;
-    if (client?.isReady) {
-      try {
-        await this.redis.run(() => client.set(this.redis.key(`ledger:${nonce}`), JSON.stringify(issued), { expiration: { type: 'PX', value: this.ttlMs } }));
-        this.redisAnswered();
-        return;
-      } catch (error) {
-        this.redisFailed(error as Error);
-      }
-    }
-    this.memory.set(nonce, issued);
+    await this.shared.either(
+      'ledger write',
+      async (client) => void (await client.set(this.shared.key(`ledger:${nonce}`), JSON.stringify(issued), { expiration: { type: 'PX', value: this.ttlMs } })),
+      () => void this.memory.set(nonce, issued),
+    );
   }
 
   async find(nonce: string): Promise<IssuedAttributeSet | undefined> {
-    const client = this.redis.client;
-    if (client?.isReady) {
-      try {
-        const stored = await this.redis.run(() => client.get(this.redis.key(`ledger:${nonce}`)));
-        this.redisAnswered();
-        if (stored) return JSON.parse(stored) as IssuedAttributeSet;
-      } catch (error) {
-        this.redisFailed(error as Error);
-      }
-    }
+    const stored = await this.shared.either('ledger read', (client) => client.get(this.shared.key(`ledger:${nonce}`)), () => null);
     // Also where Redis answered "not found": the set may have been issued while Redis was away.
-    return this.memory.get(nonce);
-  }
-
-  /** Logged once per outage, not once per request. */
-  private redisFailed(error: Error): void {
-    if (this.redisFailing) return;
-    this.redisFailing = true;
-    this.logger.warn(`Attribute ledger: Redis unavailable (${error.message}); keeping issued sets in this instance's memory until it answers`);
-  }
-
-  private redisAnswered(): void {
-    if (!this.redisFailing) return;
-    this.redisFailing = false;
-    this.logger.log('Attribute ledger: Redis answers again');
+    return stored ? (JSON.parse(stored) as IssuedAttributeSet) : this.memory.get(nonce);
   }
 }

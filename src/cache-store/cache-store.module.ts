@@ -6,6 +6,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CacheStoreHealthIndicator } from './cache-store.health';
 import { RedisConnection } from './redis-connection';
 import { RedisModule } from './redis.module';
+import { SharedStateStore } from './shared-state.store';
 
 const logger = new Logger('CacheStore');
 
@@ -13,8 +14,9 @@ const logger = new Logger('CacheStore');
 const MEMORY_STORE_MAX_ENTRIES = 1_000;
 
 /**
- * The cache store behind CACHE_MANAGER: in-memory by default, Redis (through @keyv/redis, on the
- * shared connection) when REDIS_URL is set. Store errors are logged and read as cache misses.
+ * Shared state: the cache store behind CACHE_MANAGER (in-memory by default, Redis through
+ * @keyv/redis on the one connection when REDIS_URL is set), reached by the rest of the service
+ * only through SharedStateStore.
  */
 @Global()
 @Module({
@@ -27,12 +29,14 @@ const MEMORY_STORE_MAX_ENTRIES = 1_000;
       useFactory: (redis: RedisConnection): CacheOptions => {
         if (!redis.client) return { stores: [new KeyvCacheableMemory({ lruSize: MEMORY_STORE_MAX_ENTRIES, useClone: false })] };
         const store = new KeyvRedis(redis.client, { throwOnConnectError: false, throwOnErrors: false });
-        store.on('error', (error: Error) => logger.warn(`Cache store: ${error.message}`));
+        // cache-manager reads a store error as a miss; SharedStateStore sees outages as a connection not ready or a command
+        // past its timeout, and warns once. The store's own events would repeat them per request.
+        store.on('error', (error: Error) => logger.debug(`Cache store: ${error.message}`));
         return { stores: [store] };
       },
     }),
   ],
-  providers: [CacheStoreHealthIndicator],
-  exports: [RedisModule, CacheModule, CacheStoreHealthIndicator],
+  providers: [CacheStoreHealthIndicator, SharedStateStore],
+  exports: [SharedStateStore, CacheStoreHealthIndicator],
 })
 export class CacheStoreModule {}

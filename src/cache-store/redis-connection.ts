@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@redis/client';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
+import { withTimeout } from '../clock/with-timeout';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 
 /** How long start-up waits for Redis before going on without it. */
@@ -17,8 +18,7 @@ const PROBE_INTERVAL_MS = 5000;
 const RECENT_FAILURE_MS = 30_000;
 
 /**
- * The one Redis connection of the process, shared by the cache store, the token lock and the
- * rate limiter. Commands fail at once while disconnected (no offline queue), so a Redis outage
+ * The one Redis connection of the process, under the cache store and SharedStateStore. Commands fail at once while disconnected (no offline queue), so a Redis outage
  * degrades the service to per-instance state instead of stalling requests.
  */
 @Injectable()
@@ -43,7 +43,13 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
           },
         })
       : undefined;
-    this.client?.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    // The client reports every failed reconnection attempt; one line per outage is enough.
+    let reported = false;
+    this.client?.on('error', (error: Error) => {
+      if (!reported) this.logger.warn(`Redis: ${error.message}`);
+      reported = true;
+    });
+    this.client?.on('ready', () => (reported = false));
     this.breaker.onBreak(() => this.logger.warn(`Redis failed ${FAILURES_BEFORE_OPENING} times in a row; using in-memory state, probing every ${PROBE_INTERVAL_MS / 1000} s`));
     this.breaker.onReset(() => this.logger.log('Redis answers again'));
   }
@@ -115,12 +121,4 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       return false;
     }
   }
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }

@@ -1,7 +1,7 @@
-import type { RedisConnection } from '../cache-store/redis-connection';
 import { ApiError } from '../errors/api-error';
 import { GenesysRateLimiter, nextSlot } from './genesys-rate-limiter';
 import type { GenesysConfig } from './genesys.config';
+import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
 import { ManualClock, settled } from '../../test/support/manual-clock';
 
 describe('nextSlot', () => {
@@ -21,7 +21,7 @@ describe('GenesysRateLimiter without Redis', () => {
   const limiter = (clock = new ManualClock()) =>
     new GenesysRateLimiter(
       { rateLimit: { requests: 3, windowSeconds: 1 }, clientId: 'c' } as GenesysConfig,
-      { client: undefined, key: (name: string) => name } as unknown as RedisConnection,
+      inMemorySharedState(),
       clock,
     );
   const refusal = (promise: Promise<void>) => promise.then(() => undefined, (error: unknown) => error as ApiError);
@@ -78,7 +78,7 @@ describe('GenesysRateLimiter without Redis', () => {
     const clock = new ManualClock();
     const rate = new GenesysRateLimiter(
       { rateLimit: { requests: 1, windowSeconds: 100_000 }, clientId: 'c' } as GenesysConfig,
-      { client: undefined, key: (name: string) => name } as unknown as RedisConnection,
+      inMemorySharedState(),
       clock,
     );
     await rate.acquire(0);

@@ -1,6 +1,6 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import { setMaxListeners } from 'node:events';
-import { RedisConnection } from '../cache-store/redis-connection';
+import { SharedStateStore } from '../cache-store/shared-state.store';
 import { CLOCK, type Clock } from '../clock/clock';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 import { UpstreamErrors } from './upstream-errors';
@@ -52,7 +52,6 @@ return wait`;
  */
 @Injectable()
 export class GenesysRateLimiter implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(GenesysRateLimiter.name);
   private readonly local: number[] = [];
   private readonly limit: number;
   private readonly windowMs: number;
@@ -63,13 +62,13 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
 
   constructor(
     @Inject(genesysConfig.KEY) config: GenesysConfig,
-    private readonly redis: RedisConnection,
+    private readonly shared: SharedStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.limit = config.rateLimit.requests;
     const windowMs = config.rateLimit.windowSeconds * 1000;
     this.windowMs = windowMs + Math.min(1000, Math.max(20, windowMs * 0.02));
-    this.key = redis.key(`genesys-rate:${config.clientId ?? 'sandbox'}`);
+    this.key = shared.key(`genesys-rate:${config.clientId ?? 'sandbox'}`);
     // Every waiting caller listens for shutdown; up to MAX_WAITING_REQUESTS of them is expected, not a leak.
     setMaxListeners(MAX_WAITING_REQUESTS, this.shutdown.signal);
   }
@@ -100,19 +99,13 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
 
   /** The wait for a reserved slot in ms, or minus the wait when it is beyond `maxWaitMs` (nothing reserved). */
   private async reserve(maxWaitMs: number): Promise<number> {
-    const client = this.redis.client;
-    if (client?.isReady) {
-      try {
-        const member = `${process.pid}:${this.clock.now()}:${(this.sequence += 1)}`;
-        const result = await this.redis.run(() =>
-          client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] }),
-        );
-        return Number(result);
-      } catch (error) {
-        this.logger.warn(`Shared rate limit unavailable (${(error as Error).message}); limiting this instance alone`);
-      }
-    }
-    return this.reserveLocally(maxWaitMs);
+    const member = `${process.pid}:${this.clock.now()}:${(this.sequence += 1)}`;
+    return this.shared.either(
+      'rate limit',
+      async (client) =>
+        Number(await client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] })),
+      () => this.reserveLocally(maxWaitMs),
+    );
   }
 
   private reserveLocally(maxWaitMs: number): number {

@@ -1,8 +1,7 @@
 import type { Cache } from '@nestjs/cache-manager';
-import type { RedisConnection } from '../cache-store/redis-connection';
-import type { RedisLock } from '../cache-store/redis-lock';
 import { GenesysTokenService, type CachedToken, type IssuedToken } from './genesys-token.service';
 import type { GenesysConfig } from './genesys.config';
+import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
 import { ManualClock, settled } from '../../test/support/manual-clock';
 
 /** A shared tier whose delete completes only when the test says, as a slow Redis would. */
@@ -25,8 +24,6 @@ function slowSharedTier(initial: CachedToken) {
   return { cache: cache as unknown as Cache, finishDelete: () => finishDelete(), stored: () => stored };
 }
 
-const noLock = { tryAcquire: async () => ({ outcome: 'unavailable' as const }) } as unknown as RedisLock;
-const passThrough = { run: <T>(command: () => Promise<T>) => command(), key: (name: string) => `test:${name}` } as unknown as RedisConnection;
 const config = { clientId: 'client', tokenRefreshBufferSeconds: 300 } as GenesysConfig;
 const longLived = (value: string, now: number): CachedToken => ({ value, expiresAt: now + 3_600_000, refreshAt: now + 3_000_000 });
 
@@ -34,7 +31,7 @@ describe('GenesysTokenService.invalidate', () => {
   it('never hands out a refused token again, even while the shared copy is still being deleted', async () => {
     const clock = new ManualClock();
     const tier = slowSharedTier(longLived('refused', clock.now()));
-    const tokens = new GenesysTokenService(tier.cache, noLock, passThrough, config, clock);
+    const tokens = new GenesysTokenService(inMemorySharedState(tier.cache), config, clock);
     const issued: IssuedToken[] = [];
     const source = async () => {
       const token = { accessToken: `fresh-${issued.length + 1}`, expiresInSeconds: 3600 };
@@ -57,7 +54,7 @@ describe('GenesysTokenService.invalidate', () => {
   it('leaves a token another instance stored meanwhile alone', async () => {
     const clock = new ManualClock();
     const tier = slowSharedTier(longLived('other-instance-fresh', clock.now()));
-    const tokens = new GenesysTokenService(tier.cache, noLock, passThrough, config, clock);
+    const tokens = new GenesysTokenService(inMemorySharedState(tier.cache), config, clock);
     await tokens.invalidate('refused');
     expect(tier.stored()?.value).toBe('other-instance-fresh');
   });
@@ -76,19 +73,10 @@ function tokenEndpoint() {
   return { source, issue, requests: () => requests };
 }
 
-const emptyTier = () => {
-  const stored = new Map<string, CachedToken>();
-  return {
-    get: async (key: string) => stored.get(key),
-    set: async (key: string, token: CachedToken) => void stored.set(key, token),
-    del: async (key: string) => stored.delete(key),
-  } as unknown as Cache;
-};
-
 describe('GenesysTokenService refresh timing', () => {
   const setUp = (bufferSeconds = 300) => {
     const clock = new ManualClock();
-    const tokens = new GenesysTokenService(emptyTier(), noLock, passThrough, { ...config, tokenRefreshBufferSeconds: bufferSeconds }, clock);
+    const tokens = new GenesysTokenService(inMemorySharedState(), { ...config, tokenRefreshBufferSeconds: bufferSeconds }, clock);
     return { clock, tokens, endpoint: tokenEndpoint() };
   };
 

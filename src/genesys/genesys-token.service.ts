@@ -1,7 +1,5 @@
-import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { RedisLock } from '../cache-store/redis-lock';
-import { RedisConnection } from '../cache-store/redis-connection';
+import { SharedStateStore } from '../cache-store/shared-state.store';
 import { CLOCK, type Clock } from '../clock/clock';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 
@@ -27,19 +25,6 @@ const LOCK_TTL_MS = 20_000;
 const LOCK_POLL_MS = 25;
 /** Refused token values remembered per process; a handful covers any burst of revocations. */
 const REMEMBERED_REFUSALS = 16;
-/**
- * Deletes the shared token only while it is the refused one, checked and deleted in one step, so a
- * fresh token another instance stored meanwhile survives. Reads the JSON the cache store writes
- * there: {"value": CachedToken, "expires": ms}.
- */
-const DELETE_IF_REFUSED = `
-local stored = redis.call("get", KEYS[1])
-if not stored then return 0 end
-local ok, entry = pcall(cjson.decode, stored)
-if ok and type(entry) == "table" and type(entry.value) == "table" and entry.value.value == ARGV[1] then
-  return redis.call("del", KEYS[1])
-end
-return 0`;
 
 /**
  * Holds the Genesys Cloud client-credentials token: in process memory, and in the cache store
@@ -62,15 +47,13 @@ export class GenesysTokenService {
   private readonly refused = new Set<string>();
 
   constructor(
-    @Inject(CACHE_MANAGER) private readonly cache: Cache,
-    private readonly lock: RedisLock,
-    private readonly redis: RedisConnection,
+    private readonly shared: SharedStateStore,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.lockName = `genesys-token:${config.clientId ?? 'none'}`;
     // Under CACHE_KEY_PREFIX like every other key this service writes (the store adds no prefix of its own).
-    this.cacheKey = redis.key(`genesys:token:${config.clientId ?? 'none'}`);
+    this.cacheKey = shared.key(`genesys:token:${config.clientId ?? 'none'}`);
   }
 
   async getToken(source: TokenSource): Promise<string> {
@@ -94,18 +77,8 @@ export class GenesysTokenService {
     this.refused.add(rejected);
     if (this.refused.size > REMEMBERED_REFUSALS) this.refused.delete(this.refused.values().next().value as string);
     if (this.current?.value === rejected) this.current = undefined;
-    await this.deleteSharedIf(rejected);
-  }
-
-  private async deleteSharedIf(rejected: string): Promise<void> {
-    const client = this.redis.client;
-    if (client) {
-      if (client.isReady) await this.guarded(() => client.eval(DELETE_IF_REFUSED, { keys: [this.cacheKey], arguments: [rejected] }));
-      return;
-    }
-    // The in-memory store belongs to this process, whose only writer is the single-flight refresh; and every read skips refused values anyway.
-    const shared = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
-    if (shared?.value === rejected) await this.guarded(() => this.cache.del(this.cacheKey));
+    // Compare-and-delete: a fresh token another instance stored meanwhile survives.
+    await this.shared.deleteIf(this.cacheKey, 'value', rejected);
   }
 
   private refresh(source: TokenSource): Promise<CachedToken> {
@@ -121,7 +94,7 @@ export class GenesysTokenService {
       const shared = await this.readShared();
       if (shared && this.isFresh(shared)) return (this.current = shared);
 
-      const lock = await this.lock.tryAcquire(this.lockName, LOCK_TTL_MS);
+      const lock = await this.shared.tryLock(this.lockName, LOCK_TTL_MS);
       if (lock.outcome === 'busy' && this.clock.now() < waitUntil) {
         await this.clock.sleep(LOCK_POLL_MS);
         continue;
@@ -132,7 +105,7 @@ export class GenesysTokenService {
           if (storedMeanwhile && this.isFresh(storedMeanwhile)) return (this.current = storedMeanwhile);
         }
         const token = this.toCachedToken(await source());
-        await this.guarded(() => this.cache.set(this.cacheKey, token, token.refreshAt - this.clock.now()));
+        await this.shared.write(this.cacheKey, token, token.refreshAt - this.clock.now());
         return (this.current = token);
       } finally {
         if (lock.outcome === 'acquired') await lock.release();
@@ -153,18 +126,7 @@ export class GenesysTokenService {
   }
 
   private async readShared(): Promise<CachedToken | undefined> {
-    const token = await this.guarded(() => this.cache.get<CachedToken>(this.cacheKey));
+    const token = await this.shared.read<CachedToken>(this.cacheKey);
     return token && typeof token.value === 'string' && this.clock.now() < token.expiresAt && !this.refused.has(token.value) ? token : undefined;
-  }
-
-  /** The cache store is an optimisation: when it fails or stalls, carry on without it. */
-  private async guarded<T>(operation: () => Promise<T>): Promise<T | undefined> {
-    try {
-      // The store sits on the Redis connection when there is one: its timeout and circuit breaker apply.
-      return await this.redis.run(operation);
-    } catch (error) {
-      this.logger.warn(`Token cache unavailable: ${(error as Error).message}`);
-      return undefined;
-    }
   }
 }

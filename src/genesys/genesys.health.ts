@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
-import { withTimeout } from '../cache-store/redis-connection';
+import { withTimeout } from '../clock/with-timeout';
 import { ApiError } from '../errors/api-error';
 import { GenesysClient } from './genesys.client';
 import { GenesysTokenService } from './genesys-token.service';
