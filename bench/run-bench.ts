@@ -1,12 +1,14 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { sign } from 'jsonwebtoken';
 import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
+import { genesysSettingsFor } from '../src/development/development-state';
+import { freePort } from '../test/support/free-port';
+import { startJwksServer } from '../test/support/jwks-server';
+import { startTestRedis } from '../test/support/redis-server';
 import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET } from './bench-claims';
 
 /**
@@ -34,15 +36,6 @@ process.on('SIGINT', () => process.exit(130));
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
-
-async function freePort(): Promise<number> {
-  return new Promise((resolvePort) => {
-    const server = createNetServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolvePort(port));
-    });
-  });
-}
 
 function pinned(cpu: string, command: string, args: string[]): [string, string[]] {
   return HAS_TASKSET ? ['taskset', ['-c', cpu, command, ...args]] : [command, args];
@@ -132,35 +125,13 @@ function serviceEnv(emulator: RunningEmulator, extra: Record<string, string> = {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
-    GENESYS_LOGIN_URL: emulator.url,
-    GENESYS_API_URL: emulator.url,
-    GENESYS_CLIENT_ID: emulator.clientId,
-    GENESYS_CLIENT_SECRET: emulator.clientSecret,
-    GENESYS_DEPLOYMENT_ID: emulator.deploymentId,
-    GENESYS_ORGANIZATION_ID: emulator.organizationId,
+    ...genesysSettingsFor(emulator),
     JWT_SECRET: BENCH_JWT_SECRET,
     JWT_ISSUER: BENCH_ISSUER,
     JWT_AUDIENCE: BENCH_AUDIENCE,
     ATTRIBUTE_SIGNING_KEYS: `k1:${BENCH_SIGNING_SECRET}`,
     ...extra,
   };
-}
-
-async function startRedis(): Promise<{ url: string; stop(): void } | undefined> {
-  if (spawnSync('redis-server', ['--version']).status === 0) {
-    const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    children.add(child);
-    await sleep(300);
-    return { url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGTERM') };
-  }
-  return process.env.REDIS_URL ? { url: process.env.REDIS_URL, stop: () => undefined } : undefined;
-}
-
-async function startJwks(publicJwk: object): Promise<{ url: string; server: Server }> {
-  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys: [{ ...publicJwk, kid: 'bench', alg: 'RS256', use: 'sig' }] })));
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, server };
 }
 
 interface Contender {
@@ -211,7 +182,7 @@ async function main() {
   const floor = join(BUILD, 'bench', 'floor-server.js');
   const peer = join(BUILD, 'bench', 'peer', 'peer-main.js');
   const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });
-  const redis = await startRedis();
+  const redis = await startTestRedis();
   if (!redis) say('> Redis: NOT MEASURED. No redis-server binary and no REDIS_URL on this machine.');
   const hsToken = visitorToken();
   const rows: string[][] = [];
@@ -244,14 +215,15 @@ async function main() {
     row('config, Redis store', 'service p99 (ms), peak RSS (MB)', `${withRedis.p99.service}, ${fixed(withRedis.rssMb.service, 0)}`, '≤ 15, ≤ 200', verdict(withRedis.p99.service <= 15 && withRedis.rssMb.service <= 200));
   }
 
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const jwks = await startJwks(publicKey.export({ format: 'jwk' }));
+  const jwks = await startJwksServer();
+  const { privateKey, publicKey } = jwks.newKey();
+  jwks.keys = [{ kid: 'bench', privateKey, publicKey }];
   const rsToken = visitorToken(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
   const rs256 = await throughput([
     { name: 'floor', start: () => startProcess(floor, { BENCH_RS256_PUBLIC_KEY: publicKey.export({ format: 'pem', type: 'spki' }).toString() }, '/'), token: rsToken },
     { name: 'service', start: () => startProcess(service, serviceEnv(emulator, { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' }), '/health/ready'), token: rsToken },
   ]);
-  jwks.server.close();
+  await jwks.close();
   const rsRatio = rs256.rps.service / rs256.rps.floor;
   row('config, RS256 via local JWKS', 'service / floor (req/s)', `${fixed(rsRatio)} (${fixed(rs256.rps.service, 0)} / ${fixed(rs256.rps.floor, 0)})`, '≥ 0.40', verdict(rsRatio >= 0.4));
 
@@ -308,7 +280,7 @@ async function main() {
   row('start-up', 'idle RSS (MB) service / floor', `${fixed(serviceIdle, 0)} / ${fixed(floorIdle, 0)}`, 'reported', '');
 
   await emulator.close();
-  redis?.stop();
+  await redis?.close();
 
   const table = ['| scenario | measure | figure | target | verdict |', '|---|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)];
   const header = [

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
-import { developmentState, recordSandboxUrl } from '../src/development/development-state';
+import { developmentState, genesysSettingsFor, recordSandboxUrl } from '../src/development/development-state';
 import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
@@ -30,11 +30,7 @@ describe('npm run verify, with the service environment', () => {
       REDIS_URL: undefined,
       JWT_SECRET: TEST_JWT_SECRET,
       ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS,
-      GENESYS_LOGIN_URL: t.emulator.url,
-      GENESYS_API_URL: t.emulator.url,
-      GENESYS_CLIENT_ID: t.emulator.clientId,
-      GENESYS_CLIENT_SECRET: t.emulator.clientSecret,
-      GENESYS_DEPLOYMENT_ID: t.emulator.deploymentId,
+      ...genesysSettingsFor(t.emulator),
     };
   });
   afterAll(() => t.close());

@@ -106,16 +106,25 @@ export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = configura
   renameSync(temporary, file);
 }
 
+/** The GENESYS_* settings that point the service at an emulator: the one mapping of its coordinates to variables. */
+export function genesysSettingsFor(emulator: SandboxIdentity & { url: string }): Record<string, string> {
+  return {
+    GENESYS_LOGIN_URL: emulator.url,
+    GENESYS_API_URL: emulator.url,
+    GENESYS_CLIENT_ID: emulator.clientId,
+    GENESYS_CLIENT_SECRET: emulator.clientSecret,
+    GENESYS_DEPLOYMENT_ID: emulator.deploymentId,
+    GENESYS_ORGANIZATION_ID: emulator.organizationId,
+  };
+}
+
 /**
  * The GENESYS_* settings that point a process at a sandbox emulator. The deployment and
  * organization ids are only defaults: ones set explicitly stay.
  */
 export function sandboxEnvironment(sandbox: SandboxIdentity & { url: string }, env: NodeJS.ProcessEnv = configurationSource()): Record<string, string> {
   return {
-    GENESYS_LOGIN_URL: sandbox.url,
-    GENESYS_API_URL: sandbox.url,
-    GENESYS_CLIENT_ID: sandbox.clientId,
-    GENESYS_CLIENT_SECRET: sandbox.clientSecret,
+    ...genesysSettingsFor(sandbox),
     GENESYS_DEPLOYMENT_ID: env.GENESYS_DEPLOYMENT_ID || sandbox.deploymentId,
     GENESYS_ORGANIZATION_ID: env.GENESYS_ORGANIZATION_ID || sandbox.organizationId,
   };

@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { createClient } from '@redis/client';
+import { freePort } from './free-port';
 
 export interface TestRedis {
   url: string;
@@ -13,17 +13,6 @@ export interface TestRedis {
 }
 
 const hasRedisServerBinary = () => spawnSync('redis-server', ['--version']).status === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 async function waitUntilAnswering(url: string, child?: ChildProcess): Promise<void> {
   const deadline = Date.now() + 5000;

@@ -9,6 +9,7 @@ import { configureApp, createHttpAdapter } from '../../src/bootstrap';
 import { appConfig } from '../../src/config/app.config';
 import { assertValidEnvironment } from '../../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../../src/environment-schemas';
+import { genesysSettingsFor } from '../../src/development/development-state';
 import { GenesysModule } from '../../src/genesys/genesys.module';
 import { LOG_DESTINATION } from '../../src/logging/logging.tokens';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
@@ -83,12 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const env = {
     LOG_LEVEL: 'info',
     REDIS_URL: undefined,
-    GENESYS_LOGIN_URL: emulator.url,
-    GENESYS_API_URL: emulator.url,
-    GENESYS_CLIENT_ID: emulator.clientId,
-    GENESYS_CLIENT_SECRET: emulator.clientSecret,
-    GENESYS_DEPLOYMENT_ID: emulator.deploymentId,
-    GENESYS_ORGANIZATION_ID: emulator.organizationId,
+    ...genesysSettingsFor(emulator),
     JWT_SECRET: TEST_JWT_SECRET,
     JWT_ISSUER: TEST_JWT_ISSUER,
     JWT_AUDIENCE: TEST_JWT_AUDIENCE,
