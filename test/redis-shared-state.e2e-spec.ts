@@ -2,7 +2,7 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { createClient } from '@redis/client';
 import { randomUUID } from 'node:crypto';
 import { GenesysTokenService } from '../src/genesys/genesys-token.service';
-import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -131,11 +131,7 @@ withRedis('two instances sharing one Redis', () => {
   /** Issues a config on one instance, sends it through Messenger with userTier changed, and verifies on another. */
   async function tamperedReport(issuer: TestApp, verifier: TestApp) {
     const issued = await issuer.http.get('/api/web-messaging/config').set(auth).expect(200);
-    const sent = await emulator.post('/emulator/webmessaging/messages', {
-      deploymentId: emulator.deploymentId,
-      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes: { ...issued.body.guestAttributes, userTier: 'Platinum' } } } },
-    });
-    const { conversationId } = await readJson(sent);
+    const conversationId = await emulator.sendFirstMessage({ ...issued.body.guestAttributes, userTier: 'Platinum' });
     const report = await verifier.http
       .get(`/api/verification/conversations/${conversationId}`)
       .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 
@@ -38,14 +38,7 @@ describe('verdicts a visitor cannot bend', () => {
     return response.body.guestAttributes;
   }
 
-  async function send(customAttributes: Record<string, string>): Promise<string> {
-    const response = await emulator.post('/emulator/webmessaging/messages', {
-      deploymentId: emulator.deploymentId,
-      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
-    });
-    expect(response.status).toBe(201);
-    return (await readJson(response)).conversationId;
-  }
+  const send = (customAttributes: Record<string, string>) => emulator.sendFirstMessage(customAttributes);
 
   const verify = (conversationId: string, expected?: Record<string, unknown>) =>
     expected === undefined

@@ -21,14 +21,7 @@ describe('verification: config issued → attributes sent through Messenger → 
     return response.body.guestAttributes;
   }
 
-  async function send(customAttributes: Record<string, string>, app = t): Promise<string> {
-    const response = await app.emulator.post('/emulator/webmessaging/messages', {
-      deploymentId: app.emulator.deploymentId,
-      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
-    });
-    expect(response.status).toBe(201);
-    return (await readJson(response)).conversationId;
-  }
+  const send = (customAttributes: Record<string, string>, app = t) => app.emulator.sendFirstMessage(customAttributes);
 
   const verify = (conversationId: string) => t.http.get(`/api/verification/conversations/${conversationId}`).set(verifier());
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
 import { developmentState, genesysSettingsFor, recordSandboxUrl } from '../src/development/development-state';
-import { readJson, startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
 
@@ -37,11 +37,7 @@ describe('npm run verify, with the service environment', () => {
 
   async function conversationWith(edit: Record<string, string> = {}): Promise<string> {
     const issued = await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200);
-    const response = await t.emulator.post('/emulator/webmessaging/messages', {
-      deploymentId: t.emulator.deploymentId,
-      message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes: { ...issued.body.guestAttributes, ...edit } } } },
-    });
-    return (await readJson(response)).conversationId;
+    return t.emulator.sendFirstMessage({ ...issued.body.guestAttributes, ...edit });
   }
 
   it('verifies what the service issued, from an application context of its own with the same signing key, exit 0', async () => {

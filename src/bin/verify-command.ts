@@ -1,5 +1,6 @@
 import { HttpException } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { isUUID } from 'class-validator';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
@@ -12,7 +13,6 @@ import { VerificationService } from '../verification/verification.service';
 /** Exit codes, documented in the README and the command's help. */
 export const VERIFY_EXIT = { verified: 0, notVerified: 1, usage: 2, notChecked: 3 } as const;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface CommandOutput {
   stdout: (text: string) => void;
@@ -29,7 +29,7 @@ class CommandFailure extends Error {
 }
 
 function conversationIdArgument(value: string): string {
-  if (!UUID.test(value)) throw new InvalidArgumentError('a conversation id is a UUID.');
+  if (!isUUID(value, 'all')) throw new InvalidArgumentError('a conversation id is a UUID.');
   return value;
 }
 

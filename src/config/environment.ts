@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min, getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { validationProblems } from './validation-problems';
 
 export type EnvironmentSchema<T extends object> = new () => T;
 
@@ -25,12 +26,9 @@ function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
   return present;
 }
 
+/** Messages name their variable; one that does not (a custom message) gets the name in front. */
 function describeProblems(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((constraint) =>
-      constraint.startsWith(error.property) ? constraint : `${error.property}: ${constraint}`,
-    ),
-  );
+  return validationProblems(errors).map(({ path, message }) => (message.startsWith(path) ? message : `${path}: ${message}`));
 }
 
 function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.ProcessEnv) {

@@ -7,12 +7,16 @@ export interface TestEmulator extends RunningEmulator {
   get(path: string, token?: string): Promise<Response>;
   /** POST JSON on the emulator with an optional bearer token. */
   post(path: string, body: unknown, token?: string): Promise<Response>;
+  /** A visitor's first message through the Messenger ingest, carrying these custom attributes: the new conversation's id. */
+  sendFirstMessage(customAttributes: Record<string, string>): Promise<string>;
 }
 
 /** The emulator in-process on 127.0.0.1 and a free port, admin routes on, with small HTTP helpers. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startGenesysEmulator({ adminRoutes: true, ...options, host: '127.0.0.1', port: 0 });
   const bearer = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
+  const post = (path: string, body: unknown, token?: string) =>
+    fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify(body) });
   return {
     ...emulator,
     close: () => emulator.close(),
@@ -29,12 +33,15 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       return ((await response.json()) as { access_token: string }).access_token;
     },
     get: (path, token) => fetch(`${emulator.url}${path}`, { headers: bearer(token) }),
-    post: (path, body, token) =>
-      fetch(`${emulator.url}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...bearer(token) },
-        body: JSON.stringify(body),
-      }),
+    post,
+    async sendFirstMessage(customAttributes) {
+      const response = await post('/emulator/webmessaging/messages', {
+        deploymentId: emulator.deploymentId,
+        message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
+      });
+      if (response.status !== 201) throw new Error(`the Messenger ingest answered ${response.status}: ${await response.text()}`);
+      return ((await response.json()) as { conversationId: string }).conversationId;
+    },
   };
 }
 

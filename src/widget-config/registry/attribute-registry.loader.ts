@@ -11,11 +11,11 @@ import {
   Min,
   ValidateNested,
   validateSync,
-  type ValidationError,
 } from 'class-validator';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { ConfigurationError } from '../../config/environment';
+import { validationProblems } from '../../config/validation-problems';
 import {
   ATTRIBUTE_TYPES,
   DEFAULT_MAX_LENGTH,
@@ -65,14 +65,6 @@ export class AttributeRegistryError extends ConfigurationError {
     super(problems.map((problem) => `${file}: ${problem}`));
     this.name = 'AttributeRegistryError';
   }
-}
-
-function describe(errors: ValidationError[], path: string): string[] {
-  return errors.flatMap((error) => {
-    const here = /^\d+$/.test(error.property) ? `${path}[${error.property}]` : path ? `${path}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((message) => `${here}: ${message}`);
-    return [...own, ...describe(error.children ?? [], here)];
-  });
 }
 
 /** `attributes[3].colour: ...` becomes `attributes[3] (tier).colour: ...`, naming the definition. */
@@ -158,7 +150,7 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
   }
   const parsed = plainToInstance(RegistryFile, plain ?? {});
   const shapeProblems = nameDefinitions(
-    describe(validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }), ''),
+    validationProblems(validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true })).map(({ path, message }) => `${path}: ${message}`),
     plain,
   );
   if (shapeProblems.length > 0) throw new AttributeRegistryError(file, shapeProblems);
