@@ -190,6 +190,24 @@ describe('Genesys answers that are not conversations', () => {
     expect(batch.body.results[0].error).toMatchObject({ statusCode: 502, error: 'upstream_invalid_response' });
   });
 
+  it('reports no_customer for a conversation without a customer participant (an agent-only or outbound one), and picks the web messaging customer among several', async () => {
+    body = { contentType: 'application/json', text: conversation([{ id: 'a', purpose: 'agent', attributes: { userTier: 'Gold' } }]) };
+    const id = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+    const alone = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200);
+    expect(alone.body).toMatchObject({ conversationId: id, status: 'no_customer', attributes: [] });
+    expect(alone.body.participantId).toBeUndefined();
+
+    body = {
+      contentType: 'application/json',
+      text: conversation([
+        { id: 'voice', purpose: 'customer', attributes: {}, calls: [{}] },
+        { id: 'web', purpose: 'customer', attributes: { userId: 'usr_1' }, messages: [{ type: 'webmessaging' }] },
+      ]),
+    };
+    const several = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200);
+    expect(several.body).toMatchObject({ status: 'unsigned', participantId: 'web' });
+  });
+
   it('reads attribute keys named __proto__ or constructor as ordinary, unsigned attributes', async () => {
     body = { contentType: 'application/json', text: conversation([{ id: 'p', purpose: 'customer', attributes: JSON.parse('{"__proto__":"x","constructor":"y","userId":"usr_1"}') }]) };
     const response = await t.http.get('/api/verification/conversations/0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f').set(verifier()).expect(200);
