@@ -1,4 +1,4 @@
-import { ProbeController } from './support/probe.controller';
+import { HeldRequests, ProbeController } from './support/probe.controller';
 import { connect, type AddressInfo } from 'node:net';
 import { appConfig } from '../src/config/app.config';
 import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
@@ -163,14 +163,18 @@ describe('foundation over HTTP', () => {
     it('log a request whose client hung up before the answer, as aborted', async () => {
       await t.app.listen(0, '127.0.0.1');
       const { port } = t.app.getHttpServer().address() as AddressInfo;
-      const socket = connect(port, '127.0.0.1', () => socket.write('GET /probe/slow HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: hung-up-1\r\n\r\n'));
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const arrived = HeldRequests.nextArrival();
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /probe/held HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: hung-up-1\r\n\r\n'));
+      const serverEnd = await arrived;
+      const serverSawTheHangUp = new Promise((resolve) => serverEnd.once('close', resolve));
       socket.destroy();
+      await serverSawTheHangUp;
       const logged = async () => t.logLines().filter((line) => line.includes('"hung-up-1"'));
-      // The slow route answers after 300 ms; its line follows the client's hang-up, not the answer.
-      for (let waited = 0; (await logged()).length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The line is written where the answer would have been: once the handler finishes, after the hang-up.
+      HeldRequests.releaseAll();
+      for (let turns = 0; (await logged()).length === 0 && turns < 200; turns += 1) await new Promise((resolve) => setImmediate(resolve));
       const [line] = await logged();
-      expect(JSON.parse(line)).toMatchObject({ requestId: 'hung-up-1', aborted: true, req: { method: 'GET', path: '/probe/slow' }, msg: 'request aborted by the client' });
+      expect(JSON.parse(line)).toMatchObject({ requestId: 'hung-up-1', aborted: true, req: { method: 'GET', path: '/probe/held' }, msg: 'request aborted by the client' });
     });
 
     it('never contain the bearer token, and carry the request id', async () => {
@@ -272,10 +276,14 @@ describe('swagger switch', () => {
 describe('graceful shutdown', () => {
   it('lets an in-flight request finish when the app closes', async () => {
     const t = await startTestApp({ controllers: [ProbeController] });
-    const inFlight = t.http.get('/probe/slow');
-    const settled = inFlight.then((res) => res);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await t.close();
+    const arrived = HeldRequests.nextArrival();
+    const settled = t.http.get('/probe/held').then((res) => res);
+    await arrived;
+    const closing = t.close();
+    // The app is closing with the request still in its handler; only now may the handler finish.
+    await new Promise((resolve) => setImmediate(resolve));
+    HeldRequests.releaseAll();
+    await closing;
     const res = await settled;
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ done: true });

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Post, Res } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import { Body, Controller, Get, Post, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Public } from '../../src/auth/auth.decorators';
 
 class ProbeItemDto {
@@ -23,6 +23,28 @@ export class ProbeBodyDto {
   @ValidateNested({ each: true })
   @Type(() => ProbeItemDto)
   items: ProbeItemDto[] = [];
+}
+
+/** Requests to /probe/held wait until the test lets them go: a request in flight for as long as a test needs, without sleeping. */
+export class HeldRequests {
+  private static waiting: (() => void)[] = [];
+  private static onArrival: ((socket: Socket) => void) | undefined;
+
+  /** Resolves, with the server's end of its connection, when the next request reaches /probe/held. */
+  static nextArrival(): Promise<Socket> {
+    return new Promise((resolve) => (HeldRequests.onArrival = resolve));
+  }
+
+  static releaseAll(): void {
+    for (const release of HeldRequests.waiting.splice(0)) release();
+  }
+
+  static hold(socket: Socket): Promise<void> {
+    const held = new Promise<void>((resolve) => HeldRequests.waiting.push(resolve));
+    HeldRequests.onArrival?.(socket);
+    HeldRequests.onArrival = undefined;
+    return held;
+  }
 }
 
 /**
@@ -49,9 +71,9 @@ export class ProbeController {
     return { ok: true };
   }
 
-  @Get('slow')
-  async slow(): Promise<{ done: true }> {
-    await sleep(300);
+  @Get('held')
+  async held(@Req() request: FastifyRequest): Promise<{ done: true }> {
+    await HeldRequests.hold(request.raw.socket);
     return { done: true };
   }
 }
