@@ -7,6 +7,7 @@ import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from '../genesys/custom-attrib
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import { suggestAttributeName } from './attribute-names';
 import { serialiseAttribute } from './attribute-values';
+import { queueFor } from './queue-routing';
 import type { AttributeCheckDto, AttributeValidationReportDto } from './dto/validate-attributes.dto';
 import type { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import type { IssueConfigDto } from './dto/issue-config.dto';
@@ -139,7 +140,7 @@ export class WidgetConfigService {
       environment: region.messengerEnvironment,
       region: region.domain,
       guestAttributes,
-      routing: { queueId: this.route(checked.serialised), defaultQueueId: this.registry.routing.defaultQueueId },
+      routing: { queueId: queueFor(this.registry.routing, checked.serialised), defaultQueueId: this.registry.routing.defaultQueueId },
       issuedAt: issuedAtText,
       // What the signature enforces: verification reports a set used after this as expired.
       expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
@@ -189,10 +190,5 @@ export class WidgetConfigService {
   /** The map Messenger sends: the attributes plus the signature. (Spread with a computed key measured 10× slower on Node 20.) */
   private withSignature(serialised: Record<string, string>, token: string): Record<string, string> {
     return Object.assign({}, serialised, { [this.signer.signatureName]: token });
-  }
-
-  private route(serialised: Record<string, string>): string {
-    const rule = this.registry.routing.rules.find((candidate) => serialised[candidate.attribute] === candidate.equals);
-    return rule?.queueId ?? this.registry.routing.defaultQueueId;
   }
 }
