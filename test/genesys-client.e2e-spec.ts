@@ -79,11 +79,14 @@ describe('Genesys Cloud client against the emulator', () => {
   });
 
   it('retries 503 with backoff, and gives up with 502 upstream_unavailable after GENESYS_MAX_RETRIES', async () => {
-    await start({ GENESYS_MAX_RETRIES: '2' });
+    const clock = new ManualClock();
+    await start({ GENESYS_MAX_RETRIES: '2' }, clock);
+    const driven = (call: Promise<{ status: number; body: { error: string } }>) => clock.drive(call, () => t.upstreamInFlight() > 0);
     t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 2 });
-    await conversation().expect(200);
+    expect((await driven(conversation().then())).status).toBe(200);
     t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 3 });
-    const failed = await conversation().expect(502);
+    const failed = await driven(conversation().then());
+    expect(failed.status).toBe(502);
     expect(failed.body.error).toBe('upstream_unavailable');
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(3 + 3);
   });
@@ -148,12 +151,13 @@ describe('Genesys Cloud client against the emulator', () => {
   });
 
   it('never logs the client secret or the access token over a full token and retry cycle', async () => {
-    await start({ LOG_LEVEL: 'debug' });
+    const clock = new ManualClock();
+    await start({ LOG_LEVEL: 'debug' }, clock);
     await conversation().expect(200);
     t.emulator.control.revokeAllTokens();
     t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 1 });
     t.emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
-    await conversation().expect(200);
+    expect((await clock.drive(conversation().then(), () => t.upstreamInFlight() > 0)).status).toBe(200);
     const token = t.app.get(GenesysTokenService).peek()?.value;
     expect(token).toEqual(expect.any(String));
     const logs = t.logLines().join('\n');
