@@ -1,4 +1,5 @@
 import type { EmulatedConversation, EmulatedParticipant } from './conversation-store';
+import type { DeliveredMessage } from './web-messaging';
 
 /** The shapes the Platform API answers with, built from the emulator's records. */
 
@@ -117,5 +118,33 @@ export function toAnalyticsConversation(conversation: EmulatedConversation, incl
         ],
       }),
     ),
+  });
+}
+
+/**
+ * `MessageData`, as `GET /api/v2/conversations/messages/{messageId}/details` returns it for a
+ * visitor's inbound message: which conversation it belongs to, and the normalized message with
+ * the custom attributes the platform took from it.
+ */
+export function toMessageData(delivered: DeliveredMessage) {
+  const time = new Date(delivered.time).toISOString();
+  const channelMetadata = delivered.customAttributes === undefined ? {} : { metadata: { customAttributes: { ...delivered.customAttributes } } };
+  return withoutUndefined({
+    id: delivered.id,
+    conversationId: delivered.conversationId,
+    timestamp: time,
+    direction: 'inbound',
+    messengerType: 'webmessaging',
+    textBody: delivered.message.text,
+    status: 'received',
+    normalizedMessage: withoutUndefined({
+      id: delivered.id,
+      channel: { id: delivered.participantId, platform: 'Webmessaging', type: 'Private', messageId: delivered.id, time, ...channelMetadata },
+      type: delivered.message.type,
+      text: delivered.message.text,
+      events: delivered.message.events,
+      originatingEntity: 'Human',
+    }),
+    selfUri: `/api/v2/conversations/messages/${delivered.id}/details`,
   });
 }

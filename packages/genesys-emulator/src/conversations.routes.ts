@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { EmulatedConversation } from './conversation-store';
-import { toConversation, toMessageConversation } from './conversation-views';
+import { toConversation, toMessageConversation, toMessageData } from './conversation-views';
 import type { EmulatedPlatform } from './emulator-platform';
 import type { EmulatorRoute } from './fault-injector';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
@@ -19,5 +19,11 @@ export function registerConversationRoutes(app: FastifyInstance, platform: Emula
       return reply.send(render(conversation));
     });
   conversationRoute('conversations.messages.get', '/api/v2/conversations/messages/:conversationId', toMessageConversation);
+  app.get('/api/v2/conversations/messages/:messageId/details', { config: routeKey('conversations.messages.details'), preHandler: gate }, async (request, reply) => {
+    const { messageId } = request.params as { messageId: string };
+    const delivered = UUID.test(messageId) ? platform.webMessaging.message(messageId.toLowerCase()) : undefined;
+    if (!delivered) return sendPlatformError(reply, PLATFORM_ERRORS.notFound());
+    return reply.send(toMessageData(delivered));
+  });
   conversationRoute('conversations.get', '/api/v2/conversations/:conversationId', toConversation);
 }

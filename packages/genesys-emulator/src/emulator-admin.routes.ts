@@ -42,7 +42,7 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
 
   app.get('/emulator/admin/settings', async () => control.settings());
   app.put('/emulator/admin/settings', async (request, reply) => {
-    const body = (request.body ?? {}) as { tokenLifetimeSeconds?: unknown; rateLimit?: Partial<RateLimit>; analyticsJobDelayMs?: unknown };
+    const body = (request.body ?? {}) as { tokenLifetimeSeconds?: unknown; rateLimit?: Partial<RateLimit>; analyticsJobDelayMs?: unknown; dropCustomAttributes?: unknown };
     const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
     if (body.tokenLifetimeSeconds !== undefined && !positiveInteger(body.tokenLifetimeSeconds)) {
       return badRequest(reply, 'tokenLifetimeSeconds must be a positive integer');
@@ -53,6 +53,10 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (body.analyticsJobDelayMs !== undefined && !(Number.isInteger(body.analyticsJobDelayMs) && (body.analyticsJobDelayMs as number) >= 0)) {
       return badRequest(reply, 'analyticsJobDelayMs must be a non-negative integer');
     }
+    if (body.dropCustomAttributes !== undefined && typeof body.dropCustomAttributes !== 'boolean') {
+      return badRequest(reply, 'dropCustomAttributes must be true or false');
+    }
+    if (body.dropCustomAttributes !== undefined) control.setDropCustomAttributes(body.dropCustomAttributes as boolean);
     if (body.tokenLifetimeSeconds !== undefined) control.setTokenLifetime(body.tokenLifetimeSeconds as number);
     if (body.rateLimit !== undefined) control.setRateLimit(body.rateLimit as RateLimit);
     if (body.analyticsJobDelayMs !== undefined) control.setAnalyticsJobDelay(body.analyticsJobDelayMs as number);

@@ -1,9 +1,9 @@
 import type { ConversationAnalytics } from './analytics';
-import type { Clock } from './clock';
 import type { ConversationStore, EmulatedConversation } from './conversation-store';
 import { EMULATOR_ROUTES, type EmulatorRoute, type Fault, type FaultInjector } from './fault-injector';
 import type { PerTokenRateLimiter, RateLimit } from './rate-limiter';
 import type { TokenStore } from './token-store';
+import type { WebMessaging } from './web-messaging';
 
 export interface EmulatorCounters {
   /** Requests to POST /oauth/token, whatever their outcome. */
@@ -15,6 +15,19 @@ export interface EmulatorCounters {
   responsesByStatus: Record<string, number>;
   /** 429s sent because a token went over its rate limit (injected 429s not included). */
   rateLimited: number;
+  /** Guest API sessions started (`configureSession` answered with `newSession: true`). */
+  guestSessions: number;
+  /** Visitor messages delivered over the Guest API. */
+  guestMessages: number;
+  /** Guest API messages that carried the old top-level `channel.metadata`, which the platform ignores. */
+  legacyAttributeLocations: number;
+}
+
+export interface EmulatorSettings {
+  tokenLifetimeSeconds: number;
+  rateLimit: RateLimit;
+  analyticsJobDelayMs: number;
+  dropCustomAttributes: boolean;
 }
 
 export interface IngestedMessage {
@@ -32,6 +45,9 @@ function emptyCounters(): EmulatorCounters {
     >,
     responsesByStatus: {},
     rateLimited: 0,
+    guestSessions: 0,
+    guestMessages: 0,
+    legacyAttributeLocations: 0,
   };
 }
 
@@ -45,7 +61,7 @@ export class EmulatorControl {
     private readonly faults: FaultInjector,
     private readonly store: ConversationStore,
     private readonly analytics: ConversationAnalytics,
-    private readonly clock: Clock,
+    private readonly webMessaging: WebMessaging,
     readonly deploymentId: string,
   ) {}
 
@@ -66,12 +82,18 @@ export class EmulatorControl {
     return this.tokens.revokeAll();
   }
 
-  settings(): { tokenLifetimeSeconds: number; rateLimit: RateLimit; analyticsJobDelayMs: number } {
+  settings(): EmulatorSettings {
     return {
       tokenLifetimeSeconds: this.tokens.lifetimeSeconds,
       rateLimit: { ...this.limiter.settings },
       analyticsJobDelayMs: this.analytics.jobDelayMs,
+      dropCustomAttributes: this.webMessaging.dropCustomAttributes,
     };
+  }
+
+  /** The platform stops taking custom attributes from visitors' messages (a Messenger or platform change the canary must notice). */
+  setDropCustomAttributes(drop: boolean): void {
+    this.webMessaging.dropCustomAttributes = drop;
   }
 
   /** Applies to tokens issued from now on. */
@@ -97,14 +119,11 @@ export class EmulatorControl {
     this.countersState = emptyCounters();
   }
 
-  /** What Messenger does with a visitor's first message: a new conversation carrying the attributes as sent. */
+  /** A visitor's first message, delivered in-process as the Guest API would: a new conversation carrying the attributes. */
   ingest(message: IngestedMessage): EmulatedConversation {
-    return this.store.createWebMessaging({
-      deploymentId: message.deploymentId,
-      customAttributes: message.customAttributes,
-      startTime: this.clock.now(),
-      authenticated: false,
-    });
+    if (message.deploymentId !== this.deploymentId) throw new Error('deploymentId does not name a Messenger deployment of this org');
+    const delivered = this.webMessaging.deliverAlone({ type: 'Text', text: 'Hi', customAttributes: message.customAttributes });
+    return this.store.get(delivered.conversationId) as EmulatedConversation;
   }
 
   conversation(id: string): EmulatedConversation | undefined {

@@ -6,6 +6,7 @@ import type { EmulatorControl } from './emulator-control';
 import type { FaultInjector } from './fault-injector';
 import type { PerTokenRateLimiter } from './rate-limiter';
 import type { TokenStore } from './token-store';
+import type { WebMessaging } from './web-messaging';
 
 /** The OAuth client the emulated org accepts. */
 export interface EmulatedClient {
@@ -48,6 +49,7 @@ export interface EmulatedPlatform {
   readonly faults: FaultInjector;
   readonly store: ConversationStore;
   readonly analytics: ConversationAnalytics;
+  readonly webMessaging: WebMessaging;
   readonly control: EmulatorControl;
   readonly held: HeldRequests;
 }

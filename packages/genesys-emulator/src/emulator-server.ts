@@ -10,12 +10,14 @@ import { registerAdminRoutes } from './emulator-admin.routes';
 import { EmulatorControl } from './emulator-control';
 import { HeldRequests, type EmulatedPlatform } from './emulator-platform';
 import { FaultInjector } from './fault-injector';
+import { GuestApiSocket } from './guest-api.socket';
 import { registerMessengerIngestRoutes } from './messenger-ingest';
 import { oauthError, registerOauthRoutes } from './oauth.routes';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 import { platformGate } from './platform-gate';
 import { PerTokenRateLimiter, type RateLimit } from './rate-limiter';
 import { TokenStore } from './token-store';
+import { WebMessaging } from './web-messaging';
 
 export interface EmulatorOptions {
   host?: string;
@@ -86,7 +88,8 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   const faults = new FaultInjector();
   const store = new ConversationStore();
   const analytics = new ConversationAnalytics(store, clock, options.analyticsJobDelayMs ?? 500);
-  const control = new EmulatorControl(tokens, limiter, faults, store, analytics, clock, deploymentId);
+  const webMessaging = new WebMessaging(store, clock, deploymentId);
+  const control = new EmulatorControl(tokens, limiter, faults, store, analytics, webMessaging, deploymentId);
   if (options.seed ?? true) seedConversations(store, deploymentId, clock.now());
 
   const platform: EmulatedPlatform = {
@@ -99,6 +102,7 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
     faults,
     store,
     analytics,
+    webMessaging,
     control,
     held: new HeldRequests(),
   };
@@ -126,6 +130,8 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   registerConversationRoutes(app, platform, gate);
   registerAnalyticsRoutes(app, platform, gate);
   registerMessengerIngestRoutes(app, platform);
+  const guestApi = new GuestApiSocket(platform);
+  app.server.on('upgrade', (request, socket, head) => guestApi.handleUpgrade(request, socket, head));
   app.get('/emulator', async () => ({
     name: 'Genesys Cloud emulator',
     deploymentId,
@@ -149,6 +155,7 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
     control,
     async close() {
       platform.held.releaseAll();
+      guestApi.close();
       await app.close();
     },
   };

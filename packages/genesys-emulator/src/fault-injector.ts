@@ -3,6 +3,7 @@ export const EMULATOR_ROUTES = [
   'oauth.token',
   'conversations.get',
   'conversations.messages.get',
+  'conversations.messages.details',
   'analytics.details.query',
   'analytics.jobs.create',
   'analytics.jobs.get',

@@ -1,44 +1,35 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from './custom-data';
 import type { EmulatedPlatform } from './emulator-platform';
+import { readInboundMessage } from './inbound-message';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 
-/** Why a `customAttributes` map would be refused, or null when Messenger would send it. */
-export function customAttributesProblem(value: unknown): string | null {
-  if (value === undefined) return null;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return 'customAttributes must be an object of string values';
-  }
-  const notStrings = Object.entries(value).filter(([, entry]) => typeof entry !== 'string');
-  if (notStrings.length > 0) {
-    return `customAttributes values must be strings; not a string: ${notStrings.map(([key]) => key).join(', ')}`;
-  }
-  const bytes = customDataBytes(value as Record<string, string>);
-  if (bytes > MAX_CUSTOM_DATA_BYTES) {
-    return `customAttributes is ${bytes} bytes (keys plus values, UTF-8); the limit is ${MAX_CUSTOM_DATA_BYTES}`;
-  }
-  return null;
-}
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * The visitor's side, as a test shortcut: what Messenger sends with the first message
- * (`message.channel.metadata.customAttributes`) starts a conversation carrying the attributes as sent.
+ * The visitor's side, as a test shortcut over the same core as the Guest API: `{ deploymentId,
+ * message }` with `message` exactly as `onMessage` takes it starts a conversation carrying its
+ * custom attributes. Any other shape (Messenger's `Database.set` payload, attributes at the old
+ * top-level location) is refused with a 400 naming the field.
  */
 export function registerMessengerIngestRoutes(app: FastifyInstance, platform: EmulatedPlatform): void {
-  const { control, deploymentId } = platform;
+  const { deploymentId, webMessaging } = platform;
+  const badRequest = (reply: Parameters<typeof sendPlatformError>[0], message: string) => sendPlatformError(reply, PLATFORM_ERRORS.badRequest(message));
   app.post('/emulator/webmessaging/messages', async (request, reply) => {
-    const body = request.body as { deploymentId?: unknown; message?: { channel?: { metadata?: { customAttributes?: unknown } } } } | null;
-    if (typeof body !== 'object' || body === null) {
-      return sendPlatformError(reply, PLATFORM_ERRORS.badRequest('the body must be a JSON object'));
+    const body = request.body;
+    if (!isObject(body)) return badRequest(reply, 'the body must be a JSON object: { deploymentId, message }');
+    const unknown = Object.keys(body).filter((key) => key !== 'deploymentId' && key !== 'message');
+    if (unknown.length > 0) {
+      return badRequest(reply, `${unknown.slice(0, 5).join(', ')}: not part of { deploymentId, message }; custom attributes go in message.channel.metadata.customAttributes`);
     }
-    if (body.deploymentId !== deploymentId) {
-      return sendPlatformError(reply, PLATFORM_ERRORS.badRequest('deploymentId does not name a Messenger deployment of this org'));
-    }
-    const customAttributes = body.message?.channel?.metadata?.customAttributes;
-    const problem = customAttributesProblem(customAttributes);
-    if (problem) return sendPlatformError(reply, PLATFORM_ERRORS.badRequest(problem));
-    const conversation = control.ingest({ deploymentId, customAttributes: (customAttributes as Record<string, string> | undefined) ?? {} });
-    const customer = conversation.participants.find((participant) => participant.purpose === 'customer');
-    return reply.code(201).send({ conversationId: conversation.id, participantId: customer?.id, selfUri: `/api/v2/conversations/${conversation.id}` });
+    if (body.deploymentId !== deploymentId) return badRequest(reply, 'deploymentId does not name a Messenger deployment of this org');
+    const read = readInboundMessage(body.message);
+    if ('problem' in read) return badRequest(reply, `${read.field} ${read.problem}`);
+    const delivered = webMessaging.deliverAlone(read.message);
+    return reply.code(201).send({
+      conversationId: delivered.conversationId,
+      participantId: delivered.participantId,
+      messageId: delivered.id,
+      selfUri: `/api/v2/conversations/${delivered.conversationId}`,
+    });
   });
 }

@@ -6,6 +6,7 @@ import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 const PERMISSION_BY_ROUTE: Record<Exclude<EmulatorRoute, 'oauth.token'>, string> = {
   'conversations.get': 'conversation:communication:view',
   'conversations.messages.get': 'conversation:communication:view',
+  'conversations.messages.details': 'conversation:message:view',
   'analytics.details.query': 'analytics:conversationDetail:view',
   'analytics.jobs.create': 'analytics:conversationDetail:view',
   'analytics.jobs.get': 'analytics:conversationDetail:view',

@@ -198,7 +198,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expect((await ingest(exactly)).status).toBe(201);
       const over = { k: `${'é'.repeat(1023)}xy` };
       const refused = await expectPlatformError(await ingest(over), 400, 'bad.request');
-      expect(refused.message).toBe(`customAttributes is 2049 bytes (keys plus values, UTF-8); the limit is ${MAX_CUSTOM_DATA_BYTES}`);
+      expect(refused.message).toBe(`message.channel.metadata.customAttributes is 2049 bytes (keys plus values, UTF-8); the limit is ${MAX_CUSTOM_DATA_BYTES}`);
       const multiByteOver = { k: 'é'.repeat(1024) };
       expect(multiByteOver.k.length).toBeLessThan(2048);
       await expectPlatformError(await ingest(multiByteOver), 400, 'bad.request');

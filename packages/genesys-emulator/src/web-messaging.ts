@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from './clock';
+import type { ConversationStore, EmulatedConversation } from './conversation-store';
+import { MAX_CUSTOM_DATA_BYTES } from './custom-data';
+import type { InboundMessage } from './inbound-message';
+
+/** A Guest API session lasts 72 h by default (docs/genesys-platform.md). */
+export const SESSION_DURATION_SECONDS = 72 * 60 * 60;
+/** At most this many connections may share one session. */
+export const MAX_CONNECTIONS_PER_SESSION = 3;
+/** Messages remembered for the details route; the oldest go first. */
+const MAX_REMEMBERED_MESSAGES = 100_000;
+
+export interface GuestSession {
+  readonly token: string;
+  readonly deploymentId: string;
+  readonly createdAt: number;
+  readonly expiresAt: number;
+  connections: number;
+  conversationId?: string;
+}
+
+/** What the platform keeps of a visitor's message, for `GET /api/v2/conversations/messages/{messageId}/details`. */
+export interface DeliveredMessage {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly participantId: string;
+  readonly time: number;
+  readonly message: InboundMessage;
+  /** The custom attributes as the platform took them from this message (none when it was told to drop them). */
+  readonly customAttributes?: Record<string, string>;
+}
+
+/** The answer to `configureSession`, before framing: the session, or a refusal with its code. */
+export type SessionOutcome = { session: GuestSession; newSession: boolean } | { code: number; problem: string };
+
+/**
+ * The platform side of Web Messaging, shared by the Guest API socket and the REST test shortcut:
+ * sessions per guest token, and each inbound message delivered to its session's conversation.
+ * The first message (a Text or the autostart Presence/Join) starts the conversation with the
+ * attributes it carries; attributes on a later message only update the customer participant,
+ * after the inbound flow has run.
+ */
+export class WebMessaging {
+  private readonly sessions = new Map<string, GuestSession>();
+  private readonly messages = new Map<string, DeliveredMessage>();
+  /** Set by the admin settings: the platform stops taking custom attributes (what the canary must notice). */
+  dropCustomAttributes = false;
+
+  constructor(
+    private readonly store: ConversationStore,
+    private readonly clock: Clock,
+    private readonly deploymentId: string,
+  ) {}
+
+  get sessionDurationSeconds(): number {
+    return SESSION_DURATION_SECONDS;
+  }
+
+  get maxCustomDataBytes(): number {
+    return MAX_CUSTOM_DATA_BYTES;
+  }
+
+  /** `configureSession`: a known token resumes its session unless `startNew`; an unknown deployment is refused. */
+  configure(deploymentId: unknown, token: unknown, startNew: boolean): SessionOutcome {
+    if (deploymentId !== this.deploymentId) return { code: 400, problem: 'deploymentId does not name a Messenger deployment of this org' };
+    if (typeof token !== 'string' || !/^[\w-]{8,64}$/.test(token)) return { code: 400, problem: 'token must be the 8-64 character id the client keeps for its session' };
+    const now = this.clock.now();
+    const existing = this.sessions.get(token);
+    if (existing && !startNew && now < existing.expiresAt) {
+      if (existing.connections >= MAX_CONNECTIONS_PER_SESSION) return { code: 429, problem: `at most ${MAX_CONNECTIONS_PER_SESSION} connections per session` };
+      existing.connections += 1;
+      return { session: existing, newSession: false };
+    }
+    const session: GuestSession = { token, deploymentId, createdAt: now, expiresAt: now + SESSION_DURATION_SECONDS * 1000, connections: 1 };
+    this.sessions.set(token, session);
+    return { session, newSession: true };
+  }
+
+  /** A connection of the session went away. */
+  disconnect(session: GuestSession): void {
+    session.connections = Math.max(0, session.connections - 1);
+  }
+
+  /** Delivers a visitor's message to the session's conversation, starting it with the first one. */
+  deliver(session: GuestSession, message: InboundMessage): DeliveredMessage {
+    const now = this.clock.now();
+    const taken = this.dropCustomAttributes ? undefined : message.customAttributes;
+    let conversation = session.conversationId === undefined ? undefined : this.store.get(session.conversationId);
+    if (!conversation) {
+      conversation = this.store.createWebMessaging({ deploymentId: session.deploymentId, customAttributes: withoutRemovals(taken ?? {}), startTime: now });
+      session.conversationId = conversation.id;
+    } else if (taken) {
+      applyAttributes(customerOf(conversation).attributes, taken);
+    }
+    const delivered: DeliveredMessage = {
+      id: randomUUID(),
+      conversationId: conversation.id,
+      participantId: customerOf(conversation).id,
+      time: now,
+      message,
+      ...(taken ? { customAttributes: { ...taken } } : {}),
+    };
+    this.remember(delivered);
+    return delivered;
+  }
+
+  /** One message outside any session (the REST shortcut): a new session and conversation of its own. */
+  deliverAlone(message: InboundMessage): DeliveredMessage {
+    const outcome = this.configure(this.deploymentId, randomUUID(), true);
+    if (!('session' in outcome)) throw new Error(outcome.problem);
+    return this.deliver(outcome.session, message);
+  }
+
+  message(id: string): DeliveredMessage | undefined {
+    return this.messages.get(id);
+  }
+
+  private remember(delivered: DeliveredMessage): void {
+    if (this.messages.size >= MAX_REMEMBERED_MESSAGES) this.messages.delete(this.messages.keys().next().value as string);
+    this.messages.set(delivered.id, delivered);
+  }
+}
+
+function customerOf(conversation: EmulatedConversation) {
+  const customer = conversation.participants.find((participant) => participant.purpose === 'customer');
+  if (!customer) throw new Error(`conversation ${conversation.id} has no customer participant`);
+  return customer;
+}
+
+/** An empty string removes an attribute; the others replace or add (as own properties: a key named __proto__ is a key). */
+function applyAttributes(target: Record<string, string>, update: Readonly<Record<string, string>>): void {
+  for (const [key, value] of Object.entries(update)) {
+    if (value === '') delete target[key];
+    else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+}
+
+function withoutRemovals(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const kept: Record<string, string> = {};
+  applyAttributes(kept, attributes);
+  return kept;
+}
