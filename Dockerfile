@@ -20,6 +20,7 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/packages/genesys-emulator/package.json ./packages/genesys-emulator/package.json
 COPY --from=build --chown=node:node /app/packages/genesys-emulator/dist ./packages/genesys-emulator/dist
+COPY --from=build --chown=node:node /app/packages/genesys-emulator/assets ./packages/genesys-emulator/assets
 USER node
 EXPOSE 8787
 CMD ["node", "packages/genesys-emulator/dist/main.js"]

@@ -21,4 +21,10 @@ export default tseslint.config(
       eqeqeq: ['error', 'always'],
     },
   },
+  {
+    // What the emulator serves to browsers: plain scripts, no types to check.
+    files: ['packages/*/assets/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: globals.browser, sourceType: 'script', parserOptions: { projectService: false } },
+  },
 );

@@ -3,6 +3,7 @@ import { AuthEnvironment } from './auth/auth.config';
 import { CacheStoreEnvironment } from './cache-store/cache-store.config';
 import { DevelopmentEnvironment } from './development/development-state';
 import { GenesysEnvironment } from './genesys/genesys.config';
+import { VerificationEnvironment } from './verification/verification.config';
 import { WidgetConfigEnvironment } from './widget-config/widget-config.config';
 import { AppEnvironment } from './config/app.config';
 import type { EnvironmentSchema } from './config/environment';
@@ -15,5 +16,6 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   AuthEnvironment,
   AttributeSignatureEnvironment,
   WidgetConfigEnvironment,
+  VerificationEnvironment,
   DevelopmentEnvironment,
 ];

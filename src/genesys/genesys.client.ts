@@ -4,6 +4,7 @@ import { isAxiosError, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { CLOCK, type Clock } from '../clock/clock';
 import { readConversation } from './conversation-response';
+import { readMessageDetails, readParticipantMessages, type GenesysMessageDetails, type GenesysParticipantMessages } from './message-response';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
 import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
@@ -57,6 +58,30 @@ export class GenesysClient {
       maxResponseBytes: MAX_API_RESPONSE_BYTES,
     });
     return response.status === 404 ? null : readConversation(response.data);
+  }
+
+  /** Which conversation a web message belongs to, and the custom attributes it carried; null when Genesys Cloud does not know it. */
+  async getMessageDetails(messageId: string): Promise<GenesysMessageDetails | null> {
+    const response = await this.callApi({
+      method: 'GET',
+      url: `${this.config.apiUrl}/api/v2/conversations/messages/${encodeURIComponent(messageId)}/details`,
+      route: 'GET /api/v2/conversations/messages/{messageId}/details',
+      rateLimited: true,
+      maxResponseBytes: MAX_API_RESPONSE_BYTES,
+    });
+    return response.status === 404 ? null : readMessageDetails(response.data);
+  }
+
+  /** The participants' messages (ids and times) of a messaging conversation; null when unknown. */
+  async getParticipantMessages(conversationId: string): Promise<GenesysParticipantMessages[] | null> {
+    const response = await this.callApi({
+      method: 'GET',
+      url: `${this.config.apiUrl}/api/v2/conversations/messages/${encodeURIComponent(conversationId)}`,
+      route: 'GET /api/v2/conversations/messages/{conversationId}',
+      rateLimited: true,
+      maxResponseBytes: MAX_API_RESPONSE_BYTES,
+    });
+    return response.status === 404 ? null : readParticipantMessages(response.data);
   }
 
   /** A valid token, from cache when possible; for readiness and start-up checks. */

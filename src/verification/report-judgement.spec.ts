@@ -130,7 +130,11 @@ describe('judgeAttributes: overall status', () => {
     ['expired wins over expected', { arrived: issuedSet, signature: { kind: 'valid', timing: 'expired' }, expected: map({ userTier: 'Silver' }) }, 'expired'],
     ['incomplete: a required attribute missing under a valid signature', { arrived: { userId: 'usr_1001' } }, 'incomplete'],
     ['not_as_expected wins over incomplete', { arrived: { userId: 'usr_1001' }, expected: map({ userId: 'usr_2' }) }, 'not_as_expected'],
+    ['arrived_late: intact, but not on the first message', { arrived: issuedSet, issued: map(issuedSet), arrival: 'later' }, 'arrived_late'],
+    ['incomplete wins over arrived_late', { arrived: { userId: 'usr_1001' }, arrival: 'later' }, 'incomplete'],
+    ['tampered wins over arrived_late', { arrived: issuedSet, signature: { kind: 'invalid', problem: 'mismatch' }, arrival: 'later' }, 'tampered'],
     ['verified', { arrived: issuedSet, issued: map(issuedSet) }, 'verified'],
+    ['verified: on the first message', { arrived: issuedSet, issued: map(issuedSet), arrival: 'first_message' }, 'verified'],
   ])('%s', (_label, input, status) => {
     expect(judge(input).status).toBe(status);
   });

@@ -23,6 +23,7 @@ import type { PiiClass } from '../widget-config/registry/attribute-definition';
  *   valid, but expired before the conversation started     -> expired
  *   a name listed in `expected` is not `match`             -> not_as_expected
  *   a required registry attribute missing or case_mismatch -> incomplete
+ *   the set arrived after the visitor's first message      -> arrived_late
  *   otherwise                                              -> verified
  * (`no_customer`, a conversation without a customer participant, is decided before any of this.)
  */
@@ -38,6 +39,7 @@ export const REPORT_STATUSES = [
   'issued_after_start',
   'not_as_expected',
   'incomplete',
+  'arrived_late',
   'no_customer',
 ] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -60,6 +62,11 @@ export interface JudgementInput {
   /** Values the caller expects; only the names listed are compared with them. */
   expected?: ReadonlyMap<string, string>;
   registry: readonly RegistryAttribute[];
+  /**
+   * Whether the signature rode on the visitor's first message (what the inbound flow routed on),
+   * when the conversation's messages say so: `later` means the flow ran without the set.
+   */
+  arrival?: 'first_message' | 'later';
 }
 
 export interface JudgedRow {
@@ -127,15 +134,21 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   for (const name of others) {
     if (!registryByName.has(name) && !accounted.has(name)) rows.push(judge(name, false));
   }
-  return { status: overallStatus(signature, rows, expected), rows };
+  return { status: overallStatus(signature, rows, expected, input.arrival), rows };
 }
 
-function overallStatus(signature: SignatureFinding, rows: readonly JudgedRow[], expected: ReadonlyMap<string, string> | undefined): Judgement['status'] {
+function overallStatus(
+  signature: SignatureFinding,
+  rows: readonly JudgedRow[],
+  expected: ReadonlyMap<string, string> | undefined,
+  arrival: JudgementInput['arrival'],
+): Judgement['status'] {
   if (signature.kind === 'absent') return 'unsigned';
   if (signature.kind === 'invalid') return 'tampered';
   if (signature.timing === 'not_yet_valid') return 'issued_after_start';
   if (signature.timing === 'expired') return 'expired';
   if (rows.some((row) => expected?.has(row.name) && row.status !== 'match')) return 'not_as_expected';
   if (rows.some((row) => row.required && (row.status === 'missing' || row.status === 'case_mismatch'))) return 'incomplete';
+  if (arrival === 'later') return 'arrived_late';
   return 'verified';
 }

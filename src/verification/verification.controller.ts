@@ -33,6 +33,10 @@ const conversationIdPipe = new ParseUUIDPipe({
     validationErrorFactory([{ property: 'conversationId', constraints: { isUuid: 'conversationId must be a UUID' }, children: [] }]),
 });
 
+const messageIdPipe = new ParseUUIDPipe({
+  exceptionFactory: () => validationErrorFactory([{ property: 'messageId', constraints: { isUuid: 'messageId must be a UUID' }, children: [] }]),
+});
+
 const ConversationIdParam = () =>
   applyDecorators(
     ApiParam({
@@ -111,6 +115,19 @@ export class VerificationController {
   @ReportResponse()
   verify(@Param('conversationId', conversationIdPipe) conversationId: string): Promise<VerificationReportDto> {
     return this.verification.verifyConversation(conversationId);
+  }
+
+  /**
+   * The report of the conversation a visitor's web message belongs to: what a page or a synthetic customer knows is
+   * the message id Messenger echoed, not the conversation id.
+   */
+  @Get('messages/:messageId')
+  @ApiParam({ name: 'messageId', description: 'The id of a message the visitor sent (the Guest API echoes it).', schema: { type: 'string', format: 'uuid' } })
+  @ApiValidationError('the id is not a UUID (nothing is sent upstream).', { field: 'messageId', code: 'isUuid', message: 'messageId must be a UUID' })
+  @UpstreamErrorResponses()
+  @ReportResponse()
+  verifyMessage(@Param('messageId', messageIdPipe) messageId: string): Promise<VerificationReportDto> {
+    return this.verification.verifyMessage(messageId);
   }
 
   /**

@@ -95,6 +95,13 @@ export const REPORT_EXAMPLES = {
     ...signed,
     attributes: [row('userId', 'match', true, { arrived: 'usr_1001' }), row('userTier', 'missing', true), row('lastOrderDate', 'missing', false), row('email', 'missing', false)],
   }),
+  arrived_late: report('Intact, but after the first message', {
+    ...common,
+    status: 'arrived_late',
+    hint: "The attributes reached the conversation after the visitor's first message, so the inbound flow routed without them. Call Database.set before the first message (or the autostart event).",
+    ...signed,
+    attributes: intactRows,
+  }),
   no_customer: report('No customer participant', { conversationId, status: 'no_customer', attributes: [], checkedAt: common.checkedAt }),
 };
 

@@ -12,11 +12,25 @@ import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
 import { judgeAttributes, type SignatureFinding } from './report-judgement';
+import { verificationConfig, type VerificationConfig } from './verification.config';
 
 /** The web visitor: the customer participant, the web messaging one when there are several. */
 function customerOf(conversation: GenesysConversation): GenesysParticipant | undefined {
   const customers = conversation.participants.filter((participant) => participant.purpose === 'customer');
   return customers.find((participant) => participant.messages?.some((media) => media.type === 'webmessaging')) ?? customers[0];
+}
+
+const isWebMessaging = (participant: GenesysParticipant) => participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
+
+/** The hint a report carries, where its status (or an empty web messaging participant) says what to do. */
+function hintFor(status: string, noCustomAttributesAtAll: boolean): string | undefined {
+  if (status === 'arrived_late') {
+    return "The attributes reached the conversation after the visitor's first message, so the inbound flow routed without them. Call Database.set before the first message (or the autostart event).";
+  }
+  if (status === 'unsigned' && noCustomAttributesAtAll) {
+    return 'No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes.';
+  }
+  return undefined;
 }
 
 const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
@@ -37,7 +51,15 @@ export class VerificationService {
     private readonly signer: AttributeSigner,
     private readonly ledger: AttributeLedger,
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
+    @Inject(verificationConfig.KEY) private readonly config: VerificationConfig,
   ) {}
+
+  /** The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message id). */
+  async verifyMessage(messageId: string): Promise<VerificationReportDto> {
+    const details = await this.genesys.getMessageDetails(messageId);
+    if (!details) throw new ApiError(HttpStatus.NOT_FOUND, 'message_not_found', 'Genesys Cloud has no message with this id.');
+    return this.verifyConversation(details.conversationId);
+  }
 
   async verifyConversation(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
     const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
@@ -62,16 +84,24 @@ export class VerificationService {
     const nonce = check?.valid ? check.claims.nonce : check?.nonce;
     const issued = nonce === undefined ? undefined : (await this.ledger.find(nonce))?.attributes;
 
-    const judgement = judgeAttributes({
+    const input = {
       arrived: new Map(Object.entries(arrived)),
       signature,
       issued: issued && new Map(Object.entries(issued)),
       expected: expected && new Map(Object.entries(expected)),
       registry: this.registry.definitions,
-    });
+    };
+    let judgement = judgeAttributes(input);
+    // Only a set that is otherwise verified can have arrived too late to matter; the check costs two requests.
+    if (judgement.status === 'verified' && this.config.arrivalCheck && isWebMessaging(customer) && token !== undefined) {
+      const arrival = await this.arrivalOf(conversationId, customer.id, token);
+      if (arrival) judgement = judgeAttributes({ ...input, arrival });
+    }
+    const hint = hintFor(judgement.status, isWebMessaging(customer) && Object.keys(customer.attributes ?? {}).length === 0);
     return {
       conversationId,
       status: judgement.status,
+      ...(hint ? { hint } : {}),
       ...(check && !check.valid ? { signatureProblem: check.reason } : {}),
       participantId: customer.id,
       conversationStartedAt: new Date(startedAtMs).toISOString(),
@@ -87,6 +117,20 @@ export class VerificationService {
       attributes: judgement.rows,
       checkedAt,
     };
+  }
+
+  /**
+   * Whether the signature rode on the customer's first message, the one the inbound flow routed on:
+   * undefined when the conversation's messages cannot tell (none listed, or the first one unknown).
+   */
+  private async arrivalOf(conversationId: string, customerId: string, token: string): Promise<'first_message' | 'later' | undefined> {
+    const participants = await this.genesys.getParticipantMessages(conversationId);
+    const first = participants?.find((participant) => participant.participantId === customerId)?.messages[0];
+    if (!first) return undefined;
+    const details = await this.genesys.getMessageDetails(first.messageId);
+    if (!details) return undefined;
+    const carried = details.customAttributes ?? {};
+    return Object.hasOwn(carried, this.signer.signatureName) && carried[this.signer.signatureName] === token ? 'first_message' : 'later';
   }
 
   /** Each id on its own: one that fails, whatever the reason, is reported in its entry and the others go on. */

@@ -58,7 +58,7 @@ export function toConversation(conversation: EmulatedConversation) {
 }
 
 /** `MessageConversation`, as `GET /api/v2/conversations/messages/{conversationId}` returns it. */
-export function toMessageConversation(conversation: EmulatedConversation) {
+export function toMessageConversation(conversation: EmulatedConversation, messagesOf?: (participantId: string) => readonly DeliveredMessage[]) {
   return {
     id: conversation.id,
     participants: conversation.participants.map((participant) =>
@@ -78,7 +78,12 @@ export function toMessageConversation(conversation: EmulatedConversation) {
         attributes: { ...participant.attributes },
         type: 'webmessaging',
         authenticated: participant.authenticated,
-        messages: [],
+        messages: (messagesOf?.(participant.id) ?? []).map((message) => ({
+          messageId: message.id,
+          messageTime: new Date(message.time).toISOString(),
+          messageStatus: 'received',
+          messageSegmentCount: 1,
+        })),
       }),
     ),
     selfUri: `/api/v2/conversations/messages/${conversation.id}`,

@@ -18,7 +18,9 @@ export function registerConversationRoutes(app: FastifyInstance, platform: Emula
       if (!conversation) return sendPlatformError(reply, PLATFORM_ERRORS.notFound());
       return reply.send(render(conversation));
     });
-  conversationRoute('conversations.messages.get', '/api/v2/conversations/messages/:conversationId', toMessageConversation);
+  conversationRoute('conversations.messages.get', '/api/v2/conversations/messages/:conversationId', (conversation) =>
+    toMessageConversation(conversation, (participantId) => platform.webMessaging.messagesOf(participantId)),
+  );
   app.get('/api/v2/conversations/messages/:messageId/details', { config: routeKey('conversations.messages.details'), preHandler: gate }, async (request, reply) => {
     const { messageId } = request.params as { messageId: string };
     const delivered = UUID.test(messageId) ? platform.webMessaging.message(messageId.toLowerCase()) : undefined;

@@ -12,6 +12,7 @@ import { HeldRequests, type EmulatedPlatform } from './emulator-platform';
 import { FaultInjector } from './fault-injector';
 import { GuestApiSocket } from './guest-api.socket';
 import { registerMessengerIngestRoutes } from './messenger-ingest';
+import { registerMessengerLoaderRoutes, type DemoShop } from './messenger-loader.routes';
 import { oauthError, registerOauthRoutes } from './oauth.routes';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 import { platformGate } from './platform-gate';
@@ -34,6 +35,8 @@ export interface EmulatorOptions {
   adminRoutes?: boolean;
   /** Start with a few example conversations. */
   seed?: boolean;
+  /** Serve the demo shop at /demo/, signing in with these development tokens (sandbox mode). */
+  demo?: DemoShop;
   clock?: Clock;
 }
 
@@ -130,6 +133,7 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   registerConversationRoutes(app, platform, gate);
   registerAnalyticsRoutes(app, platform, gate);
   registerMessengerIngestRoutes(app, platform);
+  registerMessengerLoaderRoutes(app, options.demo);
   const guestApi = new GuestApiSocket(platform);
   app.server.on('upgrade', (request, socket, head) => guestApi.handleUpgrade(request, socket, head));
   app.get('/emulator', async () => ({

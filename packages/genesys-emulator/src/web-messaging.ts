@@ -44,6 +44,7 @@ export type SessionOutcome = { session: GuestSession; newSession: boolean } | { 
 export class WebMessaging {
   private readonly sessions = new Map<string, GuestSession>();
   private readonly messages = new Map<string, DeliveredMessage>();
+  private readonly byParticipant = new Map<string, DeliveredMessage[]>();
   /** Set by the admin settings: the platform stops taking custom attributes (what the canary must notice). */
   dropCustomAttributes = false;
 
@@ -116,9 +117,21 @@ export class WebMessaging {
     return this.messages.get(id);
   }
 
+  /** A participant's messages, oldest first. */
+  messagesOf(participantId: string): DeliveredMessage[] {
+    return this.byParticipant.get(participantId) ?? [];
+  }
+
   private remember(delivered: DeliveredMessage): void {
-    if (this.messages.size >= MAX_REMEMBERED_MESSAGES) this.messages.delete(this.messages.keys().next().value as string);
+    if (this.messages.size >= MAX_REMEMBERED_MESSAGES) {
+      const oldest = this.messages.values().next().value as DeliveredMessage;
+      this.messages.delete(oldest.id);
+      this.byParticipant.get(oldest.participantId)?.shift();
+    }
     this.messages.set(delivered.id, delivered);
+    const ofParticipant = this.byParticipant.get(delivered.participantId) ?? [];
+    ofParticipant.push(delivered);
+    this.byParticipant.set(delivered.participantId, ofParticipant);
   }
 }
 

@@ -63,10 +63,18 @@ export class VerificationReportDto {
    * expected value equal), tampered (the signature does not hold for what arrived), unsigned (no signature attribute),
    * expired (valid, but expired before the conversation started), issued_after_start (valid, but issued after the
    * conversation started), not_as_expected (a value listed in `expected` differs or is missing), incomplete (a required
-   * attribute is missing), no_customer (the conversation has no customer participant).
+   * attribute is missing), arrived_late (intact, but it reached the conversation after the visitor's first message, so
+   * the inbound flow routed without it), no_customer (the conversation has no customer participant).
    */
   @ApiProperty({ enum: REPORT_STATUSES, example: 'verified' })
   status!: ReportStatus;
+
+  /**
+   * What to do about the status, where the report can tell: for arrived_late, and for a web messaging conversation
+   * that carries no custom attribute at all.
+   * @example "No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes."
+   */
+  hint?: string;
 
   /** Why the signature failed, when the status is tampered. */
   @ApiPropertyOptional({ enum: SIGNATURE_PROBLEMS, example: 'mismatch' })
