@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startTestEmulator, type DemoShop, type TestEmulator } from 'genesys-emulator';
+import { launchChromium } from './support/chromium';
+import { startTestApp, type TestApp } from './support/test-app';
+import { serviceToken, visitorToken } from './support/test-tokens';
+
+const SCREENSHOTS = join(__dirname, '..', 'test-results', 'browser');
+
+/**
+ * The browser half, end to end in headless Chromium: the demo shop (docs/frontend.md's snippet)
+ * fetches the visitor's configuration from the gateway over CORS, hands the attributes to the
+ * Messenger stand-in, which speaks the Guest API to the emulator; the shop then asks the gateway
+ * what arrived.
+ */
+describe('the demo shop in a real browser', () => {
+  let emulator: TestEmulator;
+  let t: TestApp;
+  let browser: Browser;
+  const demo: DemoShop = { gatewayUrl: '', visitorToken: visitorToken({ email: 'jane@example.com' }), serviceToken: serviceToken(['conversations:verify']) };
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    emulator = await startTestEmulator({ demo });
+    t = await startTestApp({ emulator, env: { CORS_ORIGINS: emulator.url } });
+    await t.app.listen(0, '127.0.0.1');
+    demo.gatewayUrl = await t.app.getUrl();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+    await emulator?.close();
+  });
+
+  /** Runs a visit in a fresh profile (a new Messenger session); a failure leaves a screenshot for the report. */
+  async function visit(name: string, steps: (page: Page) => Promise<void>): Promise<{ verdict: string; hint: string; rows: Record<string, string> }> {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    try {
+      await page.goto(`${emulator.url}/demo/`);
+      await page.click('#sign-in');
+      await page.waitForSelector('#attributes-step:not([hidden])', { timeout: 10_000 });
+      await steps(page);
+      await page.click('#start-chat');
+      await page.waitForSelector('body[data-verdict]', { timeout: 15_000 });
+      const rows = await page.$$eval('#rows tr', (lines) => Object.fromEntries(lines.map((line) => [line.cells[0].textContent, line.cells[1].textContent])));
+      expect(problems).toEqual([]);
+      return { verdict: (await page.getAttribute('body', 'data-verdict')) ?? '', hint: (await page.textContent('#hint')) ?? '', rows: rows as Record<string, string> };
+    } catch (error) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
+      const shown = await page.textContent('#error').catch(() => '');
+      throw new Error(`${name}: ${(error as Error).message}${shown ? ` (the page says: ${shown})` : ''}${problems.length ? ` (page errors: ${problems.join('; ')})` : ''}`);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('delivers the attributes intact: verified', async () => {
+    const result = await visit('intact', async () => undefined);
+    expect(result.verdict).toBe('verified');
+    expect(result.rows).toMatchObject({ userId: 'match', userTier: 'match', email: 'match' });
+  });
+
+  it('reports an attribute edited in the page before sending as tampered, naming it', async () => {
+    const result = await visit('tampered', async (page) => {
+      await page.fill('input[data-attribute="userTier"]', 'Platinum');
+    });
+    expect(result.verdict).toBe('tampered');
+    expect(result.rows.userTier).toBe('mismatch');
+  });
+
+  it('reports attributes set only after the first message as arrived_late, with a hint', async () => {
+    const result = await visit('late', async (page) => {
+      await page.check('input[name="handover"][value="after"]');
+    });
+    expect(result.verdict).toBe('arrived_late');
+    expect(result.hint).toContain('Database.set before the first message');
+  });
+
+  it('reports attributes put in the old top-level channel.metadata as never arrived, with a hint naming the location', async () => {
+    const result = await visit('legacy-location', async (page) => {
+      await page.check('input[name="handover"][value="legacy"]');
+    });
+    expect(result.verdict).toBe('unsigned');
+    expect(result.rows).toMatchObject({ userId: 'missing', userTier: 'missing' });
+    expect(result.hint).toContain('top-level channel.metadata');
+    expect(emulator.control.counters().legacyAttributeLocations).toBeGreaterThanOrEqual(1);
+  });
+});
