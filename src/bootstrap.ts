@@ -5,7 +5,7 @@ import type { Logger as PinoLogger } from 'pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { createDevelopmentCredentials, describeDevelopmentCredentials } from './auth/development-credentials';
+import { createDevelopmentCredentials, describeDevelopmentCredentials, type DevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from './config/environment';
 import { ENVIRONMENT_SCHEMAS } from './environment-schemas';
@@ -92,6 +92,8 @@ export interface CreateAppOptions {
    * launcher's sandbox coordinates); see useConfigurationOverrides.
    */
   overrides?: Readonly<Record<string, string>>;
+  /** Development credentials the entry point made itself (the launcher, which hands their tokens to the demo shop); made here otherwise. */
+  developmentCredentials?: DevelopmentCredentials;
 }
 
 /**
@@ -102,7 +104,7 @@ export interface CreateAppOptions {
 export async function createApp(options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const overrides = { ...options.overrides };
   useConfigurationOverrides(overrides);
-  const developmentCredentials = createDevelopmentCredentials(configurationSource());
+  const developmentCredentials = options.developmentCredentials ?? createDevelopmentCredentials(configurationSource());
   if (developmentCredentials) useConfigurationOverrides({ ...overrides, JWT_SECRET: developmentCredentials.secret });
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
   const config = appConfig();

@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { RunningEmulator } from 'genesys-emulator';
-import { DEVELOPMENT_VISITOR_CLAIMS } from './auth/development-credentials';
+import type { DemoShop, RunningEmulator } from 'genesys-emulator';
+import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials } from './auth/development-credentials';
 import { createApp } from './bootstrap';
+import { appConfig } from './config/app.config';
 import { configurationSource, useConfigurationOverrides } from './config/environment';
 import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './development/sandbox';
 import { AppLogger } from './logging/app-logger';
@@ -19,20 +20,34 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
   // The decision is the environment's alone, not what an earlier application was created with.
   useConfigurationOverrides({});
   if (!needsSandbox(configurationSource())) return createApp();
-  const sandbox = await startSandboxEmulator(configurationSource());
+  // Made before the sandbox, so the demo shop it serves can sign in with the printed tokens.
+  const developmentCredentials = createDevelopmentCredentials(configurationSource());
+  const demo: DemoShop | undefined = developmentCredentials && {
+    gatewayUrl: '',
+    visitorToken: developmentCredentials.visitorToken,
+    serviceToken: developmentCredentials.serviceToken,
+  };
+  const sandbox = await startSandboxEmulator(configurationSource(), demo);
   let app: NestFastifyApplication;
   try {
-    app = await createApp({ overrides: sandbox.settings });
+    app = await createApp({ overrides: sandbox.settings, developmentCredentials });
   } catch (error) {
     await sandbox.emulator.close();
     throw error;
   }
+  if (demo) demo.gatewayUrl = reachableUrl(appConfig());
   app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.emulator.close());
   const examples = await seedSignedExamples(app, sandbox.emulator);
   app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
   // Printed, not logged: the emulator's credentials are development values for pasting.
   process.stdout.write(describeSandbox(sandbox.emulator, examples));
   return app;
+}
+
+/** Where a browser on this machine reaches the service: the loopback address when it listens on every interface. */
+function reachableUrl({ host, port }: { host: string; port: number }): string {
+  const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${local}:${port}`;
 }
 
 /** The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else a forged identity. */

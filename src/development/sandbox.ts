@@ -1,5 +1,5 @@
 import { developmentState, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from './development-state';
-import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
+import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genesys-emulator';
 
 /**
  * Sandbox mode: with no Genesys credentials (and never in production, which config validation
@@ -9,15 +9,18 @@ import { startGenesysEmulator, type RunningEmulator } from 'genesys-emulator';
  * the emulator keeps its credentials and deployment id across restarts (the development state
  * file), and the file records where it listens, so `npm run verify` can reach it.
  */
-export async function startSandboxEmulator(env: NodeJS.ProcessEnv): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
+export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoShop): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   const kept = keepsDevelopmentState(env) ? developmentState(env).sandbox : undefined;
   const emulator = await startGenesysEmulator({
     adminRoutes: true,
     seed: true,
+    ...(demo ? { demo } : {}),
     ...(kept ? { clientId: kept.clientId, clientSecret: kept.clientSecret, deploymentId: kept.deploymentId, organizationId: kept.organizationId } : {}),
   });
   if (kept) recordSandboxUrl(emulator.url, env);
-  return { emulator, settings: sandboxEnvironment(emulator, env) };
+  // The demo shop is served by the emulator: its origin may call the gateway.
+  const corsOrigins = [env.CORS_ORIGINS, demo ? emulator.url : undefined].filter(Boolean).join(',');
+  return { emulator, settings: { ...sandboxEnvironment(emulator, env), ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) } };
 }
 
 export const needsSandbox = (env: NodeJS.ProcessEnv): boolean => !env.GENESYS_CLIENT_ID;
@@ -37,7 +40,9 @@ export function describeSandbox(emulator: RunningEmulator, examples: readonly Sa
     `  emulator       ${emulator.url}   (faults, settings, counters: /emulator/admin/...)`,
     `  credentials    GENESYS_CLIENT_ID=${emulator.clientId} GENESYS_CLIENT_SECRET=${emulator.clientSecret}`,
     `  deployment id  ${emulator.deploymentId}`,
-    `  ingest         POST ${emulator.url}/emulator/webmessaging/messages   (what Messenger sends with the first message)`,
+    `  guest api      ${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${emulator.deploymentId}   (Web Messaging, as Messenger speaks it)`,
+    `  ingest         POST ${emulator.url}/emulator/webmessaging/messages   (the same, as one REST call)`,
+    ...(emulator.demo ? [`  demo shop      ${emulator.url}/demo/   (docs/frontend.md's snippet in a page: sign in, chat, see the verdict)`] : []),
     '  conversations',
     ...examples.map((example) => `    ${example.conversationId.padEnd(width)}  ${example.description}`),
     `  try            npm run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,

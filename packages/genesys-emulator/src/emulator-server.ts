@@ -48,6 +48,8 @@ export interface RunningEmulator {
   readonly deploymentId: string;
   readonly organizationId: string;
   readonly adminRoutes: boolean;
+  /** Whether the demo shop is served at /demo/. */
+  readonly demo: boolean;
   readonly control: EmulatorControl;
   close(): Promise<void>;
 }
@@ -156,6 +158,7 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
     deploymentId,
     organizationId,
     adminRoutes: options.adminRoutes ?? false,
+    demo: options.demo !== undefined,
     control,
     async close() {
       platform.held.releaseAll();
