@@ -53,7 +53,7 @@ describe('the demo shop in a real browser', () => {
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
       const shown = await page.textContent('#error').catch(() => '');
-      throw new Error(`${name}: ${(error as Error).message}${shown ? ` (the page says: ${shown})` : ''}${problems.length ? ` (page errors: ${problems.join('; ')})` : ''}`);
+      throw new Error(`${name}: ${(error as Error).message}${shown ? ` (the page says: ${shown})` : ''}${problems.length ? ` (page errors: ${problems.join('; ')})` : ''}`, { cause: error });
     } finally {
       await context.close();
     }
