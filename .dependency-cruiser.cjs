@@ -20,6 +20,7 @@ const LAYERS = [
   ['attribute-signature'],
   ['widget-config'],
   ['health', 'verification'],
+  ['canary'],
 ];
 
 const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';

@@ -2,6 +2,7 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
+import { CanaryModule } from './canary/canary.module';
 import { CacheStoreModule } from './cache-store/cache-store.module';
 import { ClockModule } from './clock/clock.module';
 import { appConfig } from './config/app.config';
@@ -22,6 +23,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
     HealthModule,
     WidgetConfigModule,
     VerificationModule,
+    CanaryModule,
   ],
   providers: [
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },

@@ -1,5 +1,6 @@
 import { AttributeSignatureEnvironment } from './attribute-signature/attribute-signature.config';
 import { AuthEnvironment } from './auth/auth.config';
+import { CanaryEnvironment } from './canary/canary.config';
 import { CacheStoreEnvironment } from './cache-store/cache-store.config';
 import { DevelopmentEnvironment } from './development/development-state';
 import { GenesysEnvironment } from './genesys/genesys.config';
@@ -17,5 +18,6 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   AttributeSignatureEnvironment,
   WidgetConfigEnvironment,
   VerificationEnvironment,
+  CanaryEnvironment,
   DevelopmentEnvironment,
 ];

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
 import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
-import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
+import { CommandFailure, pointAtGenesys, type CommandOutput } from './genesys-target';
 import { reportJson, reportText } from '../verification/report-text';
 import { VerificationService } from '../verification/verification.service';
 
@@ -14,51 +14,16 @@ import { VerificationService } from '../verification/verification.service';
 export const VERIFY_EXIT = { verified: 0, notVerified: 1, usage: 2, notChecked: 3 } as const;
 
 
-export interface CommandOutput {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-class CommandFailure extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number,
-  ) {
-    super(message);
-  }
-}
-
 function conversationIdArgument(value: string): string {
   if (!isUUID(value, 'all')) throw new InvalidArgumentError('a conversation id is a UUID.');
   return value;
-}
-
-/**
- * Where Genesys Cloud is: GENESYS_* as the service reads them, or, when they are unset in
- * development, the sandbox the last `npm start` in this folder started (the development state
- * file says where). Returns the settings that point there (as configuration overrides), and the
- * sandbox URL when it is the sandbox.
- */
-function pointAtGenesys(env: NodeJS.ProcessEnv): { sandboxUrl?: string; settings: Record<string, string> } {
-  if (env.GENESYS_CLIENT_ID) return { settings: {} };
-  if (!keepsDevelopmentState(env)) {
-    throw new CommandFailure(
-      'Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (and GENESYS_REGION, or GENESYS_LOGIN_URL and GENESYS_API_URL), as for the service.',
-      VERIFY_EXIT.usage,
-    );
-  }
-  const { sandbox } = developmentState(env);
-  if (!sandbox.url) {
-    throw new CommandFailure('No sandbox has run in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', VERIFY_EXIT.notChecked);
-  }
-  return { sandboxUrl: sandbox.url, settings: sandboxEnvironment({ ...sandbox, url: sandbox.url }, env) };
 }
 
 async function verify(conversationId: string, json: boolean, output: CommandOutput): Promise<number> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   useConfigurationOverrides({});
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-  const { sandboxUrl, settings } = pointAtGenesys(configurationSource());
+  const { sandboxUrl, settings } = pointAtGenesys(configurationSource(), VERIFY_EXIT);
   useConfigurationOverrides(settings);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
   try {

@@ -111,6 +111,7 @@ export function genesysSettingsFor(emulator: SandboxIdentity & { url: string }):
   return {
     GENESYS_LOGIN_URL: emulator.url,
     GENESYS_API_URL: emulator.url,
+    GENESYS_WEBMESSAGING_URL: emulator.url.replace(/^http/, 'ws'),
     GENESYS_CLIENT_ID: emulator.clientId,
     GENESYS_CLIENT_SECRET: emulator.clientSecret,
     GENESYS_DEPLOYMENT_ID: emulator.deploymentId,

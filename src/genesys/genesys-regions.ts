@@ -41,3 +41,5 @@ export function findRegion(domain: GenesysRegionDomain): GenesysRegion {
 
 export const loginHost = (region: GenesysRegion): string => `https://login.${region.domain}`;
 export const apiHost = (region: GenesysRegion): string => `https://api.${region.domain}`;
+/** The Web Messaging Guest API's WebSocket host (docs/genesys-platform.md). */
+export const webMessagingHost = (region: GenesysRegion): string => `wss://webmessaging.${region.domain}`;

@@ -1,7 +1,7 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-validator';
 import { IntegerVariable, readEnvironment } from '../config/environment';
-import { GENESYS_REGION_DOMAINS, apiHost, findRegion, loginHost, type GenesysRegionDomain } from './genesys-regions';
+import { GENESYS_REGION_DOMAINS, apiHost, findRegion, loginHost, webMessagingHost, type GenesysRegionDomain } from './genesys-regions';
 
 /**
  * Without credentials the service runs against its emulator (sandbox mode). That must never
@@ -58,6 +58,10 @@ export class GenesysEnvironment {
   GENESYS_API_URL?: string;
 
   @IsOptional()
+  @IsUrl({ protocols: ['ws', 'wss'], require_protocol: true, require_tld: false }, { message: 'GENESYS_WEBMESSAGING_URL must be a ws(s) URL such as wss://webmessaging.mypurecloud.com' })
+  GENESYS_WEBMESSAGING_URL?: string;
+
+  @IsOptional()
   @IntegerVariable(0, 3600)
   GENESYS_TOKEN_REFRESH_BUFFER_SECONDS = 300;
 
@@ -91,6 +95,7 @@ export const genesysConfig = registerAs('genesys', () => {
     region,
     loginUrl: withoutTrailingSlash(env.GENESYS_LOGIN_URL ?? loginHost(region)),
     apiUrl: withoutTrailingSlash(env.GENESYS_API_URL ?? apiHost(region)),
+    webMessagingUrl: withoutTrailingSlash(env.GENESYS_WEBMESSAGING_URL ?? webMessagingHost(region)),
     clientId: env.GENESYS_CLIENT_ID,
     clientSecret: env.GENESYS_CLIENT_SECRET,
     deploymentId: env.GENESYS_DEPLOYMENT_ID,

@@ -16,11 +16,12 @@ const escapeCharacter = (character: string) => `\\u${character.charCodeAt(0).toS
 export const neutralise = (text: string): string => text.replace(UNPRINTABLE, escapeCharacter);
 
 /**
- * The report as JSON that parses to the same report: JSON.stringify already escapes C0 controls;
- * the other unprintable characters can only stand inside strings, where \uXXXX means the same.
+ * A value as JSON for a terminal that parses to the same value: JSON.stringify already escapes C0
+ * controls; the other unprintable characters can only stand inside strings, where \uXXXX means the same.
  */
-export const reportJson = (report: VerificationReportDto): string =>
-  `${JSON.stringify(report, null, 2).replace(UNPRINTABLE_IN_JSON, escapeCharacter)}\n`;
+export const jsonForTerminal = (value: unknown): string => `${JSON.stringify(value, null, 2).replace(UNPRINTABLE_IN_JSON, escapeCharacter)}\n`;
+
+export const reportJson = (report: VerificationReportDto): string => jsonForTerminal(report);
 
 /** The report as a table for a terminal. */
 export function reportText(report: VerificationReportDto): string {

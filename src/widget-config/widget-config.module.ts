@@ -19,6 +19,6 @@ import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config.service
       useFactory: (config: WidgetConfigConfig, signer: AttributeSigner) => loadAttributeRegistry(config.attributesFile, [signer.signatureName]),
     },
   ],
-  exports: [ATTRIBUTE_REGISTRY],
+  exports: [ATTRIBUTE_REGISTRY, WidgetConfigService],
 })
 export class WidgetConfigModule {}

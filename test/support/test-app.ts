@@ -46,6 +46,7 @@ export const WITHOUT_GENESYS_SETTINGS = {
   GENESYS_CLIENT_SECRET: undefined,
   GENESYS_LOGIN_URL: undefined,
   GENESYS_API_URL: undefined,
+  GENESYS_WEBMESSAGING_URL: undefined,
   GENESYS_DEPLOYMENT_ID: undefined,
   GENESYS_ORGANIZATION_ID: undefined,
 };
