@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startTestEmulator, type DemoShop, type TestEmulator } from 'genesys-emulator';
+import { readJson, startTestEmulator, type DemoShop, type TestEmulator } from 'genesys-emulator';
 import { launchChromium } from './support/chromium';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
@@ -89,5 +89,30 @@ describe('the demo shop in a real browser', () => {
     expect(result.rows).toMatchObject({ userId: 'missing', userTier: 'missing' });
     expect(result.hint).toContain('top-level channel.metadata');
     expect(emulator.control.counters().legacyAttributeLocations).toBeGreaterThanOrEqual(1);
+  });
+
+  it("keeps Messenger's database as Database.set, update and remove leave it, and sends it with the next message", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${emulator.url}/demo/`);
+      await page.click('#sign-in');
+      await page.waitForSelector('#attributes-step:not([hidden])');
+      const messageId = await page.evaluate(async () => {
+        const run = (name: string, options: object) =>
+          new Promise((resolve, reject) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys('command', name, options, resolve, reject));
+        (globalThis as unknown as { loadMessenger: () => void }).loadMessenger();
+        await new Promise((resolve) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys('subscribe', 'Messenger.ready', resolve));
+        await run('Database.set', { messaging: { customAttributes: { kept: 'a', replaced: 'b', dropped: 'c' } } });
+        await run('Database.update', { messaging: { customAttributes: { replaced: 'B' } } });
+        await run('Database.remove', { messaging: { customAttributes: { dropped: '' } } });
+        return ((await run('MessagingService.sendMessage', { message: 'Hi' })) as { id: string }).id;
+      });
+      const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${messageId}/details`, await emulator.fetchToken()));
+      const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
+      expect(customer.attributes).toEqual({ kept: 'a', replaced: 'B' });
+    } finally {
+      await context.close();
+    }
   });
 });
