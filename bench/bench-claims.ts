@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { computeMac, formatSignature, setNonce, type SignatureClaims } from '../src/attribute-signature/signature-format';
 
 /** The settings every server in the benchmark shares, so they do the same work. */
@@ -10,7 +11,7 @@ export const BENCH_DEPLOYMENT_ID = '6b0e2c1a-5d4f-4e3a-9b8c-7d6e5f4a3b2c';
 const LIFETIME_SECONDS = 3600;
 
 /** The attribute map every server builds from the visitor's claims, signed the way the service signs it (v2). */
-export function signedAttributes(claims: Record<string, unknown>, key: Buffer): Record<string, string> {
+export function signedAttributes(claims: Record<string, unknown>, key: KeyObject): Record<string, string> {
   const attributes: Record<string, string> = {
     userId: String(claims.sub),
     userTier: String(claims.tier),

@@ -9,7 +9,7 @@ import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BE
  */
 const hmacKey = createSecretKey(Buffer.from(BENCH_JWT_SECRET));
 const rsaKey: KeyObject | undefined = process.env.BENCH_RS256_PUBLIC_KEY ? createPublicKey(process.env.BENCH_RS256_PUBLIC_KEY) : undefined;
-const signingKey = Buffer.from(BENCH_SIGNING_SECRET);
+const signingKey = createSecretKey(Buffer.from(BENCH_SIGNING_SECRET));
 const expectedAlg = rsaKey ? 'RS256' : 'HS256';
 
 function verifyJwt(token: string): Record<string, unknown> | undefined {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createSecretKey } from 'node:crypto';
 import { Controller, Get, Injectable, Module, Query, Req, UseGuards, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
@@ -27,6 +28,9 @@ class ConfigQueryDto {
   locale?: string;
 }
 
+/** The attribute signing is the same work in every contender; the peer differs in how it is built around it. */
+const SIGNING_KEY = createSecretKey(Buffer.from(BENCH_SIGNING_SECRET));
+
 @Controller('api/web-messaging')
 class PeerConfigController {
   @Get('config')
@@ -39,7 +43,7 @@ class PeerConfigController {
       organizationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d',
       environment: 'prod',
       region: 'mypurecloud.com',
-      guestAttributes: signedAttributes(claims, Buffer.from(BENCH_SIGNING_SECRET)),
+      guestAttributes: signedAttributes(claims, SIGNING_KEY),
       routing: { queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support', defaultQueueId: 'queue-support' },
       issuedAt: issuedAt.toISOString(),
       expiresAt: new Date(issuedAt.getTime() + 3600_000).toISOString(),

@@ -1,6 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { IntegerVariable, readEnvironment } from '../config/environment';
 import { developmentState, keepsDevelopmentState } from '../development/development-state';
 
@@ -33,13 +33,17 @@ export class AttributeSignatureEnvironment {
 
 export interface SigningKey {
   kid: string;
-  secret: Buffer;
+  /**
+   * A KeyObject, not the secret's bytes: on Node 24 an HMAC keyed with a Buffer costs about four
+   * times one keyed with a KeyObject (9 vs 2 us here), and every issue and verification makes two.
+   */
+  secret: KeyObject;
 }
 
 /** Outside production with no keys: development mode keeps one in its state file; tests make one up per run. */
 function unconfiguredKey(): SigningKey {
   const secret = keepsDevelopmentState() ? Buffer.from(developmentState().attributeSigningSecret, 'base64url') : randomBytes(32);
-  return { kid: 'dev', secret };
+  return { kid: 'dev', secret: createSecretKey(secret) };
 }
 
 export const attributeSignatureConfig = registerAs('attributeSignature', () => {
@@ -47,7 +51,7 @@ export const attributeSignatureConfig = registerAs('attributeSignature', () => {
   const keys: SigningKey[] = env.ATTRIBUTE_SIGNING_KEYS
     ? env.ATTRIBUTE_SIGNING_KEYS.split(',').map((pair) => {
         const [kid, ...secret] = pair.trim().split(':');
-        return { kid, secret: Buffer.from(secret.join(':'), 'utf8') };
+        return { kid, secret: createSecretKey(Buffer.from(secret.join(':'), 'utf8')) };
       })
     : [unconfiguredKey()];
   return {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, type KeyObject } from 'node:crypto';
 
 /**
  * The wire format of attribute signatures, as pure functions: encoding, strict parsing and the
@@ -138,7 +138,7 @@ function v1Input(claims: SignatureClaims, attributes: Readonly<Record<string, st
 }
 
 export function computeMac(
-  secret: Buffer,
+  secret: KeyObject,
   claims: SignatureClaims,
   deploymentId: string,
   attributes: Readonly<Record<string, string>>,
@@ -154,7 +154,7 @@ const NONCE_DOMAIN = 'wm-attribute-gateway/set-nonce';
  * set again (every page load does) names the same ledger entry instead of adding one. Keyed, so
  * nobody without the signing key can tell which nonce a set would get; truncated to 96 bits.
  */
-export function setNonce(secret: Buffer, kid: string, deploymentId: string, userId: string, attributes: Readonly<Record<string, string>>): string {
+export function setNonce(secret: KeyObject, kid: string, deploymentId: string, userId: string, attributes: Readonly<Record<string, string>>): string {
   const names = sortedNames(attributes);
   const fields = [NONCE_DOMAIN, kid, deploymentId, userId, String(names.length)];
   for (const name of names) fields.push(name, attributes[name]);
