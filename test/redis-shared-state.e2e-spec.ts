@@ -1,3 +1,4 @@
+import { AttributeLedger } from '../src/attribute-signature/attribute-ledger';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { createClient } from '@redis/client';
 import { randomUUID } from 'node:crypto';
@@ -59,6 +60,7 @@ withRedis('two instances sharing one Redis', () => {
   it('write every key under CACHE_KEY_PREFIX: the token, its lock, the rate limit and the ledger', async () => {
     await burst(apps[0], 3);
     await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+    await apps[0].app.get(AttributeLedger).flushed();
     const admin = createClient({ url: redis.url });
     await admin.connect();
     try {
@@ -132,6 +134,8 @@ withRedis('two instances sharing one Redis', () => {
   async function tamperedReport(issuer: TestApp, verifier: TestApp) {
     const issued = await issuer.http.get('/api/web-messaging/config').set(auth).expect(200);
     const conversationId = await emulator.sendFirstMessage({ ...issued.body.guestAttributes, userTier: 'Platinum' });
+    // The ledger is written to Redis just behind the answer.
+    await issuer.app.get(AttributeLedger).flushed();
     const report = await verifier.http
       .get(`/api/verification/conversations/${conversationId}`)
       .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)
@@ -164,9 +168,11 @@ withRedis('two instances sharing one Redis', () => {
       const responses = await Promise.all(Array.from({ length: 100 }, () => apps[round % 2].http.get('/api/web-messaging/config').set(auth)));
       expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     }
+    await Promise.all(apps.map((app) => app.app.get(AttributeLedger).flushed()));
     expect(await ledgerKeys()).toHaveLength(1);
     const otherTier = { Authorization: `Bearer ${visitorToken({ tier: 'Silver' })}` };
     await apps[0].http.get('/api/web-messaging/config').set(otherTier).expect(200);
+    await apps[0].app.get(AttributeLedger).flushed();
     expect(await ledgerKeys()).toHaveLength(2);
   });
 

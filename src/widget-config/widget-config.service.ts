@@ -132,7 +132,7 @@ export class WidgetConfigService {
       ]);
     }
     const issuedAtText = new Date(claims.issuedAt * 1000).toISOString();
-    await this.ledger.record(claims.nonce, { userId, issuedAt: issuedAtText, attributes: checked.serialised });
+    this.ledger.record(claims.nonce, { userId, issuedAt: issuedAtText, attributes: checked.serialised });
     const { region, deploymentId, organizationId } = this.genesys;
     return {
       widgetId: deploymentId ?? '',
