@@ -32,8 +32,13 @@ COPY --from=production-modules --chown=node:node /app/node_modules ./node_module
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node config ./config
+# V8's compiled code for the service's modules, made at build time, read back at every start.
+ENV NODE_COMPILE_CACHE=/app/.compile-cache
+RUN node -e "require('node:module').enableCompileCache(); require('reflect-metadata'); require('./dist/app.module.js'); require('node:module').flushCompileCache()" \
+  && chown -R node:node /app/.compile-cache
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-CMD ["node", "dist/bin/main.js"]
+# As `npm run start:prod` (a test keeps them equal): young-generation space capped at 8 MB, see BENCHMARKS.md.
+CMD ["node", "--max-semi-space-size=8", "dist/bin/main.js"]

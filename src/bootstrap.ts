@@ -124,13 +124,14 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
  * listen where the configuration says, and on a failure to start say why on stderr and exit 1
  * (a configuration error as its list of problems, without values).
  */
-export function serve(create: () => Promise<NestFastifyApplication>): void {
+export function serve(create: () => Promise<NestFastifyApplication>, onListening: () => void = () => undefined): void {
   const start = async () => {
     if (existsSync('.env')) process.loadEnvFile('.env');
     const app = await create();
     const { host, port } = appConfig();
     await app.listen(port, host);
     app.get(AppLogger).log(`Listening on http://${host}:${port}; Swagger UI at /docs`, 'Bootstrap');
+    onListening();
   };
   start().catch((error: unknown) => {
     if (error instanceof ConfigurationError) {

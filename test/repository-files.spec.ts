@@ -90,6 +90,13 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
+  it('starts the production image as npm run start:prod starts the service, flags included', () => {
+    const production = read('Dockerfile').split(/^(?=FROM )/m).at(-1)!;
+    const command = JSON.parse(/^CMD (\[.*\])$/m.exec(production)![1]) as string[];
+    const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
+    expect(command.join(' ')).toBe(startProd);
+  });
+
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
     const stages = read('Dockerfile').split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
     const production = stages.at(-1)!;

@@ -1,3 +1,4 @@
+import { keepCompiledCode } from './compile-cache';
 import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { createApp, serve } from '../bootstrap';
@@ -8,4 +9,4 @@ import { createApp, serve } from '../bootstrap';
 setFlagsFromString('--heap-growing-percent=100');
 
 /** The service, as production runs it: configured by its environment alone. */
-serve(() => createApp());
+serve(() => createApp(), keepCompiledCode);
