@@ -14,6 +14,7 @@ import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
+import { registerRequestContext } from './logging/request-context';
 import { logAbortedRequest, registerRequestLogging } from './logging/request-logging';
 import { setupSwaggerUi } from './openapi-document';
 import { useJsonBodies } from './request-body/json-body';
@@ -73,6 +74,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     void reply.headers(SECURITY_HEADERS).header(REQUEST_ID_HEADER, request.id);
     done();
   });
+  registerRequestContext(fastify);
   const requestLog = app.get<PinoLogger>(REQUEST_LOG);
   deferResponseWrites(fastify, {
     headers: SECURITY_HEADERS,

@@ -150,6 +150,16 @@ describe('Genesys Cloud client against the emulator', () => {
     expect(t.emulator.control.counters().tokenRequests).toBe(1);
   });
 
+  it('writes the retry warning under the id of the request it happened in', async () => {
+    const clock = new ManualClock();
+    await start({}, clock);
+    t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 1 });
+    const call = conversation().set('X-Request-Id', 'retry-in-context-1').then();
+    expect((await clock.drive(call, () => t.upstreamInFlight() > 0)).status).toBe(200);
+    const warning = t.logLines().find((line) => line.includes('retrying'));
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40, requestId: 'retry-in-context-1' });
+  });
+
   it('never logs the client secret or the access token over a full token and retry cycle', async () => {
     const clock = new ManualClock();
     await start({ LOG_LEVEL: 'debug' }, clock);

@@ -1,0 +1,26 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FastifyInstance } from 'fastify';
+
+/** What every log line written while serving a request says about it. */
+interface RequestContext {
+  requestId: string;
+}
+
+/**
+ * The request being served, for log lines written deep inside it (a Genesys retry, a token
+ * refresh, a Redis outage warning) that never see the request. On Node 24, AsyncLocalStorage
+ * rides on AsyncContextFrame and costs little (BENCHMARKS.md); on Node 20 it cost a third of
+ * the throughput, which is why it once was left out.
+ */
+const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** Runs the rest of each request inside its context. */
+export function registerRequestContext(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', (request, _reply, done) => requestContext.run({ requestId: request.id }, done));
+}
+
+/** Pino's mixin: the request id of the request being served, if any; a line's own `requestId` wins. */
+export function requestIdOfCurrentRequest(): Partial<RequestContext> {
+  const context = requestContext.getStore();
+  return context ? { requestId: context.requestId } : {};
+}
