@@ -217,3 +217,49 @@ describe('Genesys answers that are not conversations', () => {
     expect(row('constructor')).toMatchObject({ status: 'unexpected', arrived: 'y' });
   });
 });
+
+describe('the arrival check, against messages Genesys lists in any order', () => {
+  let t: TestApp;
+  let api: Server;
+  let routes: Record<string, unknown>;
+
+  beforeAll(async () => {
+    // The API host answers from a table the test fills; the emulator still issues the tokens.
+    api = createServer((request, response) => {
+      const body = routes[(request.url ?? '').split('?')[0]];
+      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
+    });
+    await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
+    t = await startTestApp({ env: { GENESYS_API_URL: `http://127.0.0.1:${(api.address() as AddressInfo).port}` } });
+  });
+  afterAll(async () => {
+    await t.close();
+    await new Promise((resolve) => api.close(resolve));
+  });
+
+  it('judges by the earliest message: a set that came only with the second one is arrived_late, even listed first', async () => {
+    const issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes;
+    const id = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+    const customer = { id: 'cust', purpose: 'customer', attributes: issued, messages: [{ id: 'media', type: 'webmessaging' }] };
+    const later = { id: '22222222-2222-4222-8222-222222222222', conversationId: id, normalizedMessage: { channel: { metadata: { customAttributes: issued } } } };
+    const first = { id: '11111111-1111-4111-8111-111111111111', conversationId: id, normalizedMessage: { channel: {} } };
+    routes = {
+      [`/api/v2/conversations/${id}`]: { id, startTime: new Date().toISOString(), participants: [customer] },
+      [`/api/v2/conversations/messages/${id}`]: {
+        id,
+        participants: [{ id: 'cust', purpose: 'customer', messages: [
+          { messageId: later.id, messageTime: new Date(Date.now() + 5000).toISOString() },
+          { messageId: first.id, messageTime: new Date().toISOString() },
+        ] }],
+      },
+      [`/api/v2/conversations/messages/${later.id}/details`]: later,
+      [`/api/v2/conversations/messages/${first.id}/details`]: first,
+    };
+    const report = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200);
+    expect(report.body).toMatchObject({ status: 'arrived_late', hint: expect.stringContaining('before the first message') });
+
+    // Had the set ridden on the first message, the same conversation is verified.
+    routes[`/api/v2/conversations/messages/${first.id}/details`] = { ...first, normalizedMessage: later.normalizedMessage };
+    expect((await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200)).body.status).toBe('verified');
+  });
+});

@@ -33,6 +33,17 @@ function hintFor(status: string, noCustomAttributesAtAll: boolean): string | und
   return undefined;
 }
 
+/** The first message by its time, whatever order the list comes in; none when a time cannot be read. */
+function earliest<T extends { messageTime: string }>(messages: readonly T[]): T | undefined {
+  let first: { message: T; at: number } | undefined;
+  for (const message of messages) {
+    const at = Date.parse(message.messageTime);
+    if (!Number.isFinite(at)) return undefined;
+    if (!first || at < first.at) first = { message, at };
+  }
+  return first?.message;
+}
+
 const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
 const isoFromSeconds = (value: number) => new Date(value * 1000).toISOString();
 
@@ -125,7 +136,7 @@ export class VerificationService {
    */
   private async arrivalOf(conversationId: string, customerId: string, token: string): Promise<'first_message' | 'later' | undefined> {
     const participants = await this.genesys.getParticipantMessages(conversationId);
-    const first = participants?.find((participant) => participant.participantId === customerId)?.messages[0];
+    const first = earliest(participants?.find((participant) => participant.participantId === customerId)?.messages ?? []);
     if (!first) return undefined;
     const details = await this.genesys.getMessageDetails(first.messageId);
     if (!details) return undefined;
