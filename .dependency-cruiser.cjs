@@ -13,7 +13,7 @@
  * Redis and the cache store are reached only through src/cache-store's SharedStateStore.
  */
 const LAYERS = [
-  ['config', 'clock'],
+  ['config', 'clock', 'metrics'],
   ['logging', 'development', 'cache-store'],
   ['errors'],
   ['auth', 'genesys', 'request-body'],

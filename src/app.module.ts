@@ -10,6 +10,7 @@ import { GlobalExceptionFilter } from './errors/global-exception.filter';
 import { validationErrorFactory } from './errors/validation-error.factory';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { VerificationModule } from './verification/verification.module';
 import { WidgetConfigModule } from './widget-config/widget-config.module';
 
@@ -17,6 +18,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig] }),
     ClockModule,
+    MetricsModule,
     LoggingModule,
     CacheStoreModule,
     AuthModule,

@@ -16,6 +16,8 @@ import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
 import { registerRequestContext } from './logging/request-context';
 import { logAbortedRequest, registerRequestLogging } from './logging/request-logging';
+import { registerHttpMetrics } from './metrics/http-metrics';
+import { ServiceMetrics } from './metrics/service-metrics';
 import { setupSwaggerUi } from './openapi-document';
 import { useJsonBodies } from './request-body/json-body';
 
@@ -83,6 +85,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
     onClientGone: (request, reply) => logAbortedRequest(requestLog, request, reply),
   });
   registerRequestLogging(fastify, requestLog);
+  registerHttpMetrics(fastify, app.get(ServiceMetrics));
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
   if (config.corsOrigins.length > 0) app.enableCors({ origin: config.corsOrigins });
   if (config.swaggerEnabled) await setupSwaggerUi(app);

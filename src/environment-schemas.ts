@@ -4,6 +4,7 @@ import { CanaryEnvironment } from './canary/canary.config';
 import { CacheStoreEnvironment } from './cache-store/cache-store.config';
 import { DevelopmentEnvironment } from './development/development-state';
 import { GenesysEnvironment } from './genesys/genesys.config';
+import { MetricsEnvironment } from './health/metrics.config';
 import { VerificationEnvironment } from './verification/verification.config';
 import { WidgetConfigEnvironment } from './widget-config/widget-config.config';
 import { AppEnvironment } from './config/app.config';
@@ -19,5 +20,6 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   WidgetConfigEnvironment,
   VerificationEnvironment,
   CanaryEnvironment,
+  MetricsEnvironment,
   DevelopmentEnvironment,
 ];

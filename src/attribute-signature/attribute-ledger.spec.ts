@@ -1,6 +1,7 @@
 import type { Cache } from '@nestjs/cache-manager';
 import type { RedisConnection } from '../cache-store/redis-connection';
 import { SharedStateStore } from '../cache-store/shared-state.store';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { AttributeLedger } from './attribute-ledger';
 import type { AttributeSignatureConfig } from './attribute-signature.config';
 
@@ -39,7 +40,7 @@ const set = (userId: string) => ({ userId, issuedAt: '2026-11-24T09:00:00.000Z',
 describe('AttributeLedger, written behind the answer', () => {
   it('writes the sets recorded in one turn in one pipeline, an unchanged set once', async () => {
     const redis = fakeRedis();
-    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache), config);
+    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics()), config);
     ledger.record('n1', set('a'));
     ledger.record('n2', set('b'));
     ledger.record('n1', set('a'));
@@ -51,7 +52,7 @@ describe('AttributeLedger, written behind the answer', () => {
   it('finds a set at once, before it reaches Redis, and after Redis refused it', async () => {
     const redis = fakeRedis();
     redis.refuse();
-    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache), config);
+    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics()), config);
     ledger.record('n1', set('a'));
     expect(await ledger.find('n1')).toEqual(set('a'));
     await ledger.flushed();
@@ -60,8 +61,8 @@ describe('AttributeLedger, written behind the answer', () => {
 
   it('reads what another instance wrote from Redis', async () => {
     const redis = fakeRedis();
-    const writer = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache), config);
-    const reader = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache), config);
+    const writer = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics()), config);
+    const reader = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics()), config);
     writer.record('n1', set('a'));
     await writer.flushed();
     expect(await reader.find('n1')).toEqual(set('a'));

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type RedisClientType } from '@redis/client';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import { withTimeout } from '../clock/with-timeout';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 
 /** How long start-up waits for Redis before going on without it. */
@@ -32,7 +33,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   private readonly breaker = circuitBreaker(handleAll, { halfOpenAfter: PROBE_INTERVAL_MS, breaker: new ConsecutiveBreaker(FAILURES_BEFORE_OPENING) });
   private lastFailure: { at: number; message: string } | undefined;
 
-  constructor(@Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig) {
+  constructor(
+    @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
+    metrics: ServiceMetrics,
+  ) {
     this.client = config.redisUrl
       ? createClient({
           url: config.redisUrl,
@@ -49,7 +53,13 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
       if (!reported) this.logger.warn(`Redis: ${error.message}`);
       reported = true;
     });
-    this.client?.on('ready', () => (reported = false));
+    this.client?.on('ready', () => {
+      reported = false;
+      metrics.redisUp.set(1);
+    });
+    this.client?.on('end', () => metrics.redisUp.set(0));
+    this.client?.on('error', () => metrics.redisUp.set(0));
+    if (this.client) metrics.redisUp.set(0);
     this.breaker.onBreak(() => this.logger.warn(`Redis failed ${FAILURES_BEFORE_OPENING} times in a row; using in-memory state, probing every ${PROBE_INTERVAL_MS / 1000} s`));
     this.breaker.onReset(() => this.logger.log('Redis answers again'));
   }

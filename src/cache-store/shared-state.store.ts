@@ -2,6 +2,7 @@ import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { RedisClientType } from '@redis/client';
 import { randomUUID } from 'node:crypto';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { RedisConnection } from './redis-connection';
 
 /** Deletes the lock only while it still holds our owner value (a late release never frees someone else's lock). */
@@ -41,6 +42,7 @@ export class SharedStateStore {
   constructor(
     private readonly redis: RedisConnection,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /** Whether state is shared at all (REDIS_URL set), whether or not Redis answers right now. */
@@ -64,6 +66,7 @@ export class SharedStateStore {
     try {
       result = await this.redis.run(() => onRedis(client));
     } catch (error) {
+      this.metrics.sharedStateFallbacks.inc({ purpose });
       this.failed(purpose, error as Error);
       return locally();
     }

@@ -5,6 +5,7 @@ import { ApiError } from '../errors/api-error';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
 import { VerificationService } from '../verification/verification.service';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { WidgetConfigService } from '../widget-config/widget-config.service';
 import { canaryConfig, type CanaryConfig } from './canary.config';
 import { GuestSession, GuestSessionError } from './guest-session';
@@ -45,6 +46,7 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     @Inject(genesysConfig.KEY) private readonly genesys: GenesysConfig,
     @Inject(canaryConfig.KEY) private readonly config: CanaryConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -57,7 +59,21 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     clearInterval(this.timer);
   }
 
+  /** One run; counted as ok, broken or not_checked (an error, the report could not be had). */
   async run(): Promise<CanaryResult> {
+    let result: CanaryResult;
+    try {
+      result = await this.attempt();
+    } catch (error) {
+      this.metrics.canaryRuns.inc({ result: 'not_checked' });
+      throw error;
+    }
+    this.metrics.canaryRuns.inc({ result: result.ok ? 'ok' : 'broken' });
+    this.metrics.canaryDuration.set(result.timings.totalMs / 1000);
+    return result;
+  }
+
+  private async attempt(): Promise<CanaryResult> {
     const canaryId = randomBytes(4).toString('hex');
     const started = this.clock.now();
     const timings = { issueMs: 0, sessionMs: 0, sendMs: 0, verifyMs: 0, totalMs: 0 };

@@ -1,6 +1,7 @@
 import { ApiError } from '../errors/api-error';
 import { GenesysRateLimiter, nextSlot } from './genesys-rate-limiter';
 import type { GenesysConfig } from './genesys.config';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
 import { ManualClock, settled } from '../../test/support/manual-clock';
 
@@ -23,6 +24,7 @@ describe('GenesysRateLimiter without Redis', () => {
       { rateLimit: { requests: 3, windowSeconds: 1 }, clientId: 'c' } as GenesysConfig,
       inMemorySharedState(),
       clock,
+      new ServiceMetrics(),
     );
   const refusal = (promise: Promise<void>) => promise.then(() => undefined, (error: unknown) => error as ApiError);
 
@@ -80,6 +82,7 @@ describe('GenesysRateLimiter without Redis', () => {
       { rateLimit: { requests: 1, windowSeconds: 100_000 }, clientId: 'c' } as GenesysConfig,
       inMemorySharedState(),
       clock,
+      new ServiceMetrics(),
     );
     await rate.acquire(0);
     const queued = Array.from({ length: 5000 }, () => refusal(rate.acquire(Number.MAX_SAFE_INTEGER)));

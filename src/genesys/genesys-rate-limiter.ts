@@ -2,6 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/comm
 import { setMaxListeners } from 'node:events';
 import { SharedStateStore } from '../cache-store/shared-state.store';
 import { CLOCK, type Clock } from '../clock/clock';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 import { UpstreamErrors } from './upstream-errors';
 
@@ -64,6 +65,7 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     @Inject(genesysConfig.KEY) config: GenesysConfig,
     private readonly shared: SharedStateStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ServiceMetrics,
   ) {
     this.limit = config.rateLimit.requests;
     const windowMs = config.rateLimit.windowSeconds * 1000;
@@ -78,9 +80,16 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
    * is refused at once with a 429 whose Retry-After is the real wait, and holds no slot.
    */
   async acquire(maxWaitMs: number): Promise<void> {
-    if (this.waiting >= MAX_WAITING_REQUESTS) throw UpstreamErrors.rateLimited(Math.ceil(this.windowMs / 1000));
+    if (this.waiting >= MAX_WAITING_REQUESTS) {
+      this.metrics.rateLimitRefusals.inc();
+      throw UpstreamErrors.rateLimited(Math.ceil(this.windowMs / 1000));
+    }
     const waitMs = await this.reserve(Math.max(0, maxWaitMs));
-    if (waitMs < 0) throw UpstreamErrors.rateLimited(Math.ceil(-waitMs / 1000));
+    if (waitMs < 0) {
+      this.metrics.rateLimitRefusals.inc();
+      throw UpstreamErrors.rateLimited(Math.ceil(-waitMs / 1000));
+    }
+    this.metrics.rateLimitWaits.observe(waitMs / 1000);
     if (waitMs === 0) return;
     this.waiting += 1;
     try {

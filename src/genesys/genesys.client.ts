@@ -7,6 +7,7 @@ import { readConversation } from './conversation-response';
 import { readMessageDetails, readParticipantMessages, type GenesysMessageDetails, type GenesysParticipantMessages } from './message-response';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { GenesysTokenService, type IssuedToken } from './genesys-token.service';
 import { genesysConfig, type GenesysConfig } from './genesys.config';
 import { planRetryOfNetworkError, planRetryOfResponse, retryFits, type RetryPlan } from './retry-plan';
@@ -46,6 +47,7 @@ export class GenesysClient {
     private readonly limiter: GenesysRateLimiter,
     @Inject(genesysConfig.KEY) private readonly config: GenesysConfig,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly metrics: ServiceMetrics,
   ) {}
 
   /** The conversation, or null when Genesys Cloud does not know it. */
@@ -98,6 +100,7 @@ export class GenesysClient {
       if (refusedToken !== undefined) throw UpstreamErrors.authFailed('a freshly issued token was refused');
       // The token is gone (expired early, revoked, HIPAA idle timeout): drop it, get another, try once more.
       refusedToken = token;
+      this.metrics.genesysRetries.inc({ route: request.route, cause: '401' });
       await this.tokens.invalidate(token);
       this.logger.warn(`${request.route}: token refused (401); retrying once with a new token`);
       return 'retry-now';
@@ -118,8 +121,12 @@ export class GenesysClient {
       },
       data: 'grant_type=client_credentials',
     };
-    const response = await this.withRetries(request, () => this.send(request));
+    const response = await this.withRetries(request, () => this.send(request)).catch((error: unknown) => {
+      this.metrics.tokenRequests.inc({ outcome: 'failed' });
+      throw error;
+    });
     if (response.status === 400 || response.status === 401 || response.status === 403) {
+      this.metrics.tokenRequests.inc({ outcome: 'refused' });
       this.logger.error(`The token endpoint refused the client credentials (status ${response.status})`);
       throw UpstreamErrors.authFailed('the token endpoint refused GENESYS_CLIENT_ID / GENESYS_CLIENT_SECRET');
     }
@@ -132,8 +139,10 @@ export class GenesysClient {
       !Number.isInteger(body.expires_in) ||
       (body.expires_in as number) <= 0
     ) {
+      this.metrics.tokenRequests.inc({ outcome: 'failed' });
       throw UpstreamErrors.unavailable(`unexpected answer from the token endpoint (status ${response.status})`);
     }
+    this.metrics.tokenRequests.inc({ outcome: 'issued' });
     return { accessToken: body.access_token, expiresInSeconds: Math.min(body.expires_in as number, LONGEST_TOKEN_LIFETIME_SECONDS) };
   }
 
@@ -149,14 +158,17 @@ export class GenesysClient {
     for (let retries = 0; ; ) {
       if (request.rateLimited) await this.waitForRateLimit(deadline);
       let retry: RetryPlan;
+      let cause: string;
       try {
         const outcome = await attempt();
         if (outcome === 'retry-now') continue;
         const planned = planRetryOfResponse(outcome, retries, request.rateLimited, Math.random);
         if (!planned) return outcome;
         retry = planned;
+        cause = outcome.status === 429 ? '429' : '5xx';
       } catch (error) {
         if (!isAxiosError(error)) throw error;
+        cause = 'network';
         // Axios's code for an answer it could not read, the size bound included: asking again gets the same answer.
         if (error.code === 'ERR_BAD_RESPONSE') throw UpstreamErrors.invalidResponse(`${request.route} answered more than ${request.maxResponseBytes} bytes, or something unreadable`);
         retry = planRetryOfNetworkError(error.code, retries, Math.random);
@@ -166,6 +178,7 @@ export class GenesysClient {
         throw retry.giveUp;
       }
       this.logger.warn(`${request.route}: ${retry.reason}; retrying in ${Math.round(retry.waitMs)} ms`);
+      this.metrics.genesysRetries.inc({ route: request.route, cause });
       retries += 1;
       await this.clock.sleep(retry.waitMs);
     }
@@ -176,7 +189,18 @@ export class GenesysClient {
     return this.limiter.acquire(deadline - this.clock.now());
   }
 
-  private send(request: UpstreamRequest): Promise<AxiosResponse> {
+  private async send(request: UpstreamRequest): Promise<AxiosResponse> {
+    try {
+      const response = await this.request(request);
+      this.metrics.genesysRequests.inc({ route: request.route, status: String(response.status) });
+      return response;
+    } catch (error) {
+      this.metrics.genesysRequests.inc({ route: request.route, status: '0' });
+      throw error;
+    }
+  }
+
+  private request(request: UpstreamRequest): Promise<AxiosResponse> {
     return firstValueFrom(
       this.http.request({
         method: request.method,

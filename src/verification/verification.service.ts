@@ -13,6 +13,7 @@ import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
 import { judgeAttributes, type SignatureFinding } from './report-judgement';
 import { verificationConfig, type VerificationConfig } from './verification.config';
+import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
 
 /** The web visitor: the customer participant, the web messaging one when there are several. */
 function customerOf(conversation: GenesysConversation): GenesysParticipant | undefined {
@@ -56,6 +57,7 @@ const isoFromSeconds = (value: number) => new Date(value * 1000).toISOString();
 @Injectable()
 export class VerificationService {
   private readonly logger = new Logger(VerificationService.name);
+  private readonly registryNames: ReadonlySet<string>;
 
   constructor(
     private readonly genesys: GenesysClient,
@@ -63,7 +65,10 @@ export class VerificationService {
     private readonly ledger: AttributeLedger,
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
     @Inject(verificationConfig.KEY) private readonly config: VerificationConfig,
-  ) {}
+    private readonly metrics: ServiceMetrics,
+  ) {
+    this.registryNames = new Set(registry.definitions.map((definition) => definition.name));
+  }
 
   /** The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message id). */
   async verifyMessage(messageId: string): Promise<VerificationReportDto> {
@@ -73,6 +78,23 @@ export class VerificationService {
   }
 
   async verifyConversation(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
+    const report = await this.report(conversationId, expectedValues);
+    this.count(report);
+    return report;
+  }
+
+  /** Verdicts by status, and attributes that did not match by name: registry names only, visitors choose the others. */
+  private count(report: VerificationReportDto): void {
+    this.metrics.verifications.inc({ status: report.status });
+    for (const row of report.attributes) {
+      const counted = row.status === 'mismatch' || row.status === 'unexpected' || row.status === 'case_mismatch' || (row.status === 'missing' && (row.required || row.issued !== undefined));
+      if (!counted) continue;
+      const attribute = this.registryNames.has(row.name) ? row.name : OTHER_ATTRIBUTE;
+      this.metrics.attributeFindings.inc({ attribute, status: row.status });
+    }
+  }
+
+  private async report(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
     const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
     const conversation = await this.genesys.getConversation(conversationId);
     if (!conversation) {

@@ -3,6 +3,7 @@ import { AttributeLedger } from '../attribute-signature/attribute-ledger';
 import { AttributeSigner } from '../attribute-signature/attribute-signer';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ApiError } from '../errors/api-error';
+import { ServiceMetrics } from '../metrics/service-metrics';
 import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from '../genesys/custom-attributes';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import { suggestAttributeName } from './attribute-names';
@@ -40,6 +41,7 @@ export class WidgetConfigService {
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
     private readonly signer: AttributeSigner,
     private readonly ledger: AttributeLedger,
+    private readonly metrics: ServiceMetrics,
     @Inject(genesysConfig.KEY) private readonly genesys: GenesysConfig,
   ) {}
 
@@ -133,6 +135,7 @@ export class WidgetConfigService {
     }
     const issuedAtText = new Date(claims.issuedAt * 1000).toISOString();
     this.ledger.record(claims.nonce, { userId, issuedAt: issuedAtText, attributes: checked.serialised });
+    this.metrics.attributeSetsIssued.inc();
     const { region, deploymentId, organizationId } = this.genesys;
     return {
       widgetId: deploymentId ?? '',

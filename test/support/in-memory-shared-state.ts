@@ -1,6 +1,7 @@
 import type { Cache } from '@nestjs/cache-manager';
 import type { RedisConnection } from '../../src/cache-store/redis-connection';
 import { SharedStateStore } from '../../src/cache-store/shared-state.store';
+import { ServiceMetrics } from '../../src/metrics/service-metrics';
 
 /** No REDIS_URL: the connection a service without Redis has. */
 const NO_REDIS = { client: undefined, configured: false, key: (name: string) => `test:${name}` } as unknown as RedisConnection;
@@ -17,5 +18,5 @@ function mapCache(): Cache {
 
 /** The shared-state store of a service without Redis, over the given cache store (a map by default). */
 export function inMemorySharedState(cache: Cache = mapCache()): SharedStateStore {
-  return new SharedStateStore(NO_REDIS, cache);
+  return new SharedStateStore(NO_REDIS, cache, new ServiceMetrics());
 }

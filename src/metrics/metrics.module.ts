@@ -1,0 +1,10 @@
+import { Global, Module } from '@nestjs/common';
+import { ServiceMetrics } from './service-metrics';
+
+/** The service's Prometheus series, global so that every feature records into the one registry; /metrics is the health module's. */
+@Global()
+@Module({
+  providers: [ServiceMetrics],
+  exports: [ServiceMetrics],
+})
+export class MetricsModule {}

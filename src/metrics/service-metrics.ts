@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Label value for attribute names outside the registry: visitors choose those, and a label per name would let them grow the series without end. */
+export const OTHER_ATTRIBUTE = 'other';
+
+/**
+ * Every Prometheus series the service exposes, on its own registry (deploy/ holds the dashboard
+ * and alert rules that read them, and a test checks they only name series and labels that exist).
+ * Values and identities never become labels: attribute names are, and only the registry's.
+ */
+@Injectable()
+export class ServiceMetrics {
+  readonly registry = new Registry();
+
+  readonly httpRequests = new Histogram({
+    name: 'wm_http_request_duration_seconds',
+    help: 'Requests served, by method, route template and status code.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [this.registry],
+  });
+
+  readonly genesysRequests = new Counter({
+    name: 'wm_genesys_requests_total',
+    help: 'Requests to Genesys Cloud, by route and status code (0: no answer).',
+    labelNames: ['route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly genesysRetries = new Counter({
+    name: 'wm_genesys_retries_total',
+    help: 'Retries of Genesys Cloud requests, by route and cause (429, 5xx, network, 401).',
+    labelNames: ['route', 'cause'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitWaits = new Histogram({
+    name: 'wm_genesys_rate_limit_wait_seconds',
+    help: 'How long requests waited for their slot under the client-side Genesys rate limit.',
+    buckets: [0, 0.1, 0.5, 1, 5, 15, 30, 60],
+    registers: [this.registry],
+  });
+
+  readonly rateLimitRefusals = new Counter({
+    name: 'wm_genesys_rate_limit_refusals_total',
+    help: 'Requests refused at once (429) because their slot lay beyond the retry budget.',
+    registers: [this.registry],
+  });
+
+  readonly tokenRequests = new Counter({
+    name: 'wm_genesys_token_requests_total',
+    help: 'Token requests to Genesys Cloud, by outcome (issued, refused, failed).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly redisUp = new Gauge({
+    name: 'wm_redis_up',
+    help: '1 while Redis is configured and answering, 0 while it is configured and not; absent without REDIS_URL.',
+    registers: [this.registry],
+  });
+
+  readonly sharedStateFallbacks = new Counter({
+    name: 'wm_shared_state_fallbacks_total',
+    help: 'Shared-state operations that fell back to this instance memory because Redis failed or stalled, by purpose.',
+    labelNames: ['purpose'] as const,
+    registers: [this.registry],
+  });
+
+  readonly attributeSetsIssued = new Counter({
+    name: 'wm_attribute_sets_issued_total',
+    help: 'Signed attribute sets issued.',
+    registers: [this.registry],
+  });
+
+  readonly verifications = new Counter({
+    name: 'wm_verifications_total',
+    help: 'Verification reports, by status (verified, tampered, unsigned, expired, ...).',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly attributeFindings = new Counter({
+    name: 'wm_verification_attribute_findings_total',
+    help: 'Attributes of verification reports that did not match, by registry attribute name and row status.',
+    labelNames: ['attribute', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly canaryRuns = new Counter({
+    name: 'wm_canary_runs_total',
+    help: 'Canary runs, by result (ok, broken, not_checked).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+
+  readonly canaryDuration = new Gauge({
+    name: 'wm_canary_last_duration_seconds',
+    help: 'How long the last canary run took.',
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'wm_process_' });
+  }
+}
