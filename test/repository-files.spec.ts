@@ -1,7 +1,7 @@
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { variableNames } from '../src/config/environment';
+import { ConfigurationError, assertValidEnvironment, variableNames } from '../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
 import { EmulatorEnvironment } from 'genesys-emulator';
 
@@ -34,6 +34,49 @@ describe('.env.example', () => {
     const names = [...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
     expect(names.length).toBeGreaterThan(0);
     expect(names.filter((name) => !configVariables.has(name))).toEqual([]);
+  });
+});
+
+/** What production will not start without: the variables its start-up report names, with nothing set. */
+function requiredInProduction(): string[][] {
+  try {
+    assertValidEnvironment(ENVIRONMENT_SCHEMAS, { NODE_ENV: 'production' });
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    // "JWT_SECRET or JWT_JWKS_URL must be set": either of them will do.
+    return error.problems.map((problem) => /^[A-Z0-9_]+(?: or [A-Z0-9_]+)*/.exec(problem)![0].split(' or '));
+  }
+  throw new Error('production started with nothing set');
+}
+
+describe('the production command', () => {
+  const required = requiredInProduction();
+  const names = (text: string) => new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
+
+  it("is complete in the README: its .env block names every variable production requires", () => {
+    const block = /cat > \.env <<'END'\n([\s\S]*?)\nEND/.exec(read('README.md'))![1];
+    const given = names(block);
+    expect(required.filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
+    expect(required.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it("is complete in .env.example's production block", () => {
+    const production = read('.env.example').split('# Production')[1] ?? '';
+    const given = names(production);
+    expect(required.filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
+  });
+
+  it('passes every one of those variables through docker-compose.yml to the gateway', () => {
+    const gateway = (load(read('docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string> }> }).services.gateway;
+    const passed = new Set(Object.keys(gateway.environment ?? {}));
+    expect(required.filter((alternatives) => !alternatives.some((name) => passed.has(name)))).toEqual([]);
+  });
+});
+
+describe('.dockerignore', () => {
+  it('keeps dependencies, history, builds, secrets and development state out of the build context', () => {
+    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git', 'dist', '.env', '.wm-gateway.dev.json']));
   });
 });
 
