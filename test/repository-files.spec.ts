@@ -1,9 +1,10 @@
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigurationError, assertValidEnvironment, variableNames } from '../src/config/environment';
+import { variableNames } from '../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
 import { EmulatorEnvironment } from 'genesys-emulator';
+import { requiredInProduction } from './support/production-environment';
 
 const root = join(__dirname, '..');
 const read = (file: string) => readFileSync(join(root, file), 'utf8');
@@ -36,18 +37,6 @@ describe('.env.example', () => {
     expect(names.filter((name) => !configVariables.has(name))).toEqual([]);
   });
 });
-
-/** What production will not start without: the variables its start-up report names, with nothing set. */
-function requiredInProduction(): string[][] {
-  try {
-    assertValidEnvironment(ENVIRONMENT_SCHEMAS, { NODE_ENV: 'production' });
-  } catch (error) {
-    if (!(error instanceof ConfigurationError)) throw error;
-    // "JWT_SECRET or JWT_JWKS_URL must be set": either of them will do.
-    return error.problems.map((problem) => /^[A-Z0-9_]+(?: or [A-Z0-9_]+)*/.exec(problem)![0].split(' or '));
-  }
-  throw new Error('production started with nothing set');
-}
 
 describe('the production command', () => {
   const required = requiredInProduction();
