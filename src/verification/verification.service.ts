@@ -190,6 +190,10 @@ export class VerificationService {
   /** For an Architect data action at routing time: the signature judged against now, when the conversation is starting. */
   checkSignature(attributeValues: Readonly<Record<string, unknown>>, now: Date = new Date()): SignatureCheckDto {
     const attributes = readAttributeMap(attributeValues, 'attributes');
+    // An empty value is no attribute: Genesys removes an attribute set to "", and Architect hands a
+    // data action an unset participant attribute as "". Dropping them can only make the map
+    // smaller, which a MAC over the issued set still has to match.
+    for (const [name, value] of Object.entries(attributes)) if (value === '') delete attributes[name];
     const token = attributes[this.signer.signatureName];
     if (token === undefined) return { valid: false, reason: 'missing_signature' };
     delete attributes[this.signer.signatureName];
