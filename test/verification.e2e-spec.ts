@@ -29,9 +29,9 @@ describe('verification: config issued → attributes sent through Messenger → 
     const response = await verify(conversationId).expect(200);
     expect(response.body).toMatchObject({ conversationId, status: 'verified', userId: 'usr_1001', participantId: expect.any(String) });
     const rows = Object.fromEntries(response.body.attributes.map((row: { name: string }) => [row.name, row]));
-    expect(rows.userTier).toEqual({ name: 'userTier', status: 'match', arrived: 'Gold', issued: 'Gold', required: true });
-    expect(rows.email).toEqual({ name: 'email', status: 'match', arrived: '[redacted]', issued: '[redacted]', required: false });
-    expect(rows.lastOrderDate).toEqual({ name: 'lastOrderDate', status: 'missing', required: false });
+    expect(rows.userTier).toEqual({ name: 'userTier', status: 'match', arrived: 'Gold', issued: 'Gold', required: true, trusted: true });
+    expect(rows.email).toEqual({ name: 'email', status: 'match', arrived: '[redacted]', issued: '[redacted]', required: false, trusted: true });
+    expect(rows.lastOrderDate).toEqual({ name: 'lastOrderDate', status: 'missing', required: false, trusted: false });
   });
 
   it('reports tampered, with the edited, added and removed attributes named', async () => {
@@ -53,7 +53,7 @@ describe('verification: config issued → attributes sent through Messenger → 
     const response = await verify(conversationId).expect(200);
     expect(response.body.status).toBe('tampered');
     const row = response.body.attributes.find((candidate: { name: string }) => candidate.name === 'userTier');
-    expect(row).toEqual({ name: 'userTier', status: 'case_mismatch', arrivedAs: 'usertier', arrived: 'Gold', issued: 'Gold', required: true });
+    expect(row).toEqual({ name: 'userTier', status: 'case_mismatch', arrivedAs: 'usertier', arrived: 'Gold', issued: 'Gold', required: true, trusted: false });
   });
 
   it('reports unsigned attributes, and compares with expected values given in the body', async () => {
@@ -65,18 +65,27 @@ describe('verification: config issued → attributes sent through Messenger → 
       .send({ expected: { userId: 'usr_1001', userTier: 'Silver' } })
       .expect(200);
     const row = response.body.attributes.find((candidate: { name: string }) => candidate.name === 'userTier');
-    expect(row).toEqual({ name: 'userTier', status: 'mismatch', arrived: 'Gold', expected: 'Silver', required: true });
+    expect(row).toEqual({ name: 'userTier', status: 'mismatch', arrived: 'Gold', expected: 'Silver', required: true, trusted: false });
     expect(response.body.status).toBe('unsigned');
   });
 
   it('checks a signature for an Architect data action', async () => {
     const issued = await issue();
     const valid = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: issued }).expect(200);
-    expect(valid.body).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001', expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    expect(valid.body).toEqual({
+      valid: true,
+      reason: 'valid',
+      userId: 'usr_1001',
+      expiresAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      queueId: 'queue-support-gold',
+      trustedAttributes: 'userId,userTier,email',
+      trustPolicy: 'enforce',
+    });
     const forged = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...issued, userTier: 'Platinum' } }).expect(200);
-    expect(forged.body).toEqual({ valid: false, reason: 'mismatch' });
+    // Every registry attribute is `signed`: nothing of a failed set is trusted, so routing falls back to the default queue.
+    expect(forged.body).toEqual({ valid: false, reason: 'mismatch', queueId: 'queue-support', trustedAttributes: '', trustPolicy: 'enforce' });
     const unsigned = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { userTier: 'Gold' } }).expect(200);
-    expect(unsigned.body).toEqual({ valid: false, reason: 'missing_signature' });
+    expect(unsigned.body).toEqual({ valid: false, reason: 'missing_signature', queueId: 'queue-support', trustedAttributes: '', trustPolicy: 'enforce' });
   });
 
   it('refuses a malformed id with 400 before any upstream call, and maps an unknown one to 404', async () => {

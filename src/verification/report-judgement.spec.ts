@@ -1,10 +1,10 @@
 import { judgeAttributes, type JudgementInput, type SignatureFinding } from './report-judgement';
 
 const registry = [
-  { name: 'userId', required: true, pii: 'identifier' as const },
-  { name: 'userTier', required: true, pii: 'none' as const },
-  { name: 'lastOrderDate', required: false, pii: 'none' as const },
-  { name: 'email', required: false, pii: 'personal' as const },
+  { name: 'userId', required: true, pii: 'identifier' as const, trust: 'signed' as const },
+  { name: 'userTier', required: true, pii: 'none' as const, trust: 'signed' as const },
+  { name: 'lastOrderDate', required: false, pii: 'none' as const, trust: 'signed' as const },
+  { name: 'email', required: false, pii: 'personal' as const, trust: 'signed' as const },
 ];
 const VALID: SignatureFinding = { kind: 'valid', timing: 'current' };
 const map = (values: Record<string, string>) => new Map(Object.entries(values));
@@ -12,10 +12,15 @@ const issuedSet = { userId: 'usr_1001', userTier: 'Gold', email: 'jane@example.c
 
 type Case = Omit<Partial<JudgementInput>, 'arrived'> & { arrived: Record<string, string> };
 
+/** Rows by name without `trusted`, which the trust specs read from `trusted` instead. */
 function judge(input: Case) {
   const { arrived, ...rest } = input;
   const judgement = judgeAttributes({ signature: VALID, registry, ...rest, arrived: map(arrived) });
-  return { status: judgement.status, rows: Object.fromEntries(judgement.rows.map((row) => [row.name, row])) };
+  return {
+    status: judgement.status,
+    rows: Object.fromEntries(judgement.rows.map(({ trusted: _trusted, ...row }) => [row.name, row])),
+    trusted: Object.fromEntries(judgement.rows.map((row) => [row.name, row.trusted])),
+  };
 }
 
 describe('judgeAttributes: row status', () => {
@@ -137,5 +142,23 @@ describe('judgeAttributes: overall status', () => {
     ['verified: on the first message', { arrived: issuedSet, issued: map(issuedSet), arrival: 'first_message' }, 'verified'],
   ])('%s', (_label, input, status) => {
     expect(judge(input).status).toBe(status);
+  });
+});
+
+describe('judgeAttributes: trusted, under the registry trust policy', () => {
+  const withTrust = (trust: Record<string, 'signed' | 'report' | 'any'>) => registry.map((attribute) => ({ ...attribute, trust: trust[attribute.name] ?? attribute.trust }));
+  const CURRENT: SignatureFinding = { kind: 'valid', timing: 'current' };
+
+  it.each<[string, Case, Record<string, boolean>]>([
+    ['signed attributes under a valid signature in force are trusted', { arrived: issuedSet, signature: CURRENT }, { userId: true, userTier: true, email: true, lastOrderDate: false }],
+    ['unsigned, no signed attribute is', { arrived: issuedSet, signature: { kind: 'absent' } }, { userId: false, userTier: false, email: false }],
+    ['a failed signature trusts no signed attribute', { arrived: issuedSet, signature: { kind: 'invalid', problem: 'mismatch' } }, { userId: false, userTier: false }],
+    ['an expired signature neither', { arrived: issuedSet, signature: { kind: 'valid', timing: 'expired' } }, { userId: false, userTier: false }],
+    ['a value that differs from the issued one is not trusted', { arrived: { ...issuedSet, userTier: 'Platinum' }, issued: map(issuedSet), signature: CURRENT }, { userId: true, userTier: false }],
+    ['report and any attributes are trusted unsigned', { arrived: issuedSet, signature: { kind: 'absent' }, registry: withTrust({ userTier: 'report', email: 'any' }) }, { userId: false, userTier: true, email: true }],
+    ['a wrongly-cased key is trusted under no policy', { arrived: { userId: 'usr_1001', usertier: 'Gold' }, signature: { kind: 'absent' }, registry: withTrust({ userTier: 'any' }) }, { userTier: false }],
+    ['names outside the registry never are', { arrived: { ...issuedSet, vip: 'true' }, signature: CURRENT }, { vip: false }],
+  ])('%s', (_label, input, expected) => {
+    expect(judge(input).trusted).toMatchObject(expected);
   });
 });

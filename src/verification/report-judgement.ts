@@ -1,6 +1,6 @@
 import type { SignatureProblem } from '../attribute-signature/attribute-signer';
 import type { SignatureTiming } from '../attribute-signature/signature-format';
-import type { PiiClass } from '../widget-config/registry/attribute-definition';
+import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-definition';
 
 /**
  * The one definition of a verification report (the README's table is this function in words).
@@ -15,6 +15,11 @@ import type { PiiClass } from '../widget-config/registry/attribute-definition';
  *                                  any other name           -> unexpected
  *   arrived only under a differently-cased key             -> case_mismatch (registry attributes)
  *   did not arrive                                          -> missing
+ *
+ * Trusted, per row (whether routing may rely on it; the registry's `trust`):
+ *   a registry attribute with trust signed                  -> its row is match under a valid signature in force
+ *   a registry attribute with trust report or any           -> it arrived under its exact name
+ *   any other name                                          -> never
  *
  * Overall status, the first that applies:
  *   no signature attribute                                 -> unsigned
@@ -51,6 +56,7 @@ export interface RegistryAttribute {
   readonly name: string;
   readonly required: boolean;
   readonly pii: PiiClass;
+  readonly trust: TrustLevel;
 }
 
 export interface JudgementInput {
@@ -73,6 +79,8 @@ export interface JudgedRow {
   name: string;
   status: RowStatus;
   required: boolean;
+  /** Whether routing may rely on this attribute under the trust policy. */
+  trusted: boolean;
   arrivedAs?: string;
   arrived?: string;
   issued?: string;
@@ -90,6 +98,7 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   const { arrived, issued, expected, signature } = input;
   const registryByName = new Map(input.registry.map((attribute) => [attribute.name, attribute]));
   const accounted = new Set<string>();
+  const vouched = signature.kind === 'valid' && signature.timing === 'current';
   const show = (name: string, value: string | undefined) =>
     value === undefined ? undefined : registryByName.get(name)?.pii === 'personal' ? REDACTED : value;
 
@@ -105,7 +114,7 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   const judge = (name: string, required: boolean): JudgedRow => {
     const listedInExpected = expected?.has(name) ?? false;
     const comparand = listedInExpected ? expected?.get(name) : issued?.get(name);
-    const row: JudgedRow = { name, status: 'missing', required };
+    const row: JudgedRow = { name, status: 'missing', required, trusted: false };
     const arrivedValue = arrived.get(name);
     if (arrivedValue !== undefined) {
       accounted.add(name);
@@ -123,6 +132,9 @@ export function judgeAttributes(input: JudgementInput): Judgement {
         row.arrived = show(name, arrived.get(casedKey));
       }
     }
+    const trust = registryByName.get(name)?.trust;
+    const arrivedAsIs = arrivedValue !== undefined;
+    row.trusted = arrivedAsIs && trust !== undefined && (trust === 'signed' ? vouched && row.status === 'match' : true);
     const issuedValue = show(name, issued?.get(name));
     if (issuedValue !== undefined) row.issued = issuedValue;
     if (listedInExpected) row.expected = show(name, expected?.get(name));

@@ -9,8 +9,8 @@ const report: VerificationReportDto = {
   participantId: 'p',
   conversationStartedAt: '2026-11-24T09:04:12.000Z',
   attributes: [
-    { name: 'userTier', status: 'mismatch', arrived: hostile, issued: 'Gold', required: true },
-    { name: `vip${hostile}`, status: 'unexpected', arrived: 'true', required: false },
+    { name: 'userTier', status: 'mismatch', arrived: hostile, issued: 'Gold', required: true, trusted: false },
+    { name: `vip${hostile}`, status: 'unexpected', arrived: 'true', required: false, trusted: false },
   ],
   checkedAt: '2026-11-24T09:05:00.000Z',
 };

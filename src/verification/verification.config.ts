@@ -7,11 +7,16 @@ export class VerificationEnvironment {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'VERIFICATION_ARRIVAL_CHECK must be true or false' })
   VERIFICATION_ARRIVAL_CHECK: 'true' | 'false' = 'true';
+
+  /** `report` while rolling signing out: the signature check routes on every attribute and says what `enforce` would pick. */
+  @IsOptional()
+  @IsIn(['enforce', 'report'], { message: 'TRUST_POLICY_MODE must be enforce or report' })
+  TRUST_POLICY_MODE: 'enforce' | 'report' = 'enforce';
 }
 
 export const verificationConfig = registerAs('verification', () => {
   const env = readEnvironment(VerificationEnvironment);
-  return { arrivalCheck: env.VERIFICATION_ARRIVAL_CHECK === 'true' };
+  return { arrivalCheck: env.VERIFICATION_ARRIVAL_CHECK === 'true', trustPolicy: env.TRUST_POLICY_MODE };
 });
 
 export type VerificationConfig = ConfigType<typeof verificationConfig>;

@@ -17,11 +17,13 @@ const signed = {
   expiresAt: '2026-11-24T10:00:00.000Z',
   signatureVersion: 'v2' as const,
 };
-const row = (name: string, status: AttributeVerdictDto['status'], required: boolean, values: Partial<AttributeVerdictDto> = {}): AttributeVerdictDto => ({
+/** A row; trusted, in these examples, exactly when it matches under a valid signature (every registry attribute is `signed`). */
+const row = (name: string, status: AttributeVerdictDto['status'], required: boolean, values: Partial<AttributeVerdictDto> = {}, trusted = status === 'match'): AttributeVerdictDto => ({
   name,
   status,
   ...values,
   required,
+  trusted,
 });
 const intactRows = [
   row('userId', 'match', true, { arrived: 'usr_1001', issued: 'usr_1001' }),
@@ -39,7 +41,7 @@ export const REPORT_EXAMPLES = {
     status: 'tampered',
     signatureProblem: 'mismatch',
     attributes: [
-      row('userId', 'match', true, { arrived: 'usr_1001', issued: 'usr_1001' }),
+      row('userId', 'match', true, { arrived: 'usr_1001', issued: 'usr_1001' }, false),
       row('userTier', 'mismatch', true, { arrived: 'Gold', issued: 'Silver' }),
       row('lastOrderDate', 'missing', false),
       row('email', 'missing', false),
@@ -115,9 +117,17 @@ export const BATCH_EXAMPLE: BatchVerificationDto = {
   ],
 };
 
+const enforced = { trustPolicy: 'enforce' as const };
 export const SIGNATURE_CHECK_EXAMPLES: Record<string, { summary: string; value: SignatureCheckDto }> = {
-  valid: { summary: 'Holds and is in force', value: { valid: true, reason: 'valid', userId: 'usr_1001', expiresAt: '2026-11-24T10:00:00.000Z' } },
-  mismatch: { summary: 'An attribute was changed', value: { valid: false, reason: 'mismatch' } },
-  expired: { summary: 'Holds, but expired', value: { valid: false, reason: 'expired' } },
-  missing_signature: { summary: 'No signature attribute', value: { valid: false, reason: 'missing_signature' } },
+  valid: {
+    summary: 'Holds and is in force',
+    value: { valid: true, reason: 'valid', userId: 'usr_1001', expiresAt: '2026-11-24T10:00:00.000Z', queueId: 'queue-support-gold', trustedAttributes: 'userId,userTier', ...enforced },
+  },
+  mismatch: { summary: 'An attribute was changed', value: { valid: false, reason: 'mismatch', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
+  expired: { summary: 'Holds, but expired', value: { valid: false, reason: 'expired', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
+  missing_signature: { summary: 'No signature attribute', value: { valid: false, reason: 'missing_signature', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
+  report_only: {
+    summary: 'Unsigned, while TRUST_POLICY_MODE=report',
+    value: { valid: false, reason: 'missing_signature', queueId: 'queue-support-gold', trustedAttributes: '', trustPolicy: 'report', enforcedQueueId: 'queue-support' },
+  },
 };

@@ -12,6 +12,7 @@ import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
 import { judgeAttributes, type SignatureFinding } from './report-judgement';
+import { routingUnderPolicy } from './trust-policy';
 import { verificationConfig, type VerificationConfig } from './verification.config';
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
 
@@ -195,12 +196,13 @@ export class VerificationService {
     // smaller, which a MAC over the issued set still has to match.
     for (const [name, value] of Object.entries(attributes)) if (value === '') delete attributes[name];
     const token = attributes[this.signer.signatureName];
-    if (token === undefined) return { valid: false, reason: 'missing_signature' };
     delete attributes[this.signer.signatureName];
+    const routing = (vouched: boolean) => routingUnderPolicy(attributes, this.registry, vouched, this.config.trustPolicy);
+    if (token === undefined) return { valid: false, reason: 'missing_signature', ...routing(false) };
     const check: SignatureCheck = this.signer.verify(attributes, token, attributes[this.registry.identity.name]);
-    if (!check.valid) return { valid: false, reason: check.reason };
+    if (!check.valid) return { valid: false, reason: check.reason, ...routing(false) };
     const timing = judgeTiming(check.claims, seconds(now.getTime()));
-    if (timing !== 'current') return { valid: false, reason: timing };
-    return { valid: true, reason: 'valid', userId: check.claims.userId, expiresAt: isoFromSeconds(check.claims.expiresAt) };
+    if (timing !== 'current') return { valid: false, reason: timing, ...routing(false) };
+    return { valid: true, reason: 'valid', userId: check.claims.userId, expiresAt: isoFromSeconds(check.claims.expiresAt), ...routing(true) };
   }
 }

@@ -9,6 +9,7 @@ const definition = (overrides: Partial<AttributeDefinition>): AttributeDefinitio
   required: false,
   maxLength: 256,
   pii: 'personal',
+  trust: 'signed',
   ...overrides,
 });
 

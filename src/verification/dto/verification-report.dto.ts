@@ -48,6 +48,13 @@ export class AttributeVerdictDto {
 
   /** @example true */
   required!: boolean;
+
+  /**
+   * Whether routing may rely on this attribute under the registry's trust policy: a `signed` one only when it arrived
+   * under a valid signature in force with the value signed, a `report` or `any` one whenever it arrived as named.
+   * @example true
+   */
+  trusted!: boolean;
 }
 
 /** Whether a conversation's attributes are what this service issued. See the README's report table. */

@@ -49,6 +49,33 @@ export class SignatureCheckDto {
    * @example "2026-11-24T10:00:00.000Z"
    */
   expiresAt?: string;
+
+  /**
+   * The queue the registry's routing rules pick from the attributes routing may rely on: under `enforce`, only the
+   * trusted ones (a `signed` attribute counts only when the signature is valid); under `report`, every attribute that
+   * arrived, as without a policy.
+   * @example "queue-support-gold"
+   */
+  queueId!: string;
+
+  /**
+   * The trusted attributes, comma-separated (flat, for a data action's translation map).
+   * @example "userId,userTier"
+   */
+  trustedAttributes!: string;
+
+  /**
+   * `enforce`, or `report` while a rollout only reports (TRUST_POLICY_MODE).
+   * @example "enforce"
+   */
+  @ApiProperty({ enum: ['enforce', 'report'], example: 'enforce' })
+  trustPolicy!: 'enforce' | 'report';
+
+  /**
+   * Under `report` only: the queue `enforce` would pick, to see what enforcing would change.
+   * @example "queue-support"
+   */
+  enforcedQueueId?: string;
 }
 
 export class BatchVerificationRequestDto {

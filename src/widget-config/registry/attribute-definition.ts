@@ -4,6 +4,13 @@ export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 export const PII_CLASSES = ['none', 'identifier', 'personal'] as const;
 export type PiiClass = (typeof PII_CLASSES)[number];
 
+/**
+ * Whether routing may rely on an attribute that arrived: `signed` only under a valid signature in
+ * force (the default), `report` also unsigned but reported as such, `any` also unsigned.
+ */
+export const TRUST_LEVELS = ['signed', 'report', 'any'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
+
 /** Where a value comes from: `request` (an internal service posts it) or a JWT claim path such as `sub` or `profile.tier`. */
 export type AttributeSource = 'request' | { claimPath: string[] };
 
@@ -21,6 +28,7 @@ export interface AttributeDefinition {
   readonly maxLength: number;
   readonly pattern?: RegExp;
   readonly pii: PiiClass;
+  readonly trust: TrustLevel;
 }
 
 export interface RoutingRule {

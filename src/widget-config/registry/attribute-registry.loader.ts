@@ -20,6 +20,7 @@ import {
   ATTRIBUTE_TYPES,
   DEFAULT_MAX_LENGTH,
   PII_CLASSES,
+  TRUST_LEVELS,
   type AttributeDefinition,
   type AttributeRegistry,
   type RoutingTable,
@@ -41,6 +42,7 @@ class DefinitionFile {
   @IsOptional() @IsInt() @Min(1) @Max(1024) maxLength?: number;
   @IsOptional() @IsString() pattern?: string;
   @IsIn(PII_CLASSES) pii!: (typeof PII_CLASSES)[number];
+  @IsOptional() @IsIn(TRUST_LEVELS) trust?: (typeof TRUST_LEVELS)[number];
 }
 
 class RoutingRuleFile {
@@ -114,6 +116,8 @@ function semanticProblems(file: RegistryFile): string[] {
     );
   } else if (!identities[0].required) {
     problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) must be required`);
+  } else if ((identities[0].trust ?? 'signed') !== 'signed') {
+    problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) is trusted only when signed; trust must be signed`);
   }
   (file.routing.rules ?? []).forEach((rule, index) => {
     const at = `routing.rules[${index}]`;
@@ -137,6 +141,7 @@ function toDefinition(file: DefinitionFile): AttributeDefinition {
     maxLength: file.maxLength ?? DEFAULT_MAX_LENGTH,
     pattern: file.pattern === undefined ? undefined : new RegExp(file.pattern),
     pii: file.pii,
+    trust: file.trust ?? 'signed',
   };
 }
 
