@@ -80,16 +80,16 @@ describe('the Architect data action kit, against the running service', () => {
   }
 
   it('says valid for the set as issued, unset attributes passed as empty strings', async () => {
-    expect(await callAction(issued)).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001' });
+    expect(await callAction(issued)).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001', queueId: 'queue-support-gold', trustedAttributes: 'userId,userTier' });
   });
 
   it('says mismatch for an edited attribute', async () => {
-    expect(await callAction({ ...issued, userTier: 'Silver' })).toEqual({ valid: false, reason: 'mismatch', userId: '' });
+    expect(await callAction({ ...issued, userTier: 'Silver' })).toEqual({ valid: false, reason: 'mismatch', userId: '', queueId: 'queue-support', trustedAttributes: '' });
   });
 
   it('says missing_signature for an unsigned set', async () => {
     const { attributesSignature: _dropped, ...unsigned } = issued;
-    expect(await callAction(unsigned)).toEqual({ valid: false, reason: 'missing_signature', userId: '' });
+    expect(await callAction(unsigned)).toEqual({ valid: false, reason: 'missing_signature', userId: '', queueId: 'queue-support', trustedAttributes: '' });
   });
 
   it('is the same action in the Terraform resource: URL path, templates and schemas', () => {
@@ -99,5 +99,6 @@ describe('the Architect data action kit, against the running service', () => {
     expect(terraform).toContain(`request_template     = ${JSON.stringify(request.requestTemplate)}`);
     expect(terraform).toContain(`success_template = ${JSON.stringify(response.successTemplate)}`);
     for (const name of Object.keys((action.contract.input.inputSchema as { properties: object }).properties)) expect(terraform).toMatch(new RegExp(`\\b${name}\\s+= \\{ type = "string" \\}`));
+    for (const [variable, path] of Object.entries(response.translationMap)) expect(terraform).toMatch(new RegExp(`\\b${variable}\\s+= "\\${path}"`));
   });
 });

@@ -39,12 +39,14 @@ resource "genesyscloud_integration_action" "wm_check_attribute_signature" {
     "$schema"            = "http://json-schema.org/draft-04/schema#"
     title                = "Signature check"
     type                 = "object"
-    required             = ["valid", "reason"]
+    required             = ["valid", "reason", "queueId", "trustedAttributes"]
     additionalProperties = false
     properties = {
-      valid  = { type = "boolean" }
-      reason = { type = "string" }
-      userId = { type = "string" }
+      valid             = { type = "boolean" }
+      reason            = { type = "string" }
+      userId            = { type = "string" }
+      queueId           = { type = "string" }
+      trustedAttributes = { type = "string" }
     }
   })
 
@@ -60,13 +62,15 @@ resource "genesyscloud_integration_action" "wm_check_attribute_signature" {
 
   config_response {
     translation_map = {
-      valid  = "$.valid"
-      reason = "$.reason"
-      userId = "$.userId"
+      valid             = "$.valid"
+      reason            = "$.reason"
+      userId            = "$.userId"
+      queueId           = "$.queueId"
+      trustedAttributes = "$.trustedAttributes"
     }
     translation_map_defaults = {
       userId = "\"\""
     }
-    success_template = "{\"valid\": $${valid}, \"reason\": $${reason}, \"userId\": $${userId}}"
+    success_template = "{\"valid\": $${valid}, \"reason\": $${reason}, \"userId\": $${userId}, \"queueId\": $${queueId}, \"trustedAttributes\": $${trustedAttributes}}"
   }
 }
