@@ -211,6 +211,8 @@ withRedis('two instances sharing one Redis', () => {
     try {
       await admin.configSet({ maxmemory: '1', 'maxmemory-policy': 'noeviction' });
       await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
+      // The ledger's write, which Redis refuses, goes out just behind the answer.
+      await apps[0].app.get(AttributeLedger).flushed();
       const ready = await apps[0].http.get('/health/ready').expect(200);
       expect(ready.body.details.cacheStore).toMatchObject({ status: 'degraded', store: 'redis', message: expect.stringContaining('OOM') });
     } finally {
