@@ -1,13 +1,7 @@
-import { HttpException } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Command, CommanderError } from 'commander';
-import { existsSync } from 'node:fs';
-import { AppModule } from '../app.module';
+import { Command } from 'commander';
 import { CanaryService, type CanaryResult } from '../canary/canary.service';
-import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
-import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
 import { jsonForTerminal, neutralise } from '../verification/report-text';
-import { CommandFailure, pointAtGenesys, type CommandOutput } from './genesys-target';
+import { runCommand, withServiceContext, type CommandOutput } from './service-command';
 
 /** Exit codes, documented in the README and the command's help. */
 export const CANARY_EXIT = { ok: 0, broken: 1, usage: 2, notChecked: 3 } as const;
@@ -26,23 +20,11 @@ function resultText(result: CanaryResult): string {
 }
 
 async function runCanary(json: boolean, output: CommandOutput): Promise<number> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  useConfigurationOverrides({});
-  assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-  const { sandboxUrl, settings } = pointAtGenesys(configurationSource(), CANARY_EXIT);
-  useConfigurationOverrides(settings);
-  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
-  try {
+  return withServiceContext(CANARY_EXIT, async (app) => {
     const result = await app.get(CanaryService).run();
     output.stdout(json ? jsonForTerminal(result) : resultText(result));
     return result.ok ? CANARY_EXIT.ok : CANARY_EXIT.broken;
-  } catch (error) {
-    if (!(error instanceof HttpException)) throw error;
-    const hint = sandboxUrl ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)` : '';
-    throw new CommandFailure(`${error.message}${hint}`, CANARY_EXIT.notChecked);
-  } finally {
-    await app.close();
-  }
+  });
 }
 
 /**
@@ -57,25 +39,8 @@ export async function runCanaryCommand(args: readonly string[], output: CommandO
     .description('Sends a signed attribute set through Web Messaging as a visitor would, and verifies that it arrived intact and in time.')
     .option('--json', 'print the result as JSON (nothing else goes to stdout)')
     .addHelpText('after', '\nExit codes: 0 ok; 1 broken (the attributes did not arrive verified, or the Guest API failed); 2 usage or configuration error; 3 not checked (Genesys Cloud or the sandbox not answering).')
-    .exitOverride()
-    .configureOutput({ writeOut: output.stdout, writeErr: output.stderr })
     .action(async (options: { json?: boolean }) => {
       exitCode = await runCanary(options.json === true, output);
     });
-  try {
-    await program.parseAsync([...args], { from: 'user' });
-    return exitCode;
-  } catch (error) {
-    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : CANARY_EXIT.usage;
-    if (error instanceof CommandFailure) {
-      output.stderr(`${error.message}\n`);
-      return error.exitCode;
-    }
-    if (error instanceof ConfigurationError) {
-      output.stderr(`${error.message}\n`);
-      return CANARY_EXIT.usage;
-    }
-    output.stderr(`canary failed: ${error instanceof Error ? error.message : String(error)}\n`);
-    return CANARY_EXIT.notChecked;
-  }
+  return runCommand('canary', program, args, output, CANARY_EXIT, () => exitCode);
 }

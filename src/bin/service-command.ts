@@ -1,0 +1,108 @@
+import { HttpException, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { CommanderError, type Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { AppModule } from '../app.module';
+import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
+import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
+import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
+
+/** Where a command writes: the terminal's two streams, or a test's buffers. */
+export interface CommandOutput {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** A failure a command reports on stderr, in a sentence, with the exit code it ends with. */
+export class CommandFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Where Genesys Cloud is: GENESYS_* as the service reads them, or, when they are unset in
+ * development, the sandbox the last `npm start` in this folder started (the development state
+ * file says where). Returns the settings that point there (as configuration overrides), and the
+ * sandbox URL when it is the sandbox.
+ */
+export function pointAtGenesys(env: NodeJS.ProcessEnv, exit: { usage: number; notChecked: number }): { sandboxUrl?: string; settings: Record<string, string> } {
+  if (env.GENESYS_CLIENT_ID) return { settings: {} };
+  if (!keepsDevelopmentState(env)) {
+    throw new CommandFailure(
+      'Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (and GENESYS_REGION, or GENESYS_LOGIN_URL and GENESYS_API_URL), as for the service.',
+      exit.usage,
+    );
+  }
+  const { sandbox } = developmentState(env);
+  if (!sandbox.url) {
+    throw new CommandFailure('No sandbox has run in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', exit.notChecked);
+  }
+  return { sandboxUrl: sandbox.url, settings: sandboxEnvironment({ ...sandbox, url: sandbox.url }, env) };
+}
+
+
+/** The exit codes every service-backed command gives these outcomes. */
+export interface CommandExits {
+  usage: number;
+  notChecked: number;
+}
+
+/**
+ * Runs `work` in an application context of the service, configured as the service is (its
+ * environment and `.env`), or pointed at the sandbox of a running `npm start`. A failure the
+ * service answers with (Genesys or the sandbox not answering) ends as `notChecked`, naming the
+ * sandbox when it is the sandbox.
+ */
+export async function withServiceContext<T>(exits: CommandExits, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  useConfigurationOverrides({});
+  assertValidEnvironment(ENVIRONMENT_SCHEMAS);
+  const { sandboxUrl, settings } = pointAtGenesys(configurationSource(), exits);
+  useConfigurationOverrides(settings);
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  try {
+    return await work(app);
+  } catch (error) {
+    if (!(error instanceof HttpException)) throw error;
+    const hint = sandboxUrl ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)` : '';
+    throw new CommandFailure(`${error.message}${hint}`, exits.notChecked);
+  } finally {
+    await app.close();
+  }
+}
+
+/**
+ * Parses `args` with a commander program whose action sets the exit code through `exitCode`,
+ * and turns every failure into its exit code and one line on stderr: usage problems (commander
+ * has written them), command failures, configuration errors (the start-up report), anything else.
+ */
+export async function runCommand(
+  label: string,
+  program: Command,
+  args: readonly string[],
+  output: CommandOutput,
+  exits: CommandExits,
+  exitCode: () => number,
+): Promise<number> {
+  program.exitOverride().configureOutput({ writeOut: output.stdout, writeErr: output.stderr });
+  try {
+    await program.parseAsync([...args], { from: 'user' });
+    return exitCode();
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : exits.usage;
+    if (error instanceof CommandFailure) {
+      output.stderr(`${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigurationError) {
+      output.stderr(`${error.message}\n`);
+      return exits.usage;
+    }
+    output.stderr(`${label} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    return exits.notChecked;
+  }
+}
