@@ -68,4 +68,13 @@ describe('AttributeLedger, written behind the answer', () => {
     expect(await reader.find('n1')).toEqual(set('a'));
     expect(await reader.find('unknown')).toBeUndefined();
   });
+
+  it('keeps at most 10,000 sets waiting for a Redis slower than traffic; the rest stay in memory alone', async () => {
+    const redis = fakeRedis();
+    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics()), config);
+    for (let index = 0; index < 10_050; index += 1) ledger.record(`n${index}`, set(`u${index}`));
+    await ledger.flushed();
+    expect(redis.pipelines.flat()).toHaveLength(10_000);
+    expect(await ledger.find('n10049')).toEqual(set('u10049'));
+  });
 });

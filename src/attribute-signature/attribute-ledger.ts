@@ -18,6 +18,12 @@ export interface IssuedAttributeSet {
 const MEMORY_MAX_ENTRIES = 10_000;
 /** Sets written to Redis in one pipeline at the most; more wait for the next. */
 const MAX_BATCH = 500;
+/**
+ * Sets waiting for Redis at the most. Only a Redis slower than traffic lets the queue grow
+ * (each batch waits out the command timeout until the circuit opens); past this, a set stays in
+ * this instance's memory alone, as while Redis is down.
+ */
+const MAX_PENDING = 10_000;
 
 /**
  * Remembers each issued set under its signature's nonce for ATTRIBUTE_LEDGER_TTL_SECONDS, so
@@ -52,7 +58,7 @@ export class AttributeLedger implements BeforeApplicationShutdown {
 
   record(nonce: string, issued: IssuedAttributeSet): void {
     this.memory.set(nonce, issued);
-    if (!this.shared.shared) return;
+    if (!this.shared.shared || (this.pending.size >= MAX_PENDING && !this.pending.has(nonce))) return;
     this.pending.set(nonce, JSON.stringify(issued));
     this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writePending());
   }

@@ -53,12 +53,12 @@ const ConversationIdParam = () =>
   );
 
 /** The upstream outcomes a conversation lookup can end in, for Swagger, each with an example body. */
-const UpstreamErrorResponses = () =>
+const UpstreamErrorResponses = (unknown: 'conversation' | 'message' = 'conversation') =>
   applyDecorators(
     ApiNotFoundResponse({
       type: ErrorBodyDto,
-      description: 'Genesys Cloud does not know the conversation.',
-      example: errorExample(404, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.'),
+      description: `Genesys Cloud does not know the ${unknown}.`,
+      example: errorExample(404, `${unknown}_not_found`, `Genesys Cloud has no ${unknown} with this id.`),
     }),
     ApiBadGatewayResponse({
       type: ErrorBodyDto,
@@ -124,7 +124,7 @@ export class VerificationController {
   @Get('messages/:messageId')
   @ApiParam({ name: 'messageId', description: 'The id of a message the visitor sent (the Guest API echoes it).', schema: { type: 'string', format: 'uuid' } })
   @ApiValidationError('the id is not a UUID (nothing is sent upstream).', { field: 'messageId', code: 'isUuid', message: 'messageId must be a UUID' })
-  @UpstreamErrorResponses()
+  @UpstreamErrorResponses('message')
   @ReportResponse()
   verifyMessage(@Param('messageId', messageIdPipe) messageId: string): Promise<VerificationReportDto> {
     return this.verification.verifyMessage(messageId);
