@@ -6,16 +6,20 @@ const MAX_PARTICIPANTS = 1000;
 
 type Plain = Record<string, unknown>;
 
-const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 
-function attributesOf(value: unknown, at: string): Record<string, string> | undefined {
+/**
+ * A custom-attribute map in a Genesys answer (`field` names where, for the 502's message), checked:
+ * undefined when absent; string values only, as participant data is a string map and anything
+ * else is not what the visitor sent; keys copied as own properties, `__proto__` included.
+ */
+export function readStringMap(value: unknown, field: string): Record<string, string> | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!isPlain(value)) throw UpstreamErrors.invalidResponse(`${at}.attributes is not an object`);
+  if (!isPlain(value)) throw UpstreamErrors.invalidResponse(`${field} is not an object`);
   const attributes: Record<string, string> = {};
   for (const [key, entry] of Object.entries(value)) {
-    // Participant data is a string map in Genesys Cloud; anything else is not what the visitor sent.
-    if (typeof entry !== 'string') throw UpstreamErrors.invalidResponse(`${at}.attributes holds a value that is not a string`);
+    if (typeof entry !== 'string') throw UpstreamErrors.invalidResponse(`${field} holds a value that is not a string`);
     Object.defineProperty(attributes, key, { value: entry, enumerable: true, writable: true, configurable: true });
   }
   return attributes;
@@ -37,7 +41,7 @@ function participantOf(value: unknown, index: number): GenesysParticipant {
   if (!isPlain(value) || typeof value.id !== 'string' || typeof value.purpose !== 'string') {
     throw UpstreamErrors.invalidResponse(`${at} is not a participant with an id and a purpose`);
   }
-  const attributes = attributesOf(value.attributes, at);
+  const attributes = readStringMap(value.attributes, `${at}.attributes`);
   const messages = messagesOf(value.messages, at);
   return {
     id: value.id,

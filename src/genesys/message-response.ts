@@ -1,7 +1,7 @@
+import { isPlain, readStringMap } from './conversation-response';
 import { UpstreamErrors } from './upstream-errors';
 
 type Plain = Record<string, unknown>;
-const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What the service reads of `MessageData` (`GET /api/v2/conversations/messages/{messageId}/details`). */
 export interface GenesysMessageDetails {
@@ -27,15 +27,8 @@ export function readMessageDetails(body: unknown): GenesysMessageDetails {
   }
   const normalized = body.normalizedMessage;
   const metadata = isPlain(normalized) && isPlain(normalized.channel) ? normalized.channel.metadata : undefined;
-  const carried = isPlain(metadata) ? metadata.customAttributes : undefined;
-  if (carried === undefined || carried === null) return { id: body.id, conversationId: body.conversationId };
-  if (!isPlain(carried)) throw UpstreamErrors.invalidResponse('the message details carry customAttributes that are not an object');
-  const customAttributes: Record<string, string> = {};
-  for (const [key, value] of Object.entries(carried)) {
-    if (typeof value !== 'string') throw UpstreamErrors.invalidResponse('the message details carry a custom attribute that is not a string');
-    Object.defineProperty(customAttributes, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return { id: body.id, conversationId: body.conversationId, customAttributes };
+  const customAttributes = readStringMap(isPlain(metadata) ? metadata.customAttributes : undefined, 'normalizedMessage.channel.metadata.customAttributes');
+  return { id: body.id, conversationId: body.conversationId, ...(customAttributes ? { customAttributes } : {}) };
 }
 
 /** Reads the participants' message lists of a messaging conversation, checked. */

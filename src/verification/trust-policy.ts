@@ -32,6 +32,7 @@ export function routingUnderPolicy(
   const enforcedQueueId = queueFor(registry.routing, trusted);
   const names = Object.keys(trusted).join(',');
   if (mode === 'enforce') return { queueId: enforcedQueueId, trustedAttributes: names, trustPolicy: mode };
-  const everything = trustedAttributes(arrived, registry.definitions.map((definition) => ({ ...definition, trust: 'any' as const })), vouched);
+  // Report mode routes as without a policy: on every registry attribute that arrived, as a vouched set would.
+  const everything = trustedAttributes(arrived, registry.definitions, true);
   return { queueId: queueFor(registry.routing, everything), trustedAttributes: names, trustPolicy: mode, enforcedQueueId };
 }

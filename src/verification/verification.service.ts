@@ -127,11 +127,12 @@ export class VerificationService {
     };
     let judgement = judgeAttributes(input);
     // Only a set that is otherwise verified can have arrived too late to matter; the check costs two requests.
-    if (judgement.status === 'verified' && this.config.arrivalCheck && isWebMessaging(customer) && token !== undefined) {
+    const webMessaging = isWebMessaging(customer);
+    if (judgement.status === 'verified' && this.config.arrivalCheck && webMessaging && token !== undefined) {
       const arrival = await this.arrivalOf(conversationId, customer.id, token);
       if (arrival) judgement = judgeAttributes({ ...input, arrival });
     }
-    const hint = hintFor(judgement.status, isWebMessaging(customer) && Object.keys(customer.attributes ?? {}).length === 0);
+    const hint = hintFor(judgement.status, webMessaging && Object.keys(customer.attributes ?? {}).length === 0);
     return {
       conversationId,
       status: judgement.status,

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EmulatedPlatform } from './emulator-platform';
-import { readInboundMessage, type InboundMessage } from './inbound-message';
+import { isObject, readInboundMessage, type InboundMessage } from './inbound-message';
 import type { DeliveredMessage, GuestSession } from './web-messaging';
 
 /** A frame larger than this is refused by closing the socket (1009), before it is parsed. */
@@ -29,8 +29,6 @@ function structuredMessage(delivered: Pick<DeliveredMessage, 'id' | 'time' | 'me
     },
   };
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The Web Messaging Guest API on `/v1?deploymentId=`: JSON text frames, `configureSession` answered

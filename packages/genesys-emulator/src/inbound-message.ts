@@ -16,7 +16,7 @@ export type InboundReading = { message: InboundMessage } | { field: string; prob
 const MAX_TEXT_CHARACTERS = 4096;
 const MAX_ATTRIBUTE_KEYS = 100;
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Why a `customAttributes` map would be refused, or null when the platform takes it: strings only, within the byte budget. */
 export function customAttributesProblem(value: unknown): string | null {

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { EmulatedPlatform } from './emulator-platform';
-import { readInboundMessage } from './inbound-message';
+import { isObject, readInboundMessage } from './inbound-message';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The visitor's side, as a test shortcut over the same core as the Guest API: `{ deploymentId,
