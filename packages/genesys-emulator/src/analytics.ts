@@ -76,32 +76,57 @@ function matchesFilter(conversation: EmulatedConversation, filter: AnalyticsFilt
   return filter.type === 'or' ? outcomes.some(Boolean) : outcomes.every(Boolean);
 }
 
-function select(store: ConversationStore, query: DetailsQuery): EmulatedConversation[] {
+/**
+ * The conversations a query or job selects. Queries match by start; jobs match every conversation
+ * whose lifetime overlaps the interval, and only what the data lake holds (started before the
+ * availability date).
+ */
+function select(store: ConversationStore, query: DetailsQuery, match: { lifetime: boolean; availableBefore?: number }): EmulatedConversation[] {
   const filters = [...(query.conversationFilters ?? []), ...(query.segmentFilters ?? [])];
   const { start, end } = parseInterval(query.interval, filters.length > 0);
+  const inInterval = (conversation: EmulatedConversation) =>
+    match.lifetime
+      ? conversation.startTime < end && (conversation.endTime ?? Number.POSITIVE_INFINITY) >= start
+      : conversation.startTime >= start && conversation.startTime < end;
   const selected = store
     .all()
-    .filter((conversation) => conversation.startTime >= start && conversation.startTime < end)
+    .filter(inInterval)
+    .filter((conversation) => match.availableBefore === undefined || conversation.startTime < match.availableBefore)
     .filter((conversation) => filters.every((filter) => matchesFilter(conversation, filter)))
     .sort((a, b) => a.startTime - b.startTime);
   return query.order === 'desc' ? selected.reverse() : selected;
 }
 
+export type JobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
+
+/** How long the platform keeps a job's results. */
+export const JOB_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
 export interface AnalyticsJob {
   id: string;
   submittedAt: number;
   conversationIds: string[];
+  /** Set when the job was cancelled, or failed on purpose (an admin setting). */
+  ended?: { state: 'CANCELLED' | 'FAILED'; at: number; errorMessage?: string };
 }
 
 /** `POST .../details/query` (synchronous, paged by number) and the async jobs (cursor paging). */
 export class ConversationAnalytics {
   private readonly jobs = new Map<string, AnalyticsJob>();
 
+  /** How far the data lake lags behind now: job results hold nothing that started after now minus this. */
+  availabilityLagMs = 0;
+
   constructor(
     private readonly store: ConversationStore,
     private readonly clock: Clock,
     public jobDelayMs: number,
   ) {}
+
+  /** The data-lake availability date: conversations that started after it are not in job results yet. */
+  dataAvailabilityDate(): number {
+    return this.clock.now() - this.availabilityLagMs;
+  }
 
   query(query: DetailsQuery): { conversations: EmulatedConversation[]; totalHits: number } {
     const pageSize = query.paging?.pageSize ?? 25;
@@ -112,13 +137,14 @@ export class ConversationAnalytics {
     if (!Number.isInteger(pageNumber) || pageNumber < 1) {
       throw new AnalyticsRequestError('paging.pageNumber must be a positive integer');
     }
-    const selected = select(this.store, query);
+    const selected = select(this.store, query, { lifetime: false });
     const offset = (pageNumber - 1) * pageSize;
     return { conversations: selected.slice(offset, offset + pageSize), totalHits: selected.length };
   }
 
   submit(query: DetailsQuery): AnalyticsJob {
-    const job = { id: randomUUID(), submittedAt: this.clock.now(), conversationIds: select(this.store, query).map((c) => c.id) };
+    const selected = select(this.store, query, { lifetime: true, availableBefore: this.dataAvailabilityDate() });
+    const job: AnalyticsJob = { id: randomUUID(), submittedAt: this.clock.now(), conversationIds: selected.map((c) => c.id) };
     this.jobs.set(job.id, job);
     return job;
   }
@@ -127,8 +153,18 @@ export class ConversationAnalytics {
     return this.jobs.get(id);
   }
 
-  isFulfilled(job: AnalyticsJob): boolean {
-    return this.clock.now() >= job.submittedAt + this.jobDelayMs;
+  /** Queued for the first fifth of the delay, then pending, then fulfilled until it expires; cancelled or failed once ended. */
+  state(job: AnalyticsJob): JobState {
+    if (job.ended) return job.ended.state;
+    const age = this.clock.now() - job.submittedAt;
+    if (age >= JOB_RETENTION_MS) return 'EXPIRED';
+    if (age >= this.jobDelayMs) return 'FULFILLED';
+    return age < this.jobDelayMs / 5 ? 'QUEUED' : 'PENDING';
+  }
+
+  /** `DELETE .../jobs/{jobId}`: a job not yet ended stops; its results are gone. */
+  cancel(job: AnalyticsJob): void {
+    if (!job.ended) job.ended = { state: 'CANCELLED', at: this.clock.now() };
   }
 
   /** Results from `cursor` on; the cursor is an opaque string naming the next offset. */

@@ -90,7 +90,15 @@ export function toMessageConversation(conversation: EmulatedConversation, messag
   };
 }
 
-/** `AnalyticsConversation`; participant attributes only where the real API includes them (async jobs). */
+/** What job results do to participant attributes: keys and values cut at 1024 characters. */
+export const ANALYTICS_ATTRIBUTE_LIMIT = 1024;
+
+function truncatedAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {
+  const cut = (text: string) => (text.length > ANALYTICS_ATTRIBUTE_LIMIT ? text.slice(0, ANALYTICS_ATTRIBUTE_LIMIT) : text);
+  return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [cut(key), cut(value)]));
+}
+
+/** `AnalyticsConversation`; participant attributes only where the real API includes them (async jobs), truncated as it truncates them. */
 export function toAnalyticsConversation(conversation: EmulatedConversation, includeAttributes: boolean) {
   return withoutUndefined({
     conversationId: conversation.id,
@@ -104,7 +112,7 @@ export function toAnalyticsConversation(conversation: EmulatedConversation, incl
         participantName: participant.name,
         purpose: participant.purpose,
         userId: participant.userId,
-        attributes: includeAttributes ? { ...participant.attributes } : undefined,
+        attributes: includeAttributes ? truncatedAttributes(participant.attributes) : undefined,
         sessions: [
           {
             sessionId: participant.id,

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorControl } from './emulator-control';
 import { EMULATOR_ROUTES, FAULT_KINDS, type EmulatorRoute, type Fault } from './fault-injector';
 import type { RateLimit } from './rate-limiter';
+import { GENERATED_KINDS, GenerationError, MAX_GENERATED_CONVERSATIONS, type GenerationAttributeSet, type GenerationRequest } from './conversation-generator';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 
 function isFault(value: unknown): value is Fault {
@@ -42,7 +43,13 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
 
   app.get('/emulator/admin/settings', async () => control.settings());
   app.put('/emulator/admin/settings', async (request, reply) => {
-    const body = (request.body ?? {}) as { tokenLifetimeSeconds?: unknown; rateLimit?: Partial<RateLimit>; analyticsJobDelayMs?: unknown; dropCustomAttributes?: unknown };
+    const body = (request.body ?? {}) as {
+      tokenLifetimeSeconds?: unknown;
+      rateLimit?: Partial<RateLimit>;
+      analyticsJobDelayMs?: unknown;
+      analyticsAvailabilityLagMs?: unknown;
+      dropCustomAttributes?: unknown;
+    };
     const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
     if (body.tokenLifetimeSeconds !== undefined && !positiveInteger(body.tokenLifetimeSeconds)) {
       return badRequest(reply, 'tokenLifetimeSeconds must be a positive integer');
@@ -53,6 +60,9 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (body.analyticsJobDelayMs !== undefined && !(Number.isInteger(body.analyticsJobDelayMs) && (body.analyticsJobDelayMs as number) >= 0)) {
       return badRequest(reply, 'analyticsJobDelayMs must be a non-negative integer');
     }
+    if (body.analyticsAvailabilityLagMs !== undefined && !(Number.isInteger(body.analyticsAvailabilityLagMs) && (body.analyticsAvailabilityLagMs as number) >= 0)) {
+      return badRequest(reply, 'analyticsAvailabilityLagMs must be a non-negative integer');
+    }
     if (body.dropCustomAttributes !== undefined && typeof body.dropCustomAttributes !== 'boolean') {
       return badRequest(reply, 'dropCustomAttributes must be true or false');
     }
@@ -60,7 +70,19 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (body.tokenLifetimeSeconds !== undefined) control.setTokenLifetime(body.tokenLifetimeSeconds as number);
     if (body.rateLimit !== undefined) control.setRateLimit(body.rateLimit as RateLimit);
     if (body.analyticsJobDelayMs !== undefined) control.setAnalyticsJobDelay(body.analyticsJobDelayMs as number);
+    if (body.analyticsAvailabilityLagMs !== undefined) control.setAnalyticsAvailabilityLag(body.analyticsAvailabilityLagMs as number);
     return control.settings();
+  });
+
+  app.post('/emulator/admin/conversations/generate', { bodyLimit: 64 * 1024 * 1024 }, async (request, reply) => {
+    const generation = generationRequest(request.body);
+    if (typeof generation === 'string') return badRequest(reply, generation);
+    try {
+      return reply.code(201).send({ generated: control.generateConversations(generation) });
+    } catch (error) {
+      if (error instanceof GenerationError) return badRequest(reply, error.message);
+      throw error;
+    }
   });
 
   app.get('/emulator/admin/counters', async () => control.counters());
@@ -68,4 +90,41 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     control.resetCounters();
     return reply.code(204).send();
   });
+}
+
+const isStringMap = (value: unknown): value is Record<string, string> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
+
+/** The generation request in the body, or what is wrong with it. */
+function generationRequest(body: unknown): GenerationRequest | string {
+  const shape =
+    '{ interval: "start/end", mix: { intact?, tampered?, unsigned?, late?, legacy? }: counts, attributeSets: [{ attributes, issuedAt, expiresAt }], signatureAttribute, queueId? }';
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const [startText, endText] = typeof input.interval === 'string' ? input.interval.split('/') : [];
+  const start = Date.parse(startText ?? '');
+  const end = Date.parse(endText ?? '');
+  const mix = (typeof input.mix === 'object' && input.mix !== null ? input.mix : undefined) as Record<string, unknown> | undefined;
+  const sets = Array.isArray(input.attributeSets) ? input.attributeSets : undefined;
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start) return `interval must be two ISO-8601 date-times, start before end: ${shape}`;
+  if (!mix || !Object.entries(mix).every(([kind, count]) => GENERATED_KINDS.includes(kind as never) && Number.isInteger(count) && (count as number) >= 0)) {
+    return `mix must count conversations of these kinds: ${GENERATED_KINDS.join(', ')} (at most ${MAX_GENERATED_CONVERSATIONS} in all)`;
+  }
+  const attributeSets: GenerationAttributeSet[] = [];
+  for (const set of sets ?? []) {
+    const candidate = set as Record<string, unknown>;
+    const issuedAt = Date.parse(String(candidate?.issuedAt));
+    const expiresAt = Date.parse(String(candidate?.expiresAt));
+    if (!isStringMap(candidate?.attributes) || !Number.isFinite(issuedAt) || !Number.isFinite(expiresAt)) return `each attribute set is { attributes: string map, issuedAt, expiresAt }: ${shape}`;
+    attributeSets.push({ attributes: candidate.attributes, issuedAt, expiresAt });
+  }
+  if (typeof input.signatureAttribute !== 'string' || input.signatureAttribute === '') return `signatureAttribute names the attribute that holds the signature: ${shape}`;
+  if (input.queueId !== undefined && typeof input.queueId !== 'string') return 'queueId must be a string';
+  return {
+    start,
+    end,
+    mix: mix as GenerationRequest['mix'],
+    attributeSets,
+    signatureAttribute: input.signatureAttribute,
+    ...(typeof input.queueId === 'string' ? { queueId: input.queueId } : {}),
+  };
 }

@@ -1,5 +1,6 @@
 import type { ConversationAnalytics } from './analytics';
 import type { ConversationStore, EmulatedConversation } from './conversation-store';
+import { generateConversations, type GeneratedKind, type GenerationRequest } from './conversation-generator';
 import { EMULATOR_ROUTES, type EmulatorRoute, type Fault, type FaultInjector } from './fault-injector';
 import type { PerTokenRateLimiter, RateLimit } from './rate-limiter';
 import type { TokenStore } from './token-store';
@@ -27,6 +28,8 @@ export interface EmulatorSettings {
   tokenLifetimeSeconds: number;
   rateLimit: RateLimit;
   analyticsJobDelayMs: number;
+  /** How far the analytics data lake lags behind now (the jobs' availability date). */
+  analyticsAvailabilityLagMs: number;
   dropCustomAttributes: boolean;
 }
 
@@ -87,6 +90,7 @@ export class EmulatorControl {
       tokenLifetimeSeconds: this.tokens.lifetimeSeconds,
       rateLimit: { ...this.limiter.settings },
       analyticsJobDelayMs: this.analytics.jobDelayMs,
+      analyticsAvailabilityLagMs: this.analytics.availabilityLagMs,
       dropCustomAttributes: this.webMessaging.dropCustomAttributes,
     };
   }
@@ -109,6 +113,15 @@ export class EmulatorControl {
 
   setAnalyticsJobDelay(ms: number): void {
     this.analytics.jobDelayMs = ms;
+  }
+
+  setAnalyticsAvailabilityLag(ms: number): void {
+    this.analytics.availabilityLagMs = ms;
+  }
+
+  /** Web messaging conversations over an interval with a chosen mix, for audits at scale (see conversation-generator.ts). */
+  generateConversations(request: GenerationRequest): Record<GeneratedKind, number> {
+    return generateConversations(this.store, this.deploymentId, request);
   }
 
   counters(): EmulatorCounters {

@@ -8,6 +8,8 @@ export const EMULATOR_ROUTES = [
   'analytics.jobs.create',
   'analytics.jobs.get',
   'analytics.jobs.results',
+  'analytics.jobs.delete',
+  'analytics.jobs.availability',
 ] as const;
 
 export type EmulatorRoute = (typeof EMULATOR_ROUTES)[number];

@@ -11,6 +11,8 @@ const PERMISSION_BY_ROUTE: Record<Exclude<EmulatorRoute, 'oauth.token'>, string>
   'analytics.jobs.create': 'analytics:conversationDetail:view',
   'analytics.jobs.get': 'analytics:conversationDetail:view',
   'analytics.jobs.results': 'analytics:conversationDetail:view',
+  'analytics.jobs.delete': 'analytics:conversationDetail:view',
+  'analytics.jobs.availability': 'analytics:conversationDetail:view',
 };
 
 declare module 'fastify' {

@@ -238,9 +238,11 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const { jobId } = await readJson(created);
       const jobPath = `/api/v2/analytics/conversations/details/jobs/${jobId}`;
 
+      expect((await readJson(await emulator.get(jobPath, token))).state).toBe('QUEUED');
+      clock.advance(300);
       expect((await readJson(await emulator.get(jobPath, token))).state).toBe('PENDING');
       await expectPlatformError(await emulator.get(`${jobPath}/results`, token), 400, 'bad.request');
-      clock.advance(1000);
+      clock.advance(700);
       expect((await readJson(await emulator.get(jobPath, token))).state).toBe('FULFILLED');
 
       const first = await readJson(await emulator.get(`${jobPath}/results?pageSize=2`, token));
@@ -253,6 +255,63 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expect(second.cursor).toBeUndefined();
       const customer = first.conversations[0].participants.find((p: { purpose: string }) => p.purpose === 'customer');
       expect(customer.attributes).toEqual(expect.objectContaining({ userId: 'usr_1001' }));
+    });
+
+    const jobPath = (jobId: string) => `/api/v2/analytics/conversations/details/jobs/${jobId}`;
+    const submit = async (body: object) => (await readJson(await emulator.post('/api/v2/analytics/conversations/details/jobs', body, token))).jobId as string;
+    const allResults = async (jobId: string) => {
+      clock.advance(1000);
+      return (await readJson(await emulator.get(`${jobPath(jobId)}/results`, token))).conversations as { conversationId: string; participants: { purpose: string; attributes: Record<string, string> }[] }[];
+    };
+
+    it('cancels a job on DELETE: its state says so and its results are gone', async () => {
+      const jobId = await submit({ interval: interval(1) });
+      const deleted = await fetch(`${emulator.url}${jobPath(jobId)}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      expect(deleted.status).toBe(204);
+      clock.advance(1000);
+      expect((await readJson(await emulator.get(jobPath(jobId), token))).state).toBe('CANCELLED');
+      await expectPlatformError(await emulator.get(`${jobPath(jobId)}/results`, token), 400, 'bad.request');
+    });
+
+    it('gives the availability date and leaves out of jobs what started after it', async () => {
+      // The seeded conversations started 3 hours, 1 hour and 10 minutes ago.
+      emulator.control.setAnalyticsAvailabilityLag(2 * 3_600_000);
+      const availability = await readJson(await emulator.get('/api/v2/analytics/conversations/details/jobs/availability', token));
+      expect(availability).toEqual({ dataAvailabilityDate: new Date(clock.now() - 2 * 3_600_000).toISOString() });
+      expect(await allResults(await submit({ interval: interval(1) }))).toHaveLength(1);
+      emulator.control.setAnalyticsAvailabilityLag(0);
+      expect(await allResults(await submit({ interval: interval(1) }))).toHaveLength(3);
+    });
+
+    it('matches jobs by lifetime overlap, truncates attributes at 1024 characters, and generates a mix', async () => {
+      const set = (issuedAt: number) => ({
+        attributes: { userId: 'usr_9', note: 'x'.repeat(1500), wm_sig: 'sig' },
+        issuedAt: new Date(issuedAt).toISOString(),
+        expiresAt: new Date(issuedAt + 3_600_000).toISOString(),
+      });
+      const start = clock.now() - 2 * 3_600_000;
+      const generated = await emulator.post(
+        '/emulator/admin/conversations/generate',
+        {
+          interval: `${new Date(start).toISOString()}/${new Date(start + 3_600_000).toISOString()}`,
+          mix: { intact: 3, tampered: 2, unsigned: 1, late: 1, legacy: 1 },
+          attributeSets: [set(start - 60_000), set(start + 1_800_000), set(start + 3_700_000)],
+          signatureAttribute: 'wm_sig',
+        },
+      );
+      expect(generated.status).toBe(201);
+      expect((await readJson(generated)).generated).toEqual({ intact: 3, tampered: 2, unsigned: 1, late: 1, legacy: 1 });
+      // Started up to an hour before the interval and lasting ten minutes: only lifetimes overlapping it match.
+      const overlapping = `${new Date(start + 3_600_000 - 5 * 60_000).toISOString()}/${new Date(start + 3_600_000).toISOString()}`;
+      const late = await allResults(await submit({ interval: overlapping }));
+      expect(late.length).toBeGreaterThan(0);
+      expect(late.length).toBeLessThan(8);
+      const all = await allResults(await submit({ interval: interval(1) }));
+      const customers = all.map((conversation) => conversation.participants.find((participant) => participant.purpose === 'customer')?.attributes ?? {});
+      expect(customers.filter((attributes) => attributes.note !== undefined).every((attributes) => attributes.note.length === 1024)).toBe(true);
+      // The legacy one and the seeded conversation without attributes.
+      expect(customers.filter((attributes) => Object.keys(attributes).length === 0)).toHaveLength(2);
+      expect(customers.filter((attributes) => attributes.userId === 'usr_9-edited')).toHaveLength(2);
     });
   });
 

@@ -1,0 +1,111 @@
+import type { ConversationStore } from './conversation-store';
+
+/** What each generated conversation's visitor sent, as an audit should count it. */
+export const GENERATED_KINDS = ['intact', 'tampered', 'unsigned', 'late', 'legacy'] as const;
+export type GeneratedKind = (typeof GENERATED_KINDS)[number];
+
+/**
+ * A signed attribute set the caller issued (the emulator knows nothing of signatures), with the
+ * time span it is valid in: the generator places each conversation so the set is, or for `late`
+ * is not yet, in force when the conversation starts.
+ */
+export interface GenerationAttributeSet {
+  attributes: Record<string, string>;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface GenerationRequest {
+  start: number;
+  end: number;
+  /** How many conversations of each kind. */
+  mix: Partial<Record<GeneratedKind, number>>;
+  attributeSets: readonly GenerationAttributeSet[];
+  /** The attribute holding the signature, which `unsigned` leaves out. */
+  signatureAttribute: string;
+  /** Routes every conversation to this queue (an ACD leg and an agent), so queue filters have something to match. */
+  queueId?: string;
+}
+
+export const MAX_GENERATED_CONVERSATIONS = 200_000;
+const CONVERSATION_LENGTH_MS = 10 * 60 * 1000;
+
+export class GenerationError extends Error {}
+
+/** A deterministic shuffle (a fixed linear congruential sequence), so a mix interleaves the same way every run. */
+function interleaved(mix: GenerationRequest['mix']): GeneratedKind[] {
+  const kinds = GENERATED_KINDS.flatMap((kind) => Array.from({ length: mix[kind] ?? 0 }, () => kind));
+  let seed = 0x2545f491;
+  for (let index = kinds.length - 1; index > 0; index -= 1) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const other = seed % (index + 1);
+    [kinds[index], kinds[other]] = [kinds[other], kinds[index]];
+  }
+  return kinds;
+}
+
+/** The set in force at `at` that was issued last, or undefined. Sets are sorted by issuedAt. */
+function inForce(sets: readonly GenerationAttributeSet[], at: number): GenerationAttributeSet | undefined {
+  let found: GenerationAttributeSet | undefined;
+  for (const set of sets) {
+    if (set.issuedAt > at) break;
+    if (set.expiresAt > at) found = set;
+  }
+  return found;
+}
+
+/** A copy with one value changed (the first attribute other than the signature), as a page editing it would. */
+function tamperedCopy(attributes: Readonly<Record<string, string>>, signatureAttribute: string): Record<string, string> {
+  const edited = { ...attributes };
+  const name = Object.keys(edited).find((key) => key !== signatureAttribute);
+  if (name !== undefined) edited[name] = `${edited[name]}-edited`;
+  return edited;
+}
+
+/**
+ * Web messaging conversations spread evenly over [start, end), ended, of the kinds and counts
+ * asked for: intact (a set as issued, in force at the start), tampered (a value edited), unsigned
+ * (the signature left out), late (the first set issued after the conversation started: the visitor wrote first, the page signed in after) and
+ * legacy (nothing arrived: the page used the attribute location the platform ignores).
+ */
+export function generateConversations(store: ConversationStore, deploymentId: string, request: GenerationRequest): Record<GeneratedKind, number> {
+  const kinds = interleaved(request.mix);
+  if (kinds.length === 0 || kinds.length > MAX_GENERATED_CONVERSATIONS) {
+    throw new GenerationError(`the mix must add up to 1 to ${MAX_GENERATED_CONVERSATIONS} conversations`);
+  }
+  const sets = [...request.attributeSets].sort((a, b) => a.issuedAt - b.issuedAt);
+  const step = (request.end - request.start) / kinds.length;
+  const placed = kinds.map((kind, index) => {
+    const slot = Math.floor(request.start + (index + 0.5) * step);
+    if (kind === 'legacy') return { kind, startTime: slot, attributes: {} };
+    if (kind === 'late') {
+      const next = sets.find((set) => set.issuedAt > slot);
+      if (!next) throw new GenerationError(`no attribute set was issued after ${new Date(slot).toISOString()}, which a late conversation needs`);
+      return { kind, startTime: slot, attributes: next.attributes };
+    }
+    const set = inForce(sets, slot);
+    if (!set) throw new GenerationError(`no attribute set is in force at ${new Date(slot).toISOString()}; give sets that cover the interval`);
+    const attributes =
+      kind === 'tampered'
+        ? tamperedCopy(set.attributes, request.signatureAttribute)
+        : kind === 'unsigned'
+          ? Object.fromEntries(Object.entries(set.attributes).filter(([key]) => key !== request.signatureAttribute))
+          : set.attributes;
+    return { kind, startTime: slot, attributes };
+  });
+  const counts = Object.fromEntries(GENERATED_KINDS.map((kind) => [kind, 0])) as Record<GeneratedKind, number>;
+  for (const conversation of placed) {
+    counts[conversation.kind] += 1;
+    store.createWebMessaging({
+      deploymentId,
+      customAttributes: conversation.attributes,
+      startTime: conversation.startTime,
+      endTime: conversation.startTime + CONVERSATION_LENGTH_MS,
+      authenticated: conversation.kind !== 'legacy',
+      ...(request.queueId ? { routedTo: { queueId: request.queueId, agentUserId: AGENT_USER_ID, agentName: 'Generated Agent' } } : {}),
+    });
+  }
+  return counts;
+}
+
+const AGENT_USER_ID = '7d0e1a52-0000-4000-8000-0000000a9e17';
