@@ -3,6 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { CLOCK, type Clock } from '../clock/clock';
+import { readAvailability, readDetailsJobPage, readDetailsJobStatus, readSubmittedJob, type DetailsJobPage, type DetailsJobStatus } from './analytics-response';
 import { readConversation } from './conversation-response';
 import { readMessageDetails, readParticipantMessages, type GenesysMessageDetails, type GenesysParticipantMessages } from './message-response';
 import type { GenesysConversation } from './genesys-models';
@@ -16,11 +17,14 @@ import { UpstreamErrors } from './upstream-errors';
 /** Bounds on what is read before parsing: a conversation is kilobytes, a token answer a few hundred bytes. */
 const MAX_API_RESPONSE_BYTES = 4 * 1024 * 1024;
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
+/** A page of job results: up to 1000 conversations, each a few kilobytes of participants, sessions and attributes. */
+const MAX_JOB_RESULTS_BYTES = 32 * 1024 * 1024;
+const ANALYTICS_JOBS = '/api/v2/analytics/conversations/details/jobs';
 /** Token lifetimes an OAuth client can have in Genesys Cloud (API notes: 300 to 172800 s). */
 const LONGEST_TOKEN_LIFETIME_SECONDS = 172_800;
 
 interface UpstreamRequest {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'DELETE';
   url: string;
   /** Template of the path, for logs (ids stay out of them). */
   route: string;
@@ -84,6 +88,56 @@ export class GenesysClient {
       maxResponseBytes: MAX_API_RESPONSE_BYTES,
     });
     return response.status === 404 ? null : readParticipantMessages(response.data);
+  }
+
+  /** Submits an analytics conversation details job (`AsyncConversationQuery`); its id. */
+  async submitDetailsJob(query: Readonly<Record<string, unknown>>): Promise<string> {
+    const response = await this.callApi({
+      ...this.analyticsRequest('POST', ANALYTICS_JOBS, `POST ${ANALYTICS_JOBS}`),
+      headers: { 'content-type': 'application/json' },
+      data: JSON.stringify(query),
+    });
+    return readSubmittedJob(this.found(response, 'POST details job'));
+  }
+
+  /** The job's state, or null when Genesys Cloud does not know it (gone after it expired). */
+  async getDetailsJob(jobId: string): Promise<DetailsJobStatus | null> {
+    const response = await this.callApi(this.analyticsRequest('GET', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`, `GET ${ANALYTICS_JOBS}/{jobId}`));
+    return response.status === 404 ? null : readDetailsJobStatus(this.found(response, 'GET details job'));
+  }
+
+  /** One page of a fulfilled job's results, from `cursor` on; null when the job is unknown. */
+  async getDetailsJobResults(jobId: string, cursor: string | undefined, pageSize: number): Promise<DetailsJobPage | null> {
+    const query = new URLSearchParams({ pageSize: String(pageSize), ...(cursor === undefined ? {} : { cursor }) });
+    const response = await this.callApi({
+      ...this.analyticsRequest('GET', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}/results?${query}`, `GET ${ANALYTICS_JOBS}/{jobId}/results`),
+      maxResponseBytes: MAX_JOB_RESULTS_BYTES,
+    });
+    return response.status === 404 ? null : readDetailsJobPage(this.found(response, 'GET details job results'));
+  }
+
+  /** Cancels a job; one Genesys Cloud no longer knows is as good as cancelled. */
+  async cancelDetailsJob(jobId: string): Promise<void> {
+    await this.callApi(this.analyticsRequest('DELETE', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`, `DELETE ${ANALYTICS_JOBS}/{jobId}`));
+  }
+
+  /** The data-lake availability date: conversations after it are not in job results yet. */
+  async getDetailsJobsAvailability(): Promise<string> {
+    const response = await this.callApi(this.analyticsRequest('GET', `${ANALYTICS_JOBS}/availability`, `GET ${ANALYTICS_JOBS}/availability`));
+    return readAvailability(this.found(response, 'GET details jobs availability'));
+  }
+
+  private analyticsRequest(method: UpstreamRequest['method'], path: string, route: string): UpstreamRequest {
+    return { method, url: `${this.config.apiUrl}${path}`, route, rateLimited: true, maxResponseBytes: MAX_API_RESPONSE_BYTES };
+  }
+
+  /** A 2xx answer's body; a 404 where the resource must exist is Genesys refusing the request. */
+  private found(response: AxiosResponse, what: string): unknown {
+    if (response.status < 200 || response.status >= 300) {
+      this.logger.warn(`${what}: status ${response.status}`);
+      throw UpstreamErrors.rejected(response.status);
+    }
+    return response.data;
   }
 
   /** A valid token, from cache when possible; for readiness and start-up checks. */

@@ -47,6 +47,14 @@ function earliest<T extends { messageTime: string }>(messages: readonly T[]): T 
 }
 
 const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
+
+/** What a verdict is reached from: the conversation's start and what reached its customer participant (none: no_customer). */
+export interface ConversationSnapshot {
+  conversationId: string;
+  /** ISO 8601; the signature is judged against it. */
+  startTime: string;
+  customer?: { participantId: string; attributes: Readonly<Record<string, string>>; webMessaging: boolean };
+}
 const isoFromSeconds = (value: number) => new Date(value * 1000).toISOString();
 
 /**
@@ -97,19 +105,41 @@ export class VerificationService {
 
   private async report(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
     const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
+    const snapshot = await this.snapshotOf(conversationId);
+    if (!snapshot) throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
+    return this.judgeSnapshot(snapshot, { expected, arrivalCheck: this.config.arrivalCheck });
+  }
+
+  /** The conversation as `GET /api/v2/conversations/{id}` has it (one rate-limited request); null when Genesys Cloud does not know it. */
+  async snapshotOf(conversationId: string): Promise<ConversationSnapshot | null> {
     const conversation = await this.genesys.getConversation(conversationId);
-    if (!conversation) {
-      throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
-    }
-    const checkedAt = new Date().toISOString();
+    if (!conversation) return null;
     const customer = customerOf(conversation);
+    return {
+      conversationId,
+      startTime: conversation.startTime,
+      ...(customer ? { customer: { participantId: customer.id, attributes: customer.attributes ?? {}, webMessaging: isWebMessaging(customer) } } : {}),
+    };
+  }
+
+  /**
+   * The report of a conversation from what reached its customer participant, wherever that was
+   * read (a conversation GET, or analytics job results for an audit): the one way a verdict is
+   * reached. The arrival check, when asked for, costs two more requests for a set otherwise verified.
+   */
+  async judgeSnapshot(
+    snapshot: ConversationSnapshot,
+    options: { expected?: Readonly<Record<string, string>>; arrivalCheck?: boolean } = {},
+  ): Promise<VerificationReportDto> {
+    const { conversationId, customer } = snapshot;
+    const checkedAt = new Date().toISOString();
     if (!customer) return { conversationId, status: 'no_customer', attributes: [], checkedAt };
 
     const arrived: Record<string, string> = Object.assign(Object.create(null) as object, customer.attributes);
     const token = arrived[this.signer.signatureName];
     delete arrived[this.signer.signatureName];
     const check = token === undefined ? undefined : this.signer.verify(arrived, token, arrived[this.registry.identity.name]);
-    const startedAtMs = Date.parse(conversation.startTime);
+    const startedAtMs = Date.parse(snapshot.startTime);
     const signature: SignatureFinding = !check
       ? { kind: 'absent' }
       : check.valid
@@ -122,23 +152,22 @@ export class VerificationService {
       arrived: new Map(Object.entries(arrived)),
       signature,
       issued: issued && new Map(Object.entries(issued)),
-      expected: expected && new Map(Object.entries(expected)),
+      expected: options.expected && new Map(Object.entries(options.expected)),
       registry: this.registry.definitions,
     };
     let judgement = judgeAttributes(input);
     // Only a set that is otherwise verified can have arrived too late to matter; the check costs two requests.
-    const webMessaging = isWebMessaging(customer);
-    if (judgement.status === 'verified' && this.config.arrivalCheck && webMessaging && token !== undefined) {
-      const arrival = await this.arrivalOf(conversationId, customer.id, token);
+    if (judgement.status === 'verified' && options.arrivalCheck && customer.webMessaging && token !== undefined) {
+      const arrival = await this.arrivalOf(conversationId, customer.participantId, token);
       if (arrival) judgement = judgeAttributes({ ...input, arrival });
     }
-    const hint = hintFor(judgement.status, webMessaging && Object.keys(customer.attributes ?? {}).length === 0);
+    const hint = hintFor(judgement.status, customer.webMessaging && Object.keys(customer.attributes).length === 0);
     return {
       conversationId,
       status: judgement.status,
       ...(hint ? { hint } : {}),
       ...(check && !check.valid ? { signatureProblem: check.reason } : {}),
-      participantId: customer.id,
+      participantId: customer.participantId,
       conversationStartedAt: new Date(startedAtMs).toISOString(),
       // Only what a valid MAC vouches for; a failed signature's claims are nobody's word.
       ...(check?.valid
