@@ -20,7 +20,7 @@ const LAYERS = [
   ['attribute-signature'],
   ['widget-config'],
   ['health', 'verification'],
-  ['canary'],
+  ['audit', 'canary'],
 ];
 
 const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
@@ -71,10 +71,10 @@ module.exports = {
     },
     {
       name: 'shared-state-through-its-store',
-      comment: 'Redis and the cache store are reached only through src/cache-store (SharedStateStore): one place for timeouts, fallback and outage warnings.',
+      comment: 'Redis, the cache store and the job queue are reached only through src/cache-store (SharedStateStore, WorkQueues): one place for timeouts, fallback and outage warnings.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/cache-store/' },
-      to: { path: '(^src/cache-store/redis-connection\\.ts$|@redis/client|@keyv/redis|@nestjs/cache-manager|node_modules/cache-manager)' },
+      to: { path: '(^src/cache-store/redis-connection\\.ts$|@redis/client|@keyv/redis|@nestjs/cache-manager|node_modules/cache-manager|node_modules/bullmq|node_modules/ioredis)' },
     },
     ...layerRules,
   ],

@@ -1,6 +1,7 @@
 import { Module, ValidationPipe } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import { CanaryModule } from './canary/canary.module';
 import { CacheStoreModule } from './cache-store/cache-store.module';
@@ -25,6 +26,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
     HealthModule,
     WidgetConfigModule,
     VerificationModule,
+    AuditModule,
     CanaryModule,
   ],
   providers: [

@@ -8,6 +8,7 @@ import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExampl
 import { AppLogger } from './logging/app-logger';
 import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
+import { AttributeSigner } from './attribute-signature/attribute-signer';
 
 /**
  * `npm start`: the service for development. With no Genesys credentials it first starts the
@@ -82,4 +83,36 @@ async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningE
     { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
     ...unsigned,
   ];
+}
+
+/** A signed set as the emulator's conversation generator takes it. */
+export interface SampleAttributeSet {
+  attributes: Record<string, string>;
+  issuedAt: string;
+  expiresAt: string;
+}
+
+/**
+ * The development visitor's attributes signed by this service at times spread over a span (every
+ * half signature lifetime, from before it starts to after it ends), so the emulator can generate
+ * conversations across the span with sets in force (intact) or issued after they started (late).
+ */
+export async function sampleAttributeSets(app: NestFastifyApplication, start: number, end: number): Promise<SampleAttributeSet[]> {
+  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
+  const signer = app.get(AttributeSigner);
+  const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
+  const issued = await app.get(WidgetConfigService).configForVisitor(visitor);
+  const attributes = Object.fromEntries(Object.entries(issued.guestAttributes).filter(([name]) => name !== signer.signatureName));
+  const lifetimeMs = Date.parse(issued.expiresAt) - Date.parse(issued.issuedAt);
+  const step = Math.max(1000, Math.floor(lifetimeMs / 2));
+  const sets: SampleAttributeSet[] = [];
+  for (let at = start - step; at <= end + step; at += step) {
+    const { token, claims } = signer.sign(attributes, attributes[registry.identity.name], new Date(at));
+    sets.push({
+      attributes: { ...attributes, [signer.signatureName]: token },
+      issuedAt: new Date(claims.issuedAt * 1000).toISOString(),
+      expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
+    });
+  }
+  return sets;
 }

@@ -1,3 +1,4 @@
+import { AuditEnvironment } from './audit/audit.config';
 import { AttributeSignatureEnvironment } from './attribute-signature/attribute-signature.config';
 import { AuthEnvironment } from './auth/auth.config';
 import { CanaryEnvironment } from './canary/canary.config';
@@ -19,6 +20,7 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   AttributeSignatureEnvironment,
   WidgetConfigEnvironment,
   VerificationEnvironment,
+  AuditEnvironment,
   CanaryEnvironment,
   MetricsEnvironment,
   DevelopmentEnvironment,

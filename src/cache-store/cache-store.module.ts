@@ -2,11 +2,14 @@ import { KeyvCacheableMemory } from 'cacheable';
 import KeyvRedis from '@keyv/redis';
 import { CacheModule, type CacheOptions } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { cacheStoreConfig } from './cache-store.config';
 import { TerminusModule } from '@nestjs/terminus';
 import { CacheStoreHealthIndicator } from './cache-store.health';
 import { RedisConnection } from './redis-connection';
 import { RedisModule } from './redis.module';
 import { SharedStateStore } from './shared-state.store';
+import { WorkQueues } from './work-queue';
 
 const logger = new Logger('CacheStore');
 
@@ -21,6 +24,7 @@ const MEMORY_STORE_MAX_ENTRIES = 1_000;
 @Global()
 @Module({
   imports: [
+    ConfigModule.forFeature(cacheStoreConfig),
     RedisModule,
     TerminusModule,
     CacheModule.registerAsync({
@@ -36,7 +40,7 @@ const MEMORY_STORE_MAX_ENTRIES = 1_000;
       },
     }),
   ],
-  providers: [CacheStoreHealthIndicator, SharedStateStore],
-  exports: [SharedStateStore, CacheStoreHealthIndicator],
+  providers: [CacheStoreHealthIndicator, SharedStateStore, WorkQueues],
+  exports: [SharedStateStore, CacheStoreHealthIndicator, WorkQueues],
 })
 export class CacheStoreModule {}

@@ -21,6 +21,9 @@ if ok and type(entry) == "table" and type(entry.value) == "table" and entry.valu
 end
 return 0`;
 
+/** Redis is configured but does not answer, for state that must not split between instances. */
+export class SharedStateUnavailableError extends Error {}
+
 export type LockAttempt =
   | { outcome: 'acquired'; release: () => Promise<void> }
   | { outcome: 'busy' }
@@ -72,6 +75,23 @@ export class SharedStateStore {
     }
     this.answered();
     return result;
+  }
+
+  /**
+   * For state every instance must see the same (audits): on Redis, never a local fallback, so a
+   * Redis that does not answer is a SharedStateUnavailableError for the caller to report.
+   */
+  async required<T>(purpose: string, onRedis: (client: RedisClientType) => Promise<T>): Promise<T> {
+    const client = this.redis.client;
+    if (!client?.isReady) throw new SharedStateUnavailableError(`Redis is not connected (${purpose})`);
+    try {
+      const result = await this.redis.run(() => onRedis(client));
+      this.answered();
+      return result;
+    } catch (error) {
+      this.failed(purpose, error as Error);
+      throw new SharedStateUnavailableError(`Redis did not answer (${purpose}): ${(error as Error).message}`);
+    }
   }
 
   /** A cache entry, or undefined when there is none or the store does not answer. */

@@ -74,6 +74,20 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly auditConversations = new Counter({
+    name: 'wm_audit_conversations_total',
+    help: 'Conversations judged by audits, by status (verified, tampered, unsigned, ..., unreadable, unsettled).',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly audits = new Counter({
+    name: 'wm_audits_total',
+    help: 'Audits that ended, by outcome (done, failed, cancelled).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly verifications = new Counter({
     name: 'wm_verifications_total',
     help: 'Verification reports, by status (verified, tampered, unsigned, expired, ...).',

@@ -94,6 +94,15 @@ export interface Judgement {
 
 const REDACTED = '[redacted]';
 
+/**
+ * Whether a row is a finding someone should look at: a value not as issued, a name not issued or
+ * wrongly cased, or missing where it was required or issued (metrics and audits count these).
+ */
+export function isFinding(row: Pick<JudgedRow, 'status' | 'required' | 'issued'>): boolean {
+  if (row.status === 'mismatch' || row.status === 'unexpected' || row.status === 'case_mismatch') return true;
+  return row.status === 'missing' && (row.required || row.issued !== undefined);
+}
+
 export function judgeAttributes(input: JudgementInput): Judgement {
   const { arrived, issued, expected, signature } = input;
   const registryByName = new Map(input.registry.map((attribute) => [attribute.name, attribute]));

@@ -11,7 +11,7 @@ import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
-import { judgeAttributes, type SignatureFinding } from './report-judgement';
+import { isFinding, judgeAttributes, type SignatureFinding } from './report-judgement';
 import { routingUnderPolicy } from './trust-policy';
 import { verificationConfig, type VerificationConfig } from './verification.config';
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
@@ -96,8 +96,7 @@ export class VerificationService {
   private count(report: VerificationReportDto): void {
     this.metrics.verifications.inc({ status: report.status });
     for (const row of report.attributes) {
-      const counted = row.status === 'mismatch' || row.status === 'unexpected' || row.status === 'case_mismatch' || (row.status === 'missing' && (row.required || row.issued !== undefined));
-      if (!counted) continue;
+      if (!isFinding(row)) continue;
       const attribute = this.registryNames.has(row.name) ? row.name : OTHER_ATTRIBUTE;
       this.metrics.attributeFindings.inc({ attribute, status: row.status });
     }

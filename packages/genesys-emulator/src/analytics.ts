@@ -162,6 +162,10 @@ export class ConversationAnalytics {
     return age < this.jobDelayMs / 5 ? 'QUEUED' : 'PENDING';
   }
 
+  jobStates(): JobState[] {
+    return [...this.jobs.values()].map((job) => this.state(job));
+  }
+
   /** `DELETE .../jobs/{jobId}`: a job not yet ended stops; its results are gone. */
   cancel(job: AnalyticsJob): void {
     if (!job.ended) job.ended = { state: 'CANCELLED', at: this.clock.now() };

@@ -30,6 +30,9 @@ export interface GenerationRequest {
 export const MAX_GENERATED_CONVERSATIONS = 200_000;
 const CONVERSATION_LENGTH_MS = 10 * 60 * 1000;
 
+/** How much later than the conversation's start a late set was issued: more than any clock skew a verifier forgives. */
+const LATE_BY_AT_LEAST_MS = 5 * 60 * 1000;
+
 export class GenerationError extends Error {}
 
 /** A deterministic shuffle (a fixed linear congruential sequence), so a mix interleaves the same way every run. */
@@ -65,7 +68,7 @@ function tamperedCopy(attributes: Readonly<Record<string, string>>, signatureAtt
 /**
  * Web messaging conversations spread evenly over [start, end), ended, of the kinds and counts
  * asked for: intact (a set as issued, in force at the start), tampered (a value edited), unsigned
- * (the signature left out), late (the first set issued after the conversation started: the visitor wrote first, the page signed in after) and
+ * (the signature left out), late (the first set issued more than five minutes after the conversation started: the visitor wrote first, the page signed in after) and
  * legacy (nothing arrived: the page used the attribute location the platform ignores).
  */
 export function generateConversations(store: ConversationStore, deploymentId: string, request: GenerationRequest): Record<GeneratedKind, number> {
@@ -79,7 +82,7 @@ export function generateConversations(store: ConversationStore, deploymentId: st
     const slot = Math.floor(request.start + (index + 0.5) * step);
     if (kind === 'legacy') return { kind, startTime: slot, attributes: {} };
     if (kind === 'late') {
-      const next = sets.find((set) => set.issuedAt > slot);
+      const next = sets.find((set) => set.issuedAt > slot + LATE_BY_AT_LEAST_MS);
       if (!next) throw new GenerationError(`no attribute set was issued after ${new Date(slot).toISOString()}, which a late conversation needs`);
       return { kind, startTime: slot, attributes: next.attributes };
     }

@@ -119,6 +119,11 @@ export class EmulatorControl {
     this.analytics.availabilityLagMs = ms;
   }
 
+  /** The state of every details job submitted so far, oldest first. */
+  analyticsJobStates(): string[] {
+    return this.analytics.jobStates();
+  }
+
   /** Web messaging conversations over an interval with a chosen mix, for audits at scale (see conversation-generator.ts). */
   generateConversations(request: GenerationRequest): Record<GeneratedKind, number> {
     return generateConversations(this.store, this.deploymentId, request);

@@ -1,0 +1,109 @@
+import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
+import { isFinding, type ReportStatus, type RowStatus } from '../verification/report-judgement';
+
+/** A conversation's status in an audit: a report status, or why there is none (unreadable job data, a cut value no GET could settle). */
+export type AuditStatus = ReportStatus | 'unreadable' | 'unsettled';
+
+export type FindingStatus = RowStatus | 'late';
+
+/** One line of an audit's results: what a report says, in a few fields (values left out: the report of the conversation has them). */
+export interface AuditVerdict {
+  conversationId: string;
+  conversationStart?: string;
+  status: AuditStatus;
+  /** The user id a valid signature vouches for. */
+  userId?: string;
+  /** The identity attribute as it arrived, vouched or not: whom the conversation claims to be. */
+  claimedUserId?: string;
+  signatureProblem?: string;
+  /** Attributes not as issued, and for a set that arrived late the attributes that did. */
+  findings: { name: string; status: FindingStatus }[];
+  /** Attributes whose name or value analytics may have cut at 1024 characters. */
+  truncated?: string[];
+  /** Nothing at all reached the conversation (no Database.set, or the legacy attribute location the platform ignores). */
+  noCustomAttributes?: boolean;
+  /** Where the verdict came from: the job's results, or one conversation GET for what they could not settle. */
+  settledBy: 'job_results' | 'conversation';
+  queueIds?: string[];
+  problem?: string;
+}
+
+const LATE_STATUSES: ReadonlySet<string> = new Set(['issued_after_start', 'arrived_late']);
+
+/** What analytics does to participant data: keys and values cut at this many characters. */
+export const ANALYTICS_CUT_LENGTH = 1024;
+
+/** The attribute names whose key or value is long enough to have been cut. */
+export function possiblyCut(attributes: Readonly<Record<string, string>>): string[] {
+  return Object.entries(attributes)
+    .filter(([key, value]) => key.length >= ANALYTICS_CUT_LENGTH || value.length >= ANALYTICS_CUT_LENGTH)
+    .map(([key]) => key);
+}
+
+export function verdictOf(
+  report: VerificationReportDto,
+  context: { claimedUserId?: string; noCustomAttributes: boolean; settledBy: AuditVerdict['settledBy']; truncated: string[]; queueIds: string[] },
+): AuditVerdict {
+  const late = LATE_STATUSES.has(report.status);
+  const findings = report.attributes.flatMap((row): AuditVerdict['findings'] => {
+    if (isFinding(row)) return [{ name: row.name, status: row.status }];
+    return late && row.arrived !== undefined ? [{ name: row.name, status: 'late' }] : [];
+  });
+  return {
+    conversationId: report.conversationId,
+    ...(report.conversationStartedAt ? { conversationStart: report.conversationStartedAt } : {}),
+    status: report.status,
+    ...(report.userId ? { userId: report.userId } : {}),
+    ...(context.claimedUserId !== undefined ? { claimedUserId: context.claimedUserId } : {}),
+    ...(report.signatureProblem ? { signatureProblem: report.signatureProblem } : {}),
+    findings,
+    ...(context.truncated.length > 0 ? { truncated: context.truncated } : {}),
+    ...(context.noCustomAttributes ? { noCustomAttributes: true } : {}),
+    settledBy: context.settledBy,
+    ...(context.queueIds.length > 0 ? { queueIds: context.queueIds } : {}),
+  };
+}
+
+export const CSV_COLUMNS = [
+  'conversationId',
+  'conversationStart',
+  'status',
+  'userId',
+  'claimedUserId',
+  'signatureProblem',
+  'findings',
+  'truncated',
+  'noCustomAttributes',
+  'settledBy',
+  'queueIds',
+  'problem',
+] as const;
+
+/**
+ * A CSV field: quoted when it holds a quote, comma or line break, and with a leading apostrophe
+ * when it starts like a spreadsheet formula (visitors choose attribute names and values).
+ */
+function csvField(value: string): string {
+  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+}
+
+export function csvLine(verdict: AuditVerdict): string {
+  const fields: Record<(typeof CSV_COLUMNS)[number], string> = {
+    conversationId: verdict.conversationId,
+    conversationStart: verdict.conversationStart ?? '',
+    status: verdict.status,
+    userId: verdict.userId ?? '',
+    claimedUserId: verdict.claimedUserId ?? '',
+    signatureProblem: verdict.signatureProblem ?? '',
+    findings: verdict.findings.map((finding) => `${finding.name}:${finding.status}`).join(';'),
+    truncated: (verdict.truncated ?? []).join(';'),
+    noCustomAttributes: verdict.noCustomAttributes ? 'true' : '',
+    settledBy: verdict.settledBy,
+    queueIds: (verdict.queueIds ?? []).join(';'),
+    problem: verdict.problem ?? '',
+  };
+  return `${CSV_COLUMNS.map((column) => csvField(fields[column])).join(',')}\r\n`;
+}
+
+export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { GenesysModule } from '../genesys/genesys.module';
+import { VerificationModule } from '../verification/verification.module';
+import { WidgetConfigModule } from '../widget-config/widget-config.module';
+import { AuditController } from './audit.controller';
+import { AuditRunner } from './audit-runner';
+import { AuditScheduler } from './audit-scheduler';
+import { AuditStore } from './audit-store';
+import { auditConfig } from './audit.config';
+import { AuditService } from './audit.service';
+
+@Module({
+  imports: [ConfigModule.forFeature(auditConfig), GenesysModule, VerificationModule, WidgetConfigModule],
+  controllers: [AuditController],
+  providers: [AuditStore, AuditRunner, AuditScheduler, AuditService],
+})
+export class AuditModule {}

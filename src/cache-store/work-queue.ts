@@ -1,0 +1,86 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
+import { Queue, Worker, type Job } from 'bullmq';
+import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
+
+export interface WorkQueueOptions {
+  /** Jobs running at once across every instance (BullMQ's global concurrency), and at most this many on one. */
+  concurrency: number;
+  /** How long a job stays claimed by an instance that stopped renewing it (a killed instance) before another takes it over. */
+  lockMs: number;
+}
+
+/** What a job's handler learns: its id, and a signal that fires when this instance shuts down (the job goes back to the queue). */
+export type WorkHandler = (jobId: string, shutdown: AbortSignal) => Promise<void>;
+
+/** A queue opened by WorkQueues: add a job by id; a job already waiting or running under that id is not added twice. */
+export interface OpenedWorkQueue {
+  add(jobId: string): Promise<void>;
+}
+
+/** A job handed back because its instance is shutting down: BullMQ retries it on whichever instance is running. */
+const INTERRUPTED = 'interrupted by shutdown';
+
+/**
+ * Jobs on Redis with BullMQ, when REDIS_URL is set: any instance runs a job, a job whose instance
+ * dies is taken over by another once its lock lapses, and at most `concurrency` run at once in the
+ * whole deployment. BullMQ is used directly rather than through @nestjs/bullmq because the queue
+ * exists only when Redis is configured and its worker options (concurrency, lock) come from
+ * validated configuration at run time, which @Processor takes as decorator constants.
+ */
+@Injectable()
+export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(WorkQueues.name);
+  private readonly opened: { queue: Queue; worker: Worker }[] = [];
+  private readonly shutdown = new AbortController();
+
+  constructor(@Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig) {}
+
+  /** Whether jobs can run on Redis (REDIS_URL set); without it callers run their work in-process. */
+  get available(): boolean {
+    return this.config.redisUrl !== undefined;
+  }
+
+  open(name: string, options: WorkQueueOptions, handle: WorkHandler): OpenedWorkQueue {
+    const url = this.config.redisUrl;
+    if (url === undefined) throw new Error('WorkQueues.open needs REDIS_URL');
+    // BullMQ keeps its own ioredis connections: a worker blocks on one while it waits for jobs.
+    const connection = { url, maxRetriesPerRequest: null, connectTimeout: 2000 };
+    const prefix = `${this.config.keyPrefix}:bull`;
+    const queue = new Queue(name, { connection, prefix });
+    const worker = new Worker(
+      name,
+      async (job: Job) => {
+        if (this.shutdown.signal.aborted) throw new Error(INTERRUPTED);
+        await handle(String(job.id), this.shutdown.signal);
+        if (this.shutdown.signal.aborted) throw new Error(INTERRUPTED);
+      },
+      { connection, prefix, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 100 },
+    );
+    const report = (what: string) => (error: Error) => this.logger.warn(`Work queue ${name} (${what}): ${error.message}`);
+    queue.on('error', report('queue'));
+    worker.on('error', report('worker'));
+    worker.on('failed', (job, error) => {
+      if (error.message !== INTERRUPTED) this.logger.warn(`Work queue ${name}: job ${job?.id ?? '?'} failed: ${error.message}`);
+    });
+    void queue.setGlobalConcurrency(options.concurrency).catch(report('global concurrency'));
+    this.opened.push({ queue, worker });
+    return {
+      add: async (jobId: string) => {
+        // Retried after a shutdown interrupted it; its handler decides when a job is really over.
+        await queue.add('run', {}, { jobId, attempts: 1000, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: true });
+      },
+    };
+  }
+
+  /** Running handlers learn of the shutdown first, so closing the workers below does not wait for whole jobs. */
+  beforeApplicationShutdown(): void {
+    this.shutdown.abort();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all(this.opened.map(async ({ queue, worker }) => {
+      await worker.close().catch(() => undefined);
+      await queue.close().catch(() => undefined);
+    }));
+  }
+}
