@@ -39,6 +39,7 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
   if (demo) demo.gatewayUrl = reachableUrl(appConfig());
   app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.emulator.close());
   const examples = await seedSignedExamples(app, sandbox.emulator);
+  await seedAuditSample(app, sandbox.emulator);
   app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
   // Printed, not logged: the emulator's credentials are development values for pasting.
   process.stdout.write(describeSandbox(sandbox.emulator, examples));
@@ -83,6 +84,28 @@ async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningE
     { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
     ...unsigned,
   ];
+}
+
+/** What the sandbox holds for `npm run audit -- --since 24h`: a day of conversations, a few of them tampered, unsigned or late. */
+export const SANDBOX_AUDIT_MIX = { intact: 1840, tampered: 40, unsigned: 60, late: 40, legacy: 20 } as const;
+
+async function seedAuditSample(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<void> {
+  const end = Date.now() - 60_000;
+  const start = end - 23 * 60 * 60 * 1000;
+  let sets: SampleAttributeSet[];
+  try {
+    sets = await sampleAttributeSets(app, start, end);
+  } catch (error) {
+    app.get(AppLogger).debug(`No audit sample: ${(error as Error).message}`, 'Sandbox');
+    return;
+  }
+  sandbox.control.generateConversations({
+    start,
+    end,
+    mix: SANDBOX_AUDIT_MIX,
+    attributeSets: sets.map((set) => ({ attributes: set.attributes, issuedAt: Date.parse(set.issuedAt), expiresAt: Date.parse(set.expiresAt) })),
+    signatureAttribute: app.get(AttributeSigner).signatureName,
+  });
 }
 
 /** A signed set as the emulator's conversation generator takes it. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import { Queue, Worker, type Job } from 'bullmq';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 
 export interface WorkQueueOptions {
@@ -19,6 +20,8 @@ export interface OpenedWorkQueue {
 
 /** A job handed back because its instance is shutting down: BullMQ retries it on whichever instance is running. */
 const INTERRUPTED = 'interrupted by shutdown';
+/** How long shutdown waits for interrupted handlers to hand their jobs back, and for a queue to close, before letting go of Redis. */
+const SHUTDOWN_WAIT_MS = 2000;
 
 /**
  * Jobs on Redis with BullMQ, when REDIS_URL is set: any instance runs a job, a job whose instance
@@ -32,6 +35,7 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
   private readonly logger = new Logger(WorkQueues.name);
   private readonly opened: { queue: Queue; worker: Worker }[] = [];
   private readonly shutdown = new AbortController();
+  private readonly handling = new Set<Promise<void>>();
 
   constructor(@Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig) {}
 
@@ -51,7 +55,13 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
       name,
       async (job: Job) => {
         if (this.shutdown.signal.aborted) throw new Error(INTERRUPTED);
-        await handle(String(job.id), this.shutdown.signal);
+        const handled = handle(String(job.id), this.shutdown.signal);
+        this.handling.add(handled);
+        try {
+          await handled;
+        } finally {
+          this.handling.delete(handled);
+        }
         if (this.shutdown.signal.aborted) throw new Error(INTERRUPTED);
       },
       { connection, prefix, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 100 },
@@ -77,10 +87,19 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
     this.shutdown.abort();
   }
 
+  /**
+   * Bounded whatever Redis does: handlers (told to stop above) get a moment to hand their jobs
+   * back, then the worker lets go without waiting (a job it still held is taken over once its lock
+   * lapses), and a queue that cannot close cleanly (Redis gone) is disconnected.
+   */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all(this.opened.map(async ({ queue, worker }) => {
-      await worker.close().catch(() => undefined);
-      await queue.close().catch(() => undefined);
-    }));
+    await Promise.race([Promise.allSettled([...this.handling]), sleep(SHUTDOWN_WAIT_MS)]);
+    await Promise.all(
+      this.opened.map(async ({ queue, worker }) => {
+        await worker.close(true).catch(() => undefined);
+        await Promise.race([queue.close().catch(() => undefined), sleep(SHUTDOWN_WAIT_MS)]);
+        await queue.disconnect().catch(() => undefined);
+      }),
+    );
   }
 }

@@ -46,6 +46,7 @@ export function describeSandbox(emulator: RunningEmulator, examples: readonly Sa
     '  conversations',
     ...examples.map((example) => `    ${example.conversationId.padEnd(width)}  ${example.description}`),
     `  try            npm run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,
+    '  audit          npm run audit -- --since 24h   (a day of generated conversations: some tampered, unsigned, late)',
     '',
   ].join('\n');
 }

@@ -1,0 +1,75 @@
+import { AUDIT_EXIT, parseMoment, runAuditCommand } from '../src/bin/audit-command';
+import { genesysSettingsFor } from '../src/development/development-state';
+import { generateAuditSample } from './support/audit-sample';
+import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
+import { TEST_JWT_SECRET } from './support/test-tokens';
+
+const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
+const HOUR = 3_600_000;
+
+async function run(args: string[], env: Record<string, string | undefined>) {
+  let stdout = '';
+  let stderr = '';
+  const code = await withEnvironment(env, () => runAuditCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }, false));
+  return { code, stdout, stderr };
+}
+
+describe('npm run audit, with the service environment', () => {
+  let t: TestApp;
+  let env: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS } });
+    env = {
+      NODE_ENV: 'test',
+      REDIS_URL: undefined,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS,
+      AUDIT_POLL_INTERVAL_MS: '200',
+      ...genesysSettingsFor(t.emulator),
+    };
+    const end = Date.now() - 25 * HOUR;
+    await generateAuditSample(t.app, t.emulator, { start: end - 2 * HOUR, end }, { intact: 30, tampered: 2, unsigned: 3 });
+  });
+  afterAll(() => t.close());
+
+  it('prints the summary as a table and plain progress lines off a terminal; exit 1 when anything was tampered', async () => {
+    const result = await run(['--since', '27h', '--until', '24h'], env);
+    expect(result.code).toBe(AUDIT_EXIT.tampered);
+    expect(result.stdout).toMatch(/^Audit [0-9a-f-]{36}: done\n/);
+    expect(result.stdout).toMatch(/ {2}conversations +35\n/);
+    expect(result.stdout).toMatch(/ {4}tampered +2\n/);
+    expect(result.stderr).toMatch(/^audit (queued|running): jobs 0\/1/);
+    expect(result.stderr).toContain('audit done: jobs 1/1');
+  });
+
+  it('prints the audit as JSON with --json and the verdicts as CSV with --csv; exit 0 when nothing was tampered', async () => {
+    const json = await run(['--since', '27h', '--until', '24h', '--json'], env);
+    expect(JSON.parse(json.stdout).summary.byStatus).toEqual({ verified: 30, tampered: 2, unsigned: 3 });
+    const csv = await run(['--since', '27h', '--until', '24h', '--csv'], env);
+    expect(csv.stdout.trim().split('\r\n')).toHaveLength(36);
+    const clean = await run(['--since', '2h'], env);
+    expect(clean.code).toBe(AUDIT_EXIT.clean);
+  });
+
+  it('exits 2 on usage errors, and 0 with --help', async () => {
+    expect((await run([], env)).code).toBe(AUDIT_EXIT.usage);
+    const malformed = await run(['--since', 'yesterday'], env);
+    expect(malformed.code).toBe(AUDIT_EXIT.usage);
+    expect(malformed.stderr).toContain('give a duration before now');
+    expect((await run(['--since', '24h', '--json', '--csv'], env)).code).toBe(AUDIT_EXIT.usage);
+    const help = await run(['--help'], env);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Exit codes: 0 nothing tampered; 1 tampered conversations found');
+  });
+
+  it('reads durations before now and date-times with an offset', () => {
+    const now = Date.parse('2026-12-01T12:00:00Z');
+    expect(parseMoment('24h', now)).toBe('2026-11-30T12:00:00.000Z');
+    expect(parseMoment('7d', now)).toBe('2026-11-24T12:00:00.000Z');
+    expect(parseMoment('90m', now)).toBe('2026-12-01T10:30:00.000Z');
+    expect(parseMoment('2026-11-01T00:00:00+01:00', now)).toBe('2026-11-01T00:00:00+01:00');
+    expect(() => parseMoment('2026-11-01T00:00:00', now)).toThrow();
+    expect(() => parseMoment('9'.repeat(100), now)).toThrow();
+  });
+});
