@@ -141,6 +141,26 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     await t.http.delete(`/api/verification/audits/${id}`).set(auth).expect(409);
   });
 
+  it('runs one audit per Genesys job slot and queues the rest', async () => {
+    const { start, end } = span();
+    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 5 });
+    t.emulator.control.setAnalyticsJobDelay(10 * 60_000);
+    const body = { since: iso(start), until: iso(end) };
+    const first = (await t.http.post('/api/verification/audits').set(auth).send(body).expect(202)).body.id;
+    const second = (await t.http.post('/api/verification/audits').set(auth).send(body).expect(202)).body.id;
+    const stateOf = async (id: string) => (await t.http.get(`/api/verification/audits/${id}`).set(auth).expect(200)).body.state;
+    await drive(
+      (async () => {
+        while ((await stateOf(first)) !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
+      })(),
+    );
+    expect(await stateOf(second)).toBe('queued');
+    t.emulator.control.setAnalyticsJobDelay(0);
+    const [a, b] = await drive(Promise.all([untilEnded(first), untilEnded(second)]));
+    expect([a.state, b.state]).toEqual(['done', 'done']);
+    expect(Date.parse(b.startedAt)).toBeGreaterThanOrEqual(Date.parse(a.endedAt));
+  });
+
   it("finds a visitor's conversations with a verdict each", async () => {
     const { start, end } = span();
     await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 6, unsigned: 2, legacy: 3 });
