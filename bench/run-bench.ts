@@ -10,6 +10,10 @@ import { freePort } from '../test/support/free-port';
 import { startJwksServer } from '../test/support/jwks-server';
 import { startTestRedis } from '../test/support/redis-server';
 import { BENCH_AUDIENCE, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET } from './bench-claims';
+import { createSecretKey } from 'node:crypto';
+import { AttributeSigner } from '../src/attribute-signature/attribute-signer';
+import type { AttributeSignatureConfig } from '../src/attribute-signature/attribute-signature.config';
+import type { GenesysConfig } from '../src/genesys/genesys.config';
 
 /**
  * `npm run bench [-- --quick]`: every figure is a ratio against baselines measured in the same
@@ -271,7 +275,10 @@ async function main() {
   row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'elapsed / ideal (s)', `${fixed(elapsed / ideal)} (${fixed(elapsed, 1)} / ${ideal})`, '≤ 1.15', verdict(elapsed / ideal <= 1.15));
   row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'failed reports, 429s sent', `${failures}, ${sent429}`, '0, ≤ 1', verdict(failures === 0 && sent429 <= 1));
 
-  // 4. Start-up.
+  // 4. Audits through analytics jobs, against the one-GET-per-conversation path.
+  await auditScenarios(emulator, service, verifyToken, row, fixed, verdict);
+
+  // 5. Start-up.
   emulator.control.setRateLimit({ limit: 1_000_000, windowSeconds: 60 });
   const coldService = await startProcess(service, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS);
   await sleep(1000);
@@ -300,6 +307,88 @@ async function main() {
   const generated = `<!-- bench:start -->\n${[...header, ...lines].join('\n')}\n<!-- bench:end -->`;
   writeFileSync(file, existing.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, generated));
   process.stdout.write(`\nwrote ${file}\n`);
+}
+
+/**
+ * Signed sets of one visitor spread over a span (every half hour, valid an hour), as the service
+ * signs them with the bench's key: what the emulator's generator places its conversations with.
+ */
+function benchAttributeSets(deploymentId: string, start: number, end: number) {
+  const config = { keys: [{ kid: 'k1', secret: createSecretKey(Buffer.from(BENCH_SIGNING_SECRET, 'utf8')) }], signatureName: 'attributesSignature', lifetimeSeconds: 3600 };
+  const signer = new AttributeSigner(config as unknown as AttributeSignatureConfig, { deploymentId } as GenesysConfig);
+  const attributes = { userId: 'usr_1001', userTier: 'Gold' };
+  const sets = [];
+  for (let at = start - 1_800_000; at <= end + 1_800_000; at += 1_800_000) {
+    const { token, claims } = signer.sign(attributes, attributes.userId, new Date(at));
+    sets.push({ attributes: { ...attributes, attributesSignature: token }, issuedAt: claims.issuedAt * 1000, expiresAt: claims.expiresAt * 1000 });
+  }
+  return sets;
+}
+
+async function auditScenarios(
+  emulator: RunningEmulator,
+  service: string,
+  token: string,
+  row: (...cells: (string | number)[]) => void,
+  fixed: (value: number, digits?: number) => string,
+  verdict: (met: boolean) => string,
+): Promise<void> {
+  const HOUR = 3_600_000;
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  /** Generates the mix over the span, runs one audit on a fresh service, and reads its results back as a stream. */
+  const run = async (span: { start: number; end: number }, mix: Record<string, number>, extra: Record<string, string> = {}) => {
+    emulator.control.generateConversations({ ...span, mix, attributeSets: benchAttributeSets(emulator.deploymentId, span.start, span.end), signatureAttribute: 'attributesSignature' });
+    const instance = await startProcess(service, serviceEnv(emulator, extra), '/health/ready', SERVICE_NODE_FLAGS);
+    emulator.control.resetCounters();
+    const started = Date.now();
+    const created = await fetch(`${instance.url}/api/verification/audits`, { method: 'POST', headers, body: JSON.stringify({ since: new Date(span.start).toISOString(), until: new Date(span.end).toISOString() }) });
+    const { id } = (await created.json()) as { id: string };
+    let audit: { state: string; summary: { conversations: number; byStatus: Record<string, number> } };
+    for (;;) {
+      audit = (await (await fetch(`${instance.url}/api/verification/audits/${id}`, { headers })).json()) as typeof audit;
+      if (audit.state !== 'queued' && audit.state !== 'running') break;
+      await sleep(100);
+    }
+    const wallSeconds = (Date.now() - started) / 1000;
+    const counters = emulator.control.counters();
+    const requests = Object.values(counters.apiCalls).reduce((sum, count) => sum + count, 0);
+    let lines = 0;
+    const body = (await fetch(`${instance.url}/api/verification/audits/${id}/results`, { headers })).body;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) lines += 1;
+    const peakRssMb = memoryKb(instance.pid, 'VmHWM') / 1024;
+    await instance.stop();
+    return { audit, wallSeconds, requests, tokenRequests: counters.tokenRequests, rateLimited: counters.rateLimited, lines, peakRssMb };
+  };
+
+  // At the platform's default 300 requests per minute; a job takes 5 s to fulfil (the emulator's stand-in for the platform's queueing).
+  emulator.control.setRateLimit({ limit: 300, windowSeconds: 60 });
+  emulator.control.setAnalyticsJobDelay(5000);
+  const count = QUICK ? 1000 : 10_000;
+  const share = (part: number) => Math.round(count * part);
+  const mix = { intact: share(0.9), tampered: share(0.03), unsigned: share(0.04), late: share(0.02), legacy: share(0.01) };
+  // A day that holds none of the conversations the emulator seeds or the sections above created.
+  const day = { start: Date.now() - 49 * HOUR, end: Date.now() - 25 * HOUR };
+  const small = await run(day, mix);
+  const expected = { verified: mix.intact, tampered: mix.tampered, unsigned: mix.unsigned + mix.legacy, issued_after_start: mix.late };
+  const exact = JSON.stringify(Object.entries(small.audit.summary.byStatus).sort()) === JSON.stringify(Object.entries(expected).sort()) && small.lines === count;
+  // One GET per conversation at 300 per minute: `count` requests, count / 5 seconds.
+  const idealRequests = count;
+  const idealSeconds = count / 5;
+  const fewer = idealRequests / small.requests;
+  const faster = idealSeconds / small.wallSeconds;
+  const label = `audit, ${count.toLocaleString('en')} conversations at 300/min`;
+  row(label, 'Genesys requests (token requests), vs one GET each', `${small.requests} (${small.tokenRequests}) vs ${idealRequests}: ${fixed(fewer, 0)}× fewer`, '≥ 100×', verdict(fewer >= 100));
+  row(label, 'wall time (s), vs one GET each', `${fixed(small.wallSeconds, 1)} vs ${idealSeconds}: ${fixed(faster, 0)}× less`, '≥ 50×', verdict(faster >= 50));
+  row(label, 'counts exactly the generated mix, 429s received', `${exact ? 'yes' : 'no'}, ${small.rateLimited}`, 'yes, 0', verdict(exact && small.rateLimited === 0));
+
+  emulator.control.setRateLimit({ limit: 1_000_000, windowSeconds: 60 });
+  emulator.control.setAnalyticsJobDelay(500);
+  const large = QUICK ? 10_000 : 100_000;
+  const week = { start: Date.now() - 9 * 24 * HOUR, end: Date.now() - 5 * 24 * HOUR };
+  const big = await run(week, { intact: Math.round(large * 0.95), tampered: Math.round(large * 0.05) });
+  const bigLabel = `audit, ${large.toLocaleString('en')} conversations`;
+  row(bigLabel, 'service peak RSS (MB), results streamed back', `${fixed(big.peakRssMb, 0)}, ${big.lines.toLocaleString('en')} lines`, '≤ 300', verdict(big.peakRssMb <= 300 && big.lines === large));
+  row(bigLabel, 'wall time (s), Genesys requests', `${fixed(big.wallSeconds, 1)}, ${big.requests}`, '', '');
 }
 
 main()
