@@ -1,18 +1,14 @@
 import { AUDIT_EXIT, parseMoment, runAuditCommand } from '../src/bin/audit-command';
 import { genesysSettingsFor } from '../src/development/development-state';
 import { generateAuditSample } from './support/audit-sample';
-import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
+import { runCaptured } from './support/command-run';
+import { startTestApp, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET } from './support/test-tokens';
 
 const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
 const HOUR = 3_600_000;
 
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await withEnvironment(env, () => runAuditCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }, false));
-  return { code, stdout, stderr };
-}
+const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runAuditCommand(args, output, false), env);
 
 describe('npm run audit, with the service environment', () => {
   let t: TestApp;

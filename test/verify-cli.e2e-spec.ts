@@ -4,20 +4,14 @@ import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
 import { developmentState, genesysSettingsFor, recordSandboxUrl } from '../src/development/development-state';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
-import { WITHOUT_GENESYS_SETTINGS, startTestApp, withEnvironment, type TestApp } from './support/test-app';
+import { runCaptured } from './support/command-run';
+import { WITHOUT_GENESYS_SETTINGS, startTestApp, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
 
 const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
 const UNKNOWN = '11111111-2222-4333-8444-555555555555';
 
-async function run(args: string[], env: Record<string, string | undefined>) {
-  let stdout = '';
-  let stderr = '';
-  const code = await withEnvironment(env, () =>
-    runVerifyCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }),
-  );
-  return { code, stdout, stderr };
-}
+const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runVerifyCommand(args, output), env);
 
 describe('npm run verify, with the service environment', () => {
   let t: TestApp;
