@@ -22,9 +22,9 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
     @Inject(auditConfig.KEY) private readonly config: AuditConfig,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     if (!this.workQueues.available) return;
-    this.queue = this.workQueues.open('audits', { concurrency: this.config.jobSlots, lockMs: this.config.queueLockMs }, (id, shutdown) =>
+    this.queue = await this.workQueues.open('audits', { concurrency: this.config.jobSlots, lockMs: this.config.queueLockMs }, (id, shutdown) =>
       this.runner.run(id, shutdown),
     );
   }

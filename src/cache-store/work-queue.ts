@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
-import { Queue, Worker, type Job } from 'bullmq';
+import type { Job, Queue, Worker } from 'bullmq';
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 
@@ -44,9 +45,11 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
     return this.config.redisUrl !== undefined;
   }
 
-  open(name: string, options: WorkQueueOptions, handle: WorkHandler): OpenedWorkQueue {
+  /** BullMQ is loaded here, not at start-up: its import costs ~200 ms that a service without Redis never needs. */
+  async open(name: string, options: WorkQueueOptions, handle: WorkHandler): Promise<OpenedWorkQueue> {
     const url = this.config.redisUrl;
     if (url === undefined) throw new Error('WorkQueues.open needs REDIS_URL');
+    const { Queue, Worker } = await import('bullmq');
     // BullMQ keeps its own ioredis connections: a worker blocks on one while it waits for jobs.
     const connection = { url, maxRetriesPerRequest: null, connectTimeout: 2000 };
     const prefix = `${this.config.keyPrefix}:bull`;
@@ -74,6 +77,8 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
     });
     void queue.setGlobalConcurrency(options.concurrency).catch(report('global concurrency'));
     this.opened.push({ queue, worker });
+    // Connected before the service takes requests when Redis answers; bounded when it does not.
+    await Promise.race([Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]).catch(() => undefined), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
     return {
       add: async (jobId: string) => {
         // Retried after a shutdown interrupted it; its handler decides when a job is really over.
@@ -93,13 +98,30 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
    * lapses), and a queue that cannot close cleanly (Redis gone) is disconnected.
    */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.race([Promise.allSettled([...this.handling]), sleep(SHUTDOWN_WAIT_MS)]);
+    await Promise.race([Promise.allSettled([...this.handling]), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
     await Promise.all(
       this.opened.map(async ({ queue, worker }) => {
+        for (const closing of [queue, worker]) ignoreErrorsOnceClosed(closing);
         await worker.close(true).catch(() => undefined);
-        await Promise.race([queue.close().catch(() => undefined), sleep(SHUTDOWN_WAIT_MS)]);
+        await Promise.race([queue.close().catch(() => undefined), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
         await queue.disconnect().catch(() => undefined);
       }),
     );
+  }
+}
+
+/**
+ * BullMQ's connection wrapper drops its listeners when it closes, yet a connection still
+ * connecting at that moment (Redis down or stalled) rejects afterwards and emits 'error' on it,
+ * which with no listener left is an unhandled error after shutdown. From the close on, such an
+ * 'error' with nobody listening is dropped. (`connection` and `blockingConnection` are BullMQ 5's
+ * internal fields; an upgrade that renames them loses only this guard.)
+ */
+function ignoreErrorsOnceClosed(closing: Queue | Worker): void {
+  for (const field of ['connection', 'blockingConnection']) {
+    const wrapper = (closing as unknown as Record<string, EventEmitter | undefined>)[field];
+    if (!(wrapper instanceof EventEmitter)) continue;
+    const emit = wrapper.emit.bind(wrapper);
+    wrapper.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' && wrapper.listenerCount('error') === 0 ? false : emit(event, ...args));
   }
 }
