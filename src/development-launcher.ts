@@ -103,16 +103,16 @@ async function seedAuditSample(app: NestFastifyApplication, sandbox: RunningEmul
     start,
     end,
     mix: SANDBOX_AUDIT_MIX,
-    attributeSets: sets.map((set) => ({ attributes: set.attributes, issuedAt: Date.parse(set.issuedAt), expiresAt: Date.parse(set.expiresAt) })),
+    attributeSets: sets,
     signatureAttribute: app.get(AttributeSigner).signatureName,
   });
 }
 
-/** A signed set as the emulator's conversation generator takes it. */
+/** A signed set as the emulator's conversation generator takes it (times in epoch ms). */
 export interface SampleAttributeSet {
   attributes: Record<string, string>;
-  issuedAt: string;
-  expiresAt: string;
+  issuedAt: number;
+  expiresAt: number;
 }
 
 /**
@@ -133,8 +133,8 @@ export async function sampleAttributeSets(app: NestFastifyApplication, start: nu
     const { token, claims } = signer.sign(attributes, attributes[registry.identity.name], new Date(at));
     sets.push({
       attributes: { ...attributes, [signer.signatureName]: token },
-      issuedAt: new Date(claims.issuedAt * 1000).toISOString(),
-      expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
+      issuedAt: claims.issuedAt * 1000,
+      expiresAt: claims.expiresAt * 1000,
     });
   }
   return sets;

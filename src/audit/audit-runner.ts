@@ -215,7 +215,7 @@ export class AuditRunner {
     for (let failures = 0; ; failures += 1) {
       try {
         // A cancelled audit makes no further Genesys request.
-        if ((await this.store.find(record.id))?.state !== 'running') throw new Stopped('cancelled');
+        if ((await this.store.stateOf(record.id)) !== 'running') throw new Stopped('cancelled');
         return await call();
       } catch (error) {
         const transient = transientWait(error, failures, this.config.pollIntervalMs);

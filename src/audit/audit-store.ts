@@ -133,6 +133,13 @@ export class AuditStore {
     return { record: JSON.parse(record) as AuditRecord, state: state.state as AuditState, ...(ended && state.at ? { endedAt: state.at } : {}) };
   }
 
+  /** The audit's state alone (undefined: unknown audit): what a runner checks before each Genesys request. */
+  async stateOf(id: string): Promise<AuditState | undefined> {
+    if (!this.shared.shared) return this.liveInMemory(id)?.stored.state;
+    const key = this.keys(id).state;
+    return ((await this.shared.required('audit state', (client) => client.hGet(key, 'state'))) ?? undefined) as AuditState | undefined;
+  }
+
   /** Moves an audit to `to` if it is in one of `from`; answers the state it was in (undefined: unknown audit). */
   async transition(id: string, from: readonly AuditState[], to: AuditState, at: string): Promise<AuditState | undefined> {
     if (!this.shared.shared) {

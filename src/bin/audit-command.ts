@@ -3,6 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '../audit/audit.service';
 import type { AuditDto } from '../audit/dto/audit.dto';
+import { DATE_TIME_WITH_OFFSET } from '../audit/dto/create-audit.dto';
 import { CommandFailure, runCommand, withServiceContext, type CommandOutput } from './service-command';
 
 /** Exit codes, documented in the README and the command's help. */
@@ -10,13 +11,12 @@ export const AUDIT_EXIT = { clean: 0, tampered: 1, usage: 2, notChecked: 3 } as 
 
 const RELATIVE = /^(\d{1,5})([mhd])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** `24h`, `7d`, `90m` before now, or an ISO 8601 date-time with its offset. */
 export function parseMoment(value: string, now: number): string {
   const relative = value.length <= 8 ? RELATIVE.exec(value) : null;
   if (relative) return new Date(now - Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]).toISOString();
-  if (value.length <= 40 && DATE_TIME.test(value)) return value;
+  if (value.length <= 40 && DATE_TIME_WITH_OFFSET.test(value)) return value;
   throw new InvalidArgumentError('give a duration before now (90m, 24h, 7d) or an ISO 8601 date-time with an offset.');
 }
 

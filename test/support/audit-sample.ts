@@ -36,7 +36,7 @@ export async function generateAuditSample(
     start: span.start,
     end: span.end,
     mix,
-    attributeSets: sets.map((set) => ({ attributes: set.attributes, issuedAt: Date.parse(set.issuedAt), expiresAt: Date.parse(set.expiresAt) })),
+    attributeSets: sets,
     signatureAttribute: signer.signatureName,
     ...(options.queueId ? { queueId: options.queueId } : {}),
   });

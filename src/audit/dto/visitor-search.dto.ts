@@ -1,4 +1,5 @@
 import { IsString, Matches, MaxLength } from 'class-validator';
+import { DATE_TIME_MESSAGE, DATE_TIME_WITH_OFFSET } from './create-audit.dto';
 
 export class VisitorSearchQueryDto {
   /**
@@ -7,8 +8,6 @@ export class VisitorSearchQueryDto {
    */
   @IsString()
   @MaxLength(40)
-  @Matches(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/, {
-    message: 'since must be an ISO 8601 date-time with an offset, e.g. 2026-11-30T00:00:00Z',
-  })
+  @Matches(DATE_TIME_WITH_OFFSET, { message: DATE_TIME_MESSAGE('since') })
   since!: string;
 }
