@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 
 /** A date-time with its offset (Z or +hh:mm): without one the period would depend on the server's time zone. Length is checked first. */
@@ -9,6 +10,7 @@ export class CreateAuditDto {
    * Start of the period: conversations that started at or after it are audited.
    * @example "2026-11-30T00:00:00Z"
    */
+  @ApiProperty({ pattern: DATE_TIME_WITH_OFFSET.source })
   @IsString()
   @MaxLength(40)
   @Matches(DATE_TIME_WITH_OFFSET, { message: DATE_TIME_MESSAGE('since') })
@@ -18,6 +20,7 @@ export class CreateAuditDto {
    * End of the period (excluded); now when left out. What lies past the analytics availability date is reported as not yet available.
    * @example "2026-12-01T00:00:00Z"
    */
+  @ApiPropertyOptional({ pattern: DATE_TIME_WITH_OFFSET.source })
   @IsOptional()
   @IsString()
   @MaxLength(40)
