@@ -83,23 +83,38 @@ describe('pacedKeyLookup', () => {
     expect(jwks.fetches()).toBe(2);
   });
 
-  it('tells readiness how many unknown key ids the last window saw, and why the last fetch failed', async () => {
+  it('counts unknown key ids over the last minute, however the refetch windows split them', async () => {
+    const jwks = setUp();
+    await jwks.find(jwks.published[0].kid);
+    // 12 made-up key ids, 3 per refetch window: no single window reaches the warning mark of 10.
+    for (let window = 0; window < 4; window += 1) {
+      const flood = Array.from({ length: 3 }, () => jwks.find(randomUUID()));
+      await jwks.advance(5_000);
+      await Promise.all(flood);
+    }
+    expect(jwks.condition()).toMatchObject({ unknownKeyIdsLastMinute: 12 });
+    // A minute later the flood has aged out.
+    await jwks.advance(60_000);
+    expect(jwks.condition()).toMatchObject({ unknownKeyIdsLastMinute: 0 });
+  });
+
+  it('tells readiness how many unknown key ids the last minute saw, and why the last fetch failed', async () => {
     const jwks = setUp();
     const [first] = jwks.published;
     await jwks.find(first.kid);
-    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_000_000, unknownKeyIdsLastWindow: 0 });
+    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_000_000, unknownKeyIdsLastMinute: 0 });
 
     const flood = Array.from({ length: 25 }, () => jwks.find(randomUUID()));
     await jwks.advance(5_000);
     await Promise.all(flood);
-    expect(jwks.condition()).toMatchObject({ keys: 1, unknownKeyIdsLastWindow: 25 });
+    expect(jwks.condition()).toMatchObject({ keys: 1, unknownKeyIdsLastMinute: 25 });
 
     jwks.published.length = 0;
     jwks.failNextFetch('the JWKS endpoint answered 503');
     const during = jwks.find(randomUUID());
     await jwks.advance(5_000);
     await during;
-    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_005_000, lastFetchError: 'the JWKS endpoint answered 503', unknownKeyIdsLastWindow: 1 });
+    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_005_000, lastFetchError: 'the JWKS endpoint answered 503', unknownKeyIdsLastMinute: 26 });
     // The key held keeps verifying while the JWKS is away.
     expect(await jwks.find(first.kid)).not.toBeInstanceOf(Error);
   });

@@ -29,8 +29,8 @@ export interface JwksCondition {
   fetchedAt?: number;
   /** Why the last fetch failed, when it did (known keys keep serving; new ones are refused). */
   lastFetchError?: string;
-  /** Tokens naming key ids the JWKS did not publish, in the last completed refetch window. */
-  unknownKeyIdsLastWindow: number;
+  /** Tokens naming key ids the JWKS did not publish, in the last minute. */
+  unknownKeyIdsLastMinute: number;
 }
 
 /** Keys for callers' JWTs, and the condition of the set they come from. */
@@ -41,8 +41,31 @@ export interface PacedKeys {
 
 /** How long a fetched key is trusted before the JWKS is asked again (jwks-rsa's own default cache age). */
 const MAX_KEY_AGE_MS = 10 * 60_000;
-/** Unknown key ids in one refetch window from which on the flood is worth a warning (and readiness says degraded). */
+/** Unknown key ids in one refetch window, or in the last minute, from which on the flood is worth a warning (and readiness says degraded). */
 export const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
+const RECENT_SPAN_SECONDS = 60;
+
+/**
+ * Events of the last minute, counted per second in a ring: bounded memory under a flood, and a
+ * span that does not depend on the refetch pacing (its windows can be 50 ms or a minute long, so
+ * "the last window" said little and split one flood into counts below the warning mark).
+ */
+function lastMinuteCounter(now: () => number) {
+  const slots = Array.from({ length: RECENT_SPAN_SECONDS }, () => ({ second: Number.NEGATIVE_INFINITY, count: 0 }));
+  const currentSecond = () => Math.floor(now() / 1000);
+  return {
+    add(): void {
+      const second = currentSecond();
+      const slot = slots[second % RECENT_SPAN_SECONDS];
+      if (slot.second !== second) Object.assign(slot, { second, count: 0 });
+      slot.count += 1;
+    },
+    total(): number {
+      const second = currentSecond();
+      return slots.reduce((sum, slot) => (second - slot.second < RECENT_SPAN_SECONDS ? sum + slot.count : sum), 0);
+    },
+  };
+}
 
 /**
  * Keys for callers' JWTs from a set fetched whole, paced so that what a caller writes cannot
@@ -58,7 +81,7 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
   let lastFetchError: string | undefined;
   let pending: Promise<void> | undefined;
   let unknownSinceFetch = 0;
-  let unknownLastWindow = 0;
+  const unknownRecently = lastMinuteCounter(pacing.now);
 
   const refetch = (): Promise<void> =>
     (pending ??= (async () => {
@@ -75,7 +98,6 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
         logger.warn(`JWKS fetch failed: ${lastFetchError}`);
       } finally {
         if (unknownSinceFetch >= UNKNOWN_KIDS_WORTH_A_WARNING) logger.warn(`${unknownSinceFetch} tokens named key ids the JWKS does not publish since the last fetch`);
-        unknownLastWindow = unknownSinceFetch;
         unknownSinceFetch = 0;
         fetchedAt = pacing.now();
         pending = undefined;
@@ -92,7 +114,10 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
       return;
     }
     // Before the first fetch every key id is unknown; that is no sign of anything.
-    if (!known && succeededAt !== undefined) unknownSinceFetch += 1;
+    if (!known && succeededAt !== undefined) {
+      unknownSinceFetch += 1;
+      unknownRecently.add();
+    }
     void refetch().then(() => {
       const key = find(kid);
       if (key) done(null, key);
@@ -103,7 +128,7 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
     keys: keys.size,
     ...(succeededAt === undefined ? {} : { fetchedAt: succeededAt }),
     ...(lastFetchError === undefined ? {} : { lastFetchError }),
-    unknownKeyIdsLastWindow: unknownLastWindow,
+    unknownKeyIdsLastMinute: unknownRecently.total(),
   });
   return { lookup, condition };
 }
