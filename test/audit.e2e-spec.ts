@@ -49,6 +49,8 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     expect(done.summary.conversations).toBe(200);
     expect(done.summary.byStatus).toEqual({ verified: 120, tampered: 30, unsigned: 35, issued_after_start: 15 });
     expect(done.summary.noCustomAttributes).toBe(10);
+    // The ledger holds every issued set here: each tampered conversation names its changed attribute.
+    expect(done.summary.tamperedWithoutIssuedSet).toBe(0);
     expect(done.summary.unsignedRate).toBe(0.175);
     expect(done.summary.attributes[names[0]]).toEqual({ mismatch: 30, missing: 10, unexpected: 0, case_mismatch: 0, late: 15 });
     expect(done.coverage.audited).toEqual({ start: iso(start), end: iso(end) });
@@ -71,7 +73,7 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     const csv = await t.http.get(`/api/verification/audits/${done.id}/results`).set({ ...auth, accept: 'text/csv' }).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = csv.text.trim().split('\r\n');
-    expect(rows[0]).toBe('conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,findings,truncated,noCustomAttributes,settledBy,queueIds,problem');
+    expect(rows[0]).toBe('conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,findings,issuedSetUnknown,truncated,noCustomAttributes,settledBy,queueIds,problem');
     expect(rows).toHaveLength(201);
   });
 

@@ -8,6 +8,8 @@ export interface AuditSummary {
   byStatus: Partial<Record<AuditStatus, number>>;
   /** Findings per registry attribute; every other name (visitors choose them) counts under `other`. */
   attributes: Record<string, AttributeTally>;
+  /** Of the tampered, how many had no issued set to compare with, so their attributes are not in `attributes`. */
+  tamperedWithoutIssuedSet: number;
   /** Of the unsigned, how many carried no custom attribute at all. */
   noCustomAttributes: number;
   /** Conversations with a value analytics may have cut. */
@@ -19,7 +21,7 @@ export interface AuditSummary {
 export const OTHER_NAMES = 'other';
 
 export function emptySummary(): AuditSummary {
-  return { conversations: 0, byStatus: {}, attributes: {}, noCustomAttributes: 0, truncated: 0, settledByConversation: 0 };
+  return { conversations: 0, byStatus: {}, attributes: {}, tamperedWithoutIssuedSet: 0, noCustomAttributes: 0, truncated: 0, settledByConversation: 0 };
 }
 
 const TALLIED: ReadonlySet<FindingStatus> = new Set(['mismatch', 'missing', 'unexpected', 'case_mismatch', 'late']);
@@ -28,6 +30,8 @@ const TALLIED: ReadonlySet<FindingStatus> = new Set(['mismatch', 'missing', 'une
 export function tally(summary: AuditSummary, verdict: AuditVerdict, registryNames: ReadonlySet<string>): void {
   summary.conversations += 1;
   summary.byStatus[verdict.status] = (summary.byStatus[verdict.status] ?? 0) + 1;
+  // `?? 0`: a summary stored before the field existed, resumed by a newer instance.
+  if (verdict.issuedSetUnknown) summary.tamperedWithoutIssuedSet = (summary.tamperedWithoutIssuedSet ?? 0) + 1;
   if (verdict.noCustomAttributes) summary.noCustomAttributes += 1;
   if (verdict.truncated) summary.truncated += 1;
   if (verdict.settledBy === 'conversation') summary.settledByConversation += 1;

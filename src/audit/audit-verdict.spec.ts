@@ -21,6 +21,18 @@ describe('audit verdicts', () => {
     expect(late.findings).toEqual([{ name: 'userId', status: 'late' }]);
   });
 
+  it('says when a tampered conversation had no issued set to compare with, and counts those apart', () => {
+    const uncompared = verdictOf(report('tampered', [{ name: 'userTier', status: 'present', arrived: 'Platinum' }, { name: 'userId', status: 'present', arrived: 'u' }]), context);
+    expect(uncompared).toMatchObject({ status: 'tampered', findings: [], issuedSetUnknown: true });
+    const compared = verdictOf(report('tampered', [{ name: 'userTier', status: 'mismatch', issued: 'Gold', arrived: 'Platinum' }]), context);
+    expect(compared.issuedSetUnknown).toBeUndefined();
+    expect(verdictOf(report('unsigned', [{ name: 'userTier', status: 'present', arrived: 'Gold' }]), context).issuedSetUnknown).toBeUndefined();
+    const summary = emptySummary();
+    for (const verdict of [uncompared, compared]) tally(summary, verdict, new Set(['userTier']));
+    expect(summary).toMatchObject({ byStatus: { tampered: 2 }, tamperedWithoutIssuedSet: 1, attributes: { userTier: { mismatch: 1 } } });
+    expect(csvLine(uncompared).split(',')[7]).toBe('true');
+  });
+
   it('tallies per status and per registry attribute, other names under one key', () => {
     const summary = emptySummary();
     const names = new Set(['userTier']);
@@ -38,8 +50,8 @@ describe('audit verdicts', () => {
 
   it('writes CSV a spreadsheet cannot run: formulas defused, quotes and separators quoted', () => {
     const line = csvLine({ conversationId: 'c', status: 'tampered', findings: [{ name: '=HYPERLINK("x")', status: 'unexpected' }], settledBy: 'job_results', claimedUserId: '+1,2' });
-    expect(line).toBe(`c,,tampered,,"'+1,2",,"'=HYPERLINK(""x""):unexpected",,,job_results,,\r\n`);
-    expect(CSV_HEADER.split(',')).toHaveLength(12);
+    expect(line).toBe(`c,,tampered,,"'+1,2",,"'=HYPERLINK(""x""):unexpected",,,,job_results,,\r\n`);
+    expect(CSV_HEADER.split(',')).toHaveLength(13);
   });
 
   it('names the attributes whose key or value analytics may have cut', () => {

@@ -20,6 +20,8 @@ export interface AuditVerdict {
   findings: { name: string; status: FindingStatus }[];
   /** Attributes whose name or value analytics may have cut at 1024 characters. */
   truncated?: string[];
+  /** Tampered, and no issued set to compare with (the ledger no longer holds it, or never did): which attribute changed cannot be said. */
+  issuedSetUnknown?: boolean;
   /** Nothing at all reached the conversation (no Database.set, or the legacy attribute location the platform ignores). */
   noCustomAttributes?: boolean;
   /** Where the verdict came from: the job's results, or one conversation GET for what they could not settle. */
@@ -57,6 +59,7 @@ export function verdictOf(
     ...(context.claimedUserId !== undefined ? { claimedUserId: context.claimedUserId } : {}),
     ...(report.signatureProblem ? { signatureProblem: report.signatureProblem } : {}),
     findings,
+    ...(report.status === 'tampered' && report.attributes.every((row) => row.issued === undefined) ? { issuedSetUnknown: true } : {}),
     ...(context.truncated.length > 0 ? { truncated: context.truncated } : {}),
     ...(context.noCustomAttributes ? { noCustomAttributes: true } : {}),
     settledBy: context.settledBy,
@@ -72,6 +75,7 @@ export const CSV_COLUMNS = [
   'claimedUserId',
   'signatureProblem',
   'findings',
+  'issuedSetUnknown',
   'truncated',
   'noCustomAttributes',
   'settledBy',
@@ -97,6 +101,7 @@ export function csvLine(verdict: AuditVerdict): string {
     claimedUserId: verdict.claimedUserId ?? '',
     signatureProblem: verdict.signatureProblem ?? '',
     findings: verdict.findings.map((finding) => `${finding.name}:${finding.status}`).join(';'),
+    issuedSetUnknown: verdict.issuedSetUnknown ? 'true' : '',
     truncated: (verdict.truncated ?? []).join(';'),
     noCustomAttributes: verdict.noCustomAttributes ? 'true' : '',
     settledBy: verdict.settledBy,

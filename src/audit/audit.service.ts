@@ -194,6 +194,7 @@ function viewOf({ record, state, endedAt }: StoredAudit): AuditDto {
       byStatus: summary.byStatus as Record<string, number>,
       attributes: summary.attributes,
       unsignedRate: unsignedRate(summary),
+      tamperedWithoutIssuedSet: summary.tamperedWithoutIssuedSet ?? 0,
       noCustomAttributes: summary.noCustomAttributes,
       truncated: summary.truncated,
       settledByConversation: summary.settledByConversation,

@@ -37,6 +37,7 @@ export function summaryTable(audit: AuditDto): string {
   lines.push(`Audit ${audit.id}: ${audit.state}`, `  period ${audit.period.start} to ${audit.period.end}${audit.queueIds.length > 0 ? `, queues ${audit.queueIds.join(', ')}` : ''}`, '');
   row('conversations', audit.summary.conversations);
   for (const [status, count] of Object.entries(audit.summary.byStatus).sort(([, a], [, b]) => b - a)) row(`  ${status}`, count);
+  row('tampered, no issued set', audit.summary.tamperedWithoutIssuedSet);
   row('unsigned rate', `${(audit.summary.unsignedRate * 100).toFixed(1)} %`);
   row('no custom attributes at all', audit.summary.noCustomAttributes);
   row('cut by analytics', audit.summary.truncated);

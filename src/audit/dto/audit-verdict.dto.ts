@@ -22,6 +22,8 @@ export class AuditVerdictDto {
   signatureProblem?: string;
   @ApiProperty({ type: [AuditFindingDto] })
   findings!: AuditFindingDto[];
+  /** Tampered, with no issued set to compare with (the ledger no longer holds it, or never did): which attribute changed cannot be said. */
+  issuedSetUnknown?: boolean;
   /** Attributes whose name or value analytics may have cut at 1024 characters. */
   truncated?: string[];
   noCustomAttributes?: boolean;

@@ -63,6 +63,11 @@ export class AuditSummaryDto {
 
   /** Share of the conversations that arrived without a signature (0 to 1). @example 0.056 */
   unsignedRate!: number;
+  /**
+   * Of the tampered, those with no issued set to compare with (the ledger no longer holds it, or never did): their
+   * signature fails, but which attribute changed cannot be said, so they add nothing to `attributes`.
+   */
+  tamperedWithoutIssuedSet!: number;
   /** Of the unsigned, those with no custom attribute at all (no Database.set, or the ignored legacy location). */
   noCustomAttributes!: number;
   /** Conversations with a value analytics may have cut at 1024 characters. */
