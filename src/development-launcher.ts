@@ -4,7 +4,7 @@ import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials } from './auth
 import { createApp } from './bootstrap';
 import { appConfig } from './config/app.config';
 import { configurationSource, useConfigurationOverrides } from './config/environment';
-import { describeSandbox, needsSandbox, startSandboxEmulator, type SandboxExample } from './development/sandbox';
+import { announceSandbox, describeSandbox, needsSandbox, startSandboxEmulator, withdrawSandbox, type SandboxExample } from './development/sandbox';
 import { AppLogger } from './logging/app-logger';
 import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
@@ -37,12 +37,21 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
     throw error;
   }
   if (demo) demo.gatewayUrl = reachableUrl(appConfig());
-  app.getHttpAdapter().getInstance().addHook('onClose', () => sandbox.emulator.close());
+  const env = configurationSource();
+  const server = app.getHttpAdapter().getInstance();
+  server.addHook('onClose', async () => {
+    withdrawSandbox(sandbox.emulator, env);
+    await sandbox.emulator.close();
+  });
   const examples = await seedSignedExamples(app, sandbox.emulator);
   await seedAuditSample(app, sandbox.emulator);
-  app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
-  // Printed, not logged: the emulator's credentials are development values for pasting.
-  process.stdout.write(describeSandbox(sandbox.emulator, examples));
+  // Said once the service listens: a start that fails (port taken) neither advertises this sandbox nor replaces a running one's entry.
+  server.addHook('onListen', async () => {
+    announceSandbox(sandbox.emulator, env);
+    app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
+    // Printed, not logged: the emulator's credentials are development values for pasting.
+    process.stdout.write(describeSandbox(sandbox.emulator, examples));
+  });
   return app;
 }
 

@@ -55,9 +55,9 @@ describe('development mode across a restart', () => {
         printed += String(text);
         return true;
       });
-      const app = await launchDevelopmentService().finally(() => write.mockRestore());
+      const app = await launchDevelopmentService();
       try {
-        await app.listen(0, '127.0.0.1');
+        await app.listen(0, '127.0.0.1').finally(() => write.mockRestore());
         const serviceToken = /internal service \([^)]*\):\s+(\S+)/.exec(printed)?.[1];
         const verifiedId = /([0-9a-f-]{36})\s+signed, intact \(verified\)/.exec(printed)?.[1];
         const deploymentId = /deployment id\s+(\S+)/.exec(printed)?.[1];
@@ -70,6 +70,45 @@ describe('development mode across a restart', () => {
       }
     });
   }
+
+  it('points the CLIs at the sandbox only while its service listens: a start that fails leaves a running one in place', async () => {
+    await withEnvironment(development, async () => {
+      let printed = '';
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
+        printed += String(text);
+        return true;
+      });
+      const open = new Set<Awaited<ReturnType<typeof launchDevelopmentService>>>();
+      const close = async (app: Awaited<ReturnType<typeof launchDevelopmentService>>) => {
+        open.delete(app);
+        await app.close();
+      };
+      try {
+        const running = await launchDevelopmentService();
+        open.add(running);
+        await running.listen(0, '127.0.0.1');
+        const runningUrl = developmentState(development).sandbox.url;
+        expect(runningUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        const port = Number(new URL(await running.getUrl()).port);
+
+        // A second `npm start` in the same folder whose port is taken.
+        printed = '';
+        const refused = await launchDevelopmentService();
+        open.add(refused);
+        await expect(refused.listen(port, '127.0.0.1')).rejects.toThrow(/EADDRINUSE/);
+        expect(developmentState(development).sandbox.url).toBe(runningUrl);
+        expect(printed).not.toContain('Sandbox:');
+        await close(refused);
+        expect(developmentState(development).sandbox.url).toBe(runningUrl);
+
+        await close(running);
+        expect(developmentState(development).sandbox.url).toBeUndefined();
+      } finally {
+        write.mockRestore();
+        await Promise.all([...open].map((app) => app.close()));
+      }
+    });
+  });
 
   it('keeps the printed token valid and the sandbox identity the same, and its signed example verifies', async () => {
     const first = await startAndCall(undefined);

@@ -88,7 +88,7 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
   it('says no sandbox has run when the state file names none, exit 3', async () => {
     const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
     expect(result.code).toBe(VERIFY_EXIT.notChecked);
-    expect(result.stderr).toContain('No sandbox has run in this folder');
+    expect(result.stderr).toContain('No sandbox is running in this folder');
   });
 
   it('finds the sandbox through the development state file and reports its seeded conversation', async () => {

@@ -39,7 +39,7 @@ export function pointAtGenesys(env: NodeJS.ProcessEnv, exit: { usage: number; no
   }
   const { sandbox } = developmentState(env);
   if (!sandbox.url) {
-    throw new CommandFailure('No sandbox has run in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', exit.notChecked);
+    throw new CommandFailure('No sandbox is running in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', exit.notChecked);
   }
   return { sandboxUrl: sandbox.url, settings: sandboxEnvironment({ ...sandbox, url: sandbox.url }, env) };
 }

@@ -97,13 +97,30 @@ export function developmentState(env: NodeJS.ProcessEnv = configurationSource())
   return read(file);
 }
 
-/** Records where this run's sandbox listens, for the verify CLI; replaces the file atomically. */
+function replace(file: string, state: DevelopmentState): void {
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, file);
+}
+
+/** Records where this run's sandbox listens, for the CLIs; replaces the file atomically. */
 export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
   const file = stateFile(env);
   const state = read(file);
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify({ ...state, sandbox: { ...state.sandbox, url } }, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, file);
+  replace(file, { ...state, sandbox: { ...state.sandbox, url } });
+}
+
+/**
+ * Forgets where the sandbox listened once it has closed, so the CLIs say that none is running
+ * instead of retrying a closed port; left alone when a later `npm start` has recorded its own.
+ */
+export function forgetSandboxUrl(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
+  const file = stateFile(env);
+  const state = read(file);
+  if (state.sandbox.url !== url) return;
+  const identity: SandboxIdentity = { ...state.sandbox };
+  delete identity.url;
+  replace(file, { ...state, sandbox: identity });
 }
 
 /** The GENESYS_* settings that point the service at an emulator: the one mapping of its coordinates to variables. */

@@ -1,4 +1,4 @@
-import { developmentState, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from './development-state';
+import { developmentState, forgetSandboxUrl, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from './development-state';
 import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genesys-emulator';
 
 /**
@@ -7,7 +7,7 @@ import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genes
  * settings that point at it (`settings`, as configuration overrides).
  * Admin routes are on, so QA can inject faults against the running sandbox. In development mode
  * the emulator keeps its credentials and deployment id across restarts (the development state
- * file), and the file records where it listens, so `npm run verify` can reach it.
+ * file); `announceSandbox` records there where it listens, so the CLIs can reach it.
  */
 export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoShop): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   const kept = keepsDevelopmentState(env) ? developmentState(env).sandbox : undefined;
@@ -17,10 +17,23 @@ export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoSh
     ...(demo ? { demo } : {}),
     ...(kept ? { clientId: kept.clientId, clientSecret: kept.clientSecret, deploymentId: kept.deploymentId, organizationId: kept.organizationId } : {}),
   });
-  if (kept) recordSandboxUrl(emulator.url, env);
   // The demo shop is served by the emulator: its origin may call the gateway.
   const corsOrigins = [env.CORS_ORIGINS, demo ? emulator.url : undefined].filter(Boolean).join(',');
   return { emulator, settings: { ...sandboxEnvironment(emulator, env), ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) } };
+}
+
+/**
+ * Tells the CLIs (`npm run verify`, `npm run audit`) where the sandbox listens. Called once the
+ * service listens too: a start that fails (its port taken by another `npm start`) must not point
+ * them at an emulator that dies with it, in place of the one still running.
+ */
+export function announceSandbox(emulator: RunningEmulator, env: NodeJS.ProcessEnv): void {
+  if (keepsDevelopmentState(env)) recordSandboxUrl(emulator.url, env);
+}
+
+/** The sandbox has closed: the CLIs say none is running rather than retry its port. */
+export function withdrawSandbox(emulator: RunningEmulator, env: NodeJS.ProcessEnv): void {
+  if (keepsDevelopmentState(env)) forgetSandboxUrl(emulator.url, env);
 }
 
 export const needsSandbox = (env: NodeJS.ProcessEnv): boolean => !env.GENESYS_CLIENT_ID;
