@@ -1,11 +1,8 @@
 import { AUDIT_EXIT, parseMoment, runAuditCommand } from '../src/bin/audit-command';
-import { genesysSettingsFor } from '../src/development/development-state';
 import { generateAuditSample } from './support/audit-sample';
-import { runCaptured } from './support/command-run';
-import { startTestApp, type TestApp } from './support/test-app';
-import { TEST_JWT_SECRET } from './support/test-tokens';
+import { runCaptured, startAppForCommands } from './support/command-run';
+import type { TestApp } from './support/test-app';
 
-const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
 const HOUR = 3_600_000;
 
 const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runAuditCommand(args, output, false), env);
@@ -15,15 +12,7 @@ describe('npm run audit, with the service environment', () => {
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS } });
-    env = {
-      NODE_ENV: 'test',
-      REDIS_URL: undefined,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS,
-      AUDIT_POLL_INTERVAL_MS: '200',
-      ...genesysSettingsFor(t.emulator),
-    };
+    ({ t, env } = await startAppForCommands({ AUDIT_POLL_INTERVAL_MS: '200' }));
     const end = Date.now() - 25 * HOUR;
     await generateAuditSample(t.app, t.emulator, { start: end - 2 * HOUR, end }, { intact: 30, tampered: 2, unsigned: 3 });
   });

@@ -2,13 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
-import { developmentState, genesysSettingsFor, recordSandboxUrl } from '../src/development/development-state';
+import { developmentState, recordSandboxUrl } from '../src/development/development-state';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
-import { runCaptured } from './support/command-run';
-import { WITHOUT_GENESYS_SETTINGS, startTestApp, type TestApp } from './support/test-app';
-import { TEST_JWT_SECRET, visitorToken } from './support/test-tokens';
+import { runCaptured, startAppForCommands } from './support/command-run';
+import { WITHOUT_GENESYS_SETTINGS, type TestApp } from './support/test-app';
+import { visitorToken } from './support/test-tokens';
 
-const SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
 const UNKNOWN = '11111111-2222-4333-8444-555555555555';
 
 const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runVerifyCommand(args, output), env);
@@ -18,14 +17,7 @@ describe('npm run verify, with the service environment', () => {
   let env: Record<string, string | undefined>;
 
   beforeAll(async () => {
-    t = await startTestApp({ env: { ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS } });
-    env = {
-      NODE_ENV: 'test',
-      REDIS_URL: undefined,
-      JWT_SECRET: TEST_JWT_SECRET,
-      ATTRIBUTE_SIGNING_KEYS: SIGNING_KEYS,
-      ...genesysSettingsFor(t.emulator),
-    };
+    ({ t, env } = await startAppForCommands());
   });
   afterAll(() => t.close());
 

@@ -6,7 +6,7 @@ import { isUnreadable, type AnalyticsConversation, type UnreadableConversation }
 import { GenesysClient } from '../genesys/genesys.client';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import type { ConversationSnapshot } from '../verification/verification.service';
-import { VerificationService } from '../verification/verification.service';
+import { VerificationService, customerAmong } from '../verification/verification.service';
 import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY } from '../widget-config/widget-config.service';
 import { coverageOf, detailsJobQuery, splitSpan, startsIn, type Span } from './audit-plan';
@@ -43,7 +43,6 @@ class AuditFailure extends Error {
 @Injectable()
 export class AuditRunner {
   private readonly logger = new Logger(AuditRunner.name);
-  private readonly registryNames: ReadonlySet<string>;
 
   constructor(
     private readonly store: AuditStore,
@@ -53,9 +52,7 @@ export class AuditRunner {
     @Inject(auditConfig.KEY) private readonly config: AuditConfig,
     @Inject(CLOCK) private readonly clock: Clock,
     private readonly metrics: ServiceMetrics,
-  ) {
-    this.registryNames = new Set(registry.definitions.map((definition) => definition.name));
-  }
+  ) {}
 
   /** Returns when the audit has ended, was cancelled, or `shutdown` fired (then it stays running, for the queue to hand on). */
   async run(id: string, shutdown: AbortSignal): Promise<void> {
@@ -139,7 +136,7 @@ export class AuditRunner {
       for (const entry of page.conversations) {
         const verdict = await this.verdictFor(entry, window, record);
         if (!verdict) continue;
-        tally(record.summary, verdict, this.registryNames);
+        tally(record.summary, verdict, this.registry);
         this.metrics.auditConversations.inc({ status: verdict.status });
         lines.push(JSON.stringify(verdict));
       }
@@ -157,8 +154,7 @@ export class AuditRunner {
       return { conversationId: entry.conversationId ?? '', status: 'unreadable', findings: [], settledBy: 'job_results', problem: entry.problem };
     }
     if (!startsIn(window, entry.conversationStart)) return undefined;
-    const customers = entry.participants.filter((participant) => participant.purpose === 'customer');
-    const customer = customers.find((participant) => participant.webMessaging) ?? customers[0];
+    const customer = customerAmong(entry.participants, (participant) => participant.webMessaging);
     const attributes = customer?.attributes ?? {};
     const claimedUserId = Object.hasOwn(attributes, this.registry.identity.name) ? attributes[this.registry.identity.name] : undefined;
     if (record.request.userId !== undefined && claimedUserId !== record.request.userId) return undefined;

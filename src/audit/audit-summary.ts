@@ -1,3 +1,5 @@
+import { OTHER_ATTRIBUTE } from '../metrics/service-metrics';
+import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
 import type { AuditStatus, AuditVerdict, FindingStatus } from './audit-verdict';
 
 export type AttributeTally = Record<'mismatch' | 'missing' | 'unexpected' | 'case_mismatch' | 'late', number>;
@@ -18,8 +20,6 @@ export interface AuditSummary {
   settledByConversation: number;
 }
 
-export const OTHER_NAMES = 'other';
-
 export function emptySummary(): AuditSummary {
   return { conversations: 0, byStatus: {}, attributes: {}, tamperedWithoutIssuedSet: 0, noCustomAttributes: 0, truncated: 0, settledByConversation: 0 };
 }
@@ -27,7 +27,7 @@ export function emptySummary(): AuditSummary {
 const TALLIED: ReadonlySet<FindingStatus> = new Set(['mismatch', 'missing', 'unexpected', 'case_mismatch', 'late']);
 
 /** Adds a verdict to the summary (in place: one summary per page of results). */
-export function tally(summary: AuditSummary, verdict: AuditVerdict, registryNames: ReadonlySet<string>): void {
+export function tally(summary: AuditSummary, verdict: AuditVerdict, registry: Pick<AttributeRegistry, 'find'>): void {
   summary.conversations += 1;
   summary.byStatus[verdict.status] = (summary.byStatus[verdict.status] ?? 0) + 1;
   // `?? 0`: a summary stored before the field existed, resumed by a newer instance.
@@ -37,7 +37,7 @@ export function tally(summary: AuditSummary, verdict: AuditVerdict, registryName
   if (verdict.settledBy === 'conversation') summary.settledByConversation += 1;
   for (const finding of verdict.findings) {
     if (!TALLIED.has(finding.status)) continue;
-    const name = registryNames.has(finding.name) ? finding.name : OTHER_NAMES;
+    const name = registry.find(finding.name) ? finding.name : OTHER_ATTRIBUTE;
     const counts = (summary.attributes[name] ??= { mismatch: 0, missing: 0, unexpected: 0, case_mismatch: 0, late: 0 });
     counts[finding.status as keyof AttributeTally] += 1;
   }

@@ -1,6 +1,7 @@
 import { emptySummary, tally, unsignedRate } from './audit-summary';
 import { CSV_HEADER, csvLine, possiblyCut, verdictOf, type AuditVerdict } from './audit-verdict';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
+import type { AttributeDefinition } from '../widget-config/registry/attribute-definition';
 
 const report = (status: string, attributes: Partial<VerificationReportDto['attributes'][number]>[]): VerificationReportDto =>
   ({
@@ -10,6 +11,9 @@ const report = (status: string, attributes: Partial<VerificationReportDto['attri
     checkedAt: '2026-12-01T00:00:00.000Z',
     attributes: attributes.map((row) => ({ required: false, trusted: false, ...row })),
   }) as VerificationReportDto;
+
+/** A registry of these names, as far as tallies ask it. */
+const registryOf = (...names: string[]) => ({ find: (name: string) => (names.includes(name) ? ({ name } as AttributeDefinition) : undefined) });
 
 const context = { noCustomAttributes: false, settledBy: 'job_results' as const, truncated: [], queueIds: [] };
 
@@ -28,14 +32,14 @@ describe('audit verdicts', () => {
     expect(compared.issuedSetUnknown).toBeUndefined();
     expect(verdictOf(report('unsigned', [{ name: 'userTier', status: 'present', arrived: 'Gold' }]), context).issuedSetUnknown).toBeUndefined();
     const summary = emptySummary();
-    for (const verdict of [uncompared, compared]) tally(summary, verdict, new Set(['userTier']));
+    for (const verdict of [uncompared, compared]) tally(summary, verdict, registryOf('userTier'));
     expect(summary).toMatchObject({ byStatus: { tampered: 2 }, tamperedWithoutIssuedSet: 1, attributes: { userTier: { mismatch: 1 } } });
     expect(csvLine(uncompared).split(',')[7]).toBe('true');
   });
 
   it('tallies per status and per registry attribute, other names under one key', () => {
     const summary = emptySummary();
-    const names = new Set(['userTier']);
+    const names = registryOf('userTier');
     const verdict = (status: AuditVerdict['status'], findings: AuditVerdict['findings']): AuditVerdict => ({ conversationId: 'c', status, findings, settledBy: 'job_results' });
     tally(summary, verdict('tampered', [{ name: 'userTier', status: 'mismatch' }, { name: 'made-up-1', status: 'unexpected' }, { name: 'made-up-2', status: 'unexpected' }]), names);
     tally(summary, verdict('unsigned', []), names);

@@ -3,7 +3,7 @@ import { AttributeLedger } from '../attribute-signature/attribute-ledger';
 import { AttributeSigner, type SignatureCheck } from '../attribute-signature/attribute-signer';
 import { judgeTiming } from '../attribute-signature/signature-format';
 import { ApiError } from '../errors/api-error';
-import type { GenesysConversation, GenesysParticipant } from '../genesys/genesys-models';
+import type { GenesysParticipant } from '../genesys/genesys-models';
 import { GenesysClient } from '../genesys/genesys.client';
 import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY } from '../widget-config/widget-config.service';
@@ -17,9 +17,13 @@ import { verificationConfig, type VerificationConfig } from './verification.conf
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
 
 /** The web visitor: the customer participant, the web messaging one when there are several. */
-function customerOf(conversation: GenesysConversation): GenesysParticipant | undefined {
-  const customers = conversation.participants.filter((participant) => participant.purpose === 'customer');
-  return customers.find((participant) => participant.messages?.some((media) => media.type === 'webmessaging')) ?? customers[0];
+/**
+ * The participant a verdict is about, wherever the participants were read (a conversation GET,
+ * analytics job results): the web messaging customer, else the first customer.
+ */
+export function customerAmong<P extends { purpose?: string }>(participants: readonly P[], webMessaging: (participant: P) => boolean): P | undefined {
+  const customers = participants.filter((participant) => participant.purpose === 'customer');
+  return customers.find(webMessaging) ?? customers[0];
 }
 
 const isWebMessaging = (participant: GenesysParticipant) => participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
@@ -66,7 +70,6 @@ const isoFromSeconds = (value: number) => new Date(value * 1000).toISOString();
 @Injectable()
 export class VerificationService {
   private readonly logger = new Logger(VerificationService.name);
-  private readonly registryNames: ReadonlySet<string>;
 
   constructor(
     private readonly genesys: GenesysClient,
@@ -75,9 +78,7 @@ export class VerificationService {
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
     @Inject(verificationConfig.KEY) private readonly config: VerificationConfig,
     private readonly metrics: ServiceMetrics,
-  ) {
-    this.registryNames = new Set(registry.definitions.map((definition) => definition.name));
-  }
+  ) {}
 
   /** The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message id). */
   async verifyMessage(messageId: string): Promise<VerificationReportDto> {
@@ -97,7 +98,7 @@ export class VerificationService {
     this.metrics.verifications.inc({ status: report.status });
     for (const row of report.attributes) {
       if (!isFinding(row)) continue;
-      const attribute = this.registryNames.has(row.name) ? row.name : OTHER_ATTRIBUTE;
+      const attribute = this.registry.find(row.name) ? row.name : OTHER_ATTRIBUTE;
       this.metrics.attributeFindings.inc({ attribute, status: row.status });
     }
   }
@@ -113,7 +114,7 @@ export class VerificationService {
   async snapshotOf(conversationId: string): Promise<ConversationSnapshot | null> {
     const conversation = await this.genesys.getConversation(conversationId);
     if (!conversation) return null;
-    const customer = customerOf(conversation);
+    const customer = customerAmong(conversation.participants, isWebMessaging);
     return {
       conversationId,
       startTime: conversation.startTime,
