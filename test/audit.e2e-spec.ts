@@ -73,7 +73,7 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     const csv = await t.http.get(`/api/verification/audits/${done.id}/results`).set({ ...auth, accept: 'text/csv' }).expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = csv.text.trim().split('\r\n');
-    expect(rows[0]).toBe('conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,findings,issuedSetUnknown,truncated,noCustomAttributes,settledBy,queueIds,problem');
+    expect(rows[0]).toBe('conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,arrival,findings,issuedSetUnknown,truncated,noCustomAttributes,settledBy,queueIds,problem');
     expect(rows).toHaveLength(201);
   });
 

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { expectPlatformModel } from '../packages/genesys-emulator/test/platform-models';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 
@@ -218,15 +219,18 @@ describe('Genesys answers that are not conversations', () => {
   });
 });
 
-describe('the arrival check, against messages Genesys lists in any order', () => {
+describe('verdicts from answers exactly as Genesys declares them (purecloud-platform-client-v2 models)', () => {
   let t: TestApp;
   let api: Server;
   let routes: Record<string, unknown>;
+  const requested: string[] = [];
 
   beforeAll(async () => {
     // The API host answers from a table the test fills; the emulator still issues the tokens.
     api = createServer((request, response) => {
-      const body = routes[(request.url ?? '').split('?')[0]];
+      const path = (request.url ?? '').split('?')[0];
+      requested.push(path);
+      const body = routes[path];
       response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(body ?? {}));
     });
     await new Promise<void>((resolve) => api.listen(0, '127.0.0.1', resolve));
@@ -236,30 +240,63 @@ describe('the arrival check, against messages Genesys lists in any order', () =>
     await t.close();
     await new Promise((resolve) => api.close(resolve));
   });
+  beforeEach(() => (requested.length = 0));
 
-  it('judges by the earliest message: a set that came only with the second one is arrived_late, even listed first', async () => {
-    const issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes;
-    const id = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
-    const customer = { id: 'cust', purpose: 'customer', attributes: issued, messages: [{ id: 'media', type: 'webmessaging' }] };
-    const later = { id: '22222222-2222-4222-8222-222222222222', conversationId: id, normalizedMessage: { channel: { metadata: { customAttributes: issued } } } };
-    const first = { id: '11111111-1111-4111-8111-111111111111', conversationId: id, normalizedMessage: { channel: {} } };
-    routes = {
-      [`/api/v2/conversations/${id}`]: { id, startTime: new Date().toISOString(), participants: [customer] },
-      [`/api/v2/conversations/messages/${id}`]: {
-        id,
-        participants: [{ id: 'cust', purpose: 'customer', messages: [
-          { messageId: later.id, messageTime: new Date(Date.now() + 5000).toISOString() },
-          { messageId: first.id, messageTime: new Date().toISOString() },
-        ] }],
-      },
-      [`/api/v2/conversations/messages/${later.id}/details`]: later,
-      [`/api/v2/conversations/messages/${first.id}/details`]: first,
+  const id = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
+  const messageId = '11111111-1111-4111-8111-111111111111';
+
+  /** A web messaging conversation carrying these attributes, its message list and its first message's details: each one model-exact. */
+  function platformAnswering(attributes: Record<string, string>) {
+    const startTime = new Date().toISOString();
+    const conversation = {
+      id,
+      startTime,
+      participants: [{ id: 'c0ffee00-0000-4000-8000-000000000001', purpose: 'customer', attributes, messages: [{ id: 'c0ffee00-0000-4000-8000-000000000002', type: 'webmessaging', direction: 'inbound', state: 'connected' }] }],
+      selfUri: `/api/v2/conversations/${id}`,
     };
-    const report = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200);
-    expect(report.body).toMatchObject({ status: 'arrived_late', hint: expect.stringContaining('before the first message') });
+    const messages = {
+      id,
+      participants: [{ id: 'c0ffee00-0000-4000-8000-000000000001', purpose: 'customer', type: 'webmessaging', attributes, messages: [{ messageId, messageTime: startTime }] }],
+    };
+    // MessageData: the declared fields only. ConversationMessagingChannel has no metadata: no custom attributes anywhere.
+    const details = {
+      id: messageId,
+      conversationId: id,
+      timestamp: startTime,
+      direction: 'inbound',
+      messengerType: 'webmessaging',
+      status: 'received',
+      normalizedMessage: { id: messageId, channel: { platform: 'Webmessaging', type: 'Private', messageId, time: startTime }, type: 'Text', text: 'Hi', originatingEntity: 'Human' },
+    };
+    expectPlatformModel(conversation, 'Conversation');
+    expectPlatformModel(messages, 'MessageConversation');
+    expectPlatformModel(details, 'MessageData');
+    routes = {
+      [`/api/v2/conversations/${id}`]: conversation,
+      [`/api/v2/conversations/messages/${id}`]: messages,
+      [`/api/v2/conversations/messages/${messageId}/details`]: details,
+    };
+  }
 
-    // Had the set ridden on the first message, the same conversation is verified.
-    routes[`/api/v2/conversations/messages/${first.id}/details`] = { ...first, normalizedMessage: later.normalizedMessage };
-    expect((await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200)).body.status).toBe('verified');
+  it('an intact signed web messaging conversation is verified, with its arrival unknown, by conversation and by message id', async () => {
+    const issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes;
+    platformAnswering(issued);
+
+    const report = await t.http.get(`/api/verification/conversations/${id}`).set(verifier()).expect(200);
+    expect(report.body).toMatchObject({ status: 'verified', arrival: 'unknown' });
+    expect(report.body.hint).toBeUndefined();
+    // One answer decides it: the messages and their details cannot show where the set rode, so they are not asked.
+    expect(requested).toEqual([`/api/v2/conversations/${id}`]);
+
+    const byMessage = await t.http.get(`/api/verification/messages/${messageId}`).set(verifier()).expect(200);
+    expect(byMessage.body).toMatchObject({ conversationId: id, status: 'verified', arrival: 'unknown' });
+  });
+
+  it('an edited value is still tampered, with no arrival: nothing is vouched to have arrived', async () => {
+    const issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes;
+    platformAnswering({ ...issued, userTier: 'Platinum' });
+    const report = await t.http.get(`/api/verification/messages/${messageId}`).set(verifier()).expect(200);
+    expect(report.body).toMatchObject({ status: 'tampered', signatureProblem: 'mismatch' });
+    expect(report.body.arrival).toBeUndefined();
   });
 });

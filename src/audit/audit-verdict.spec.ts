@@ -1,5 +1,5 @@
 import { emptySummary, tally, unsignedRate } from './audit-summary';
-import { CSV_HEADER, csvLine, possiblyCut, verdictOf, type AuditVerdict } from './audit-verdict';
+import { CSV_COLUMNS, CSV_HEADER, csvLine, possiblyCut, verdictOf, type AuditVerdict } from './audit-verdict';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
 import type { AttributeDefinition } from '../widget-config/registry/attribute-definition';
 
@@ -34,7 +34,7 @@ describe('audit verdicts', () => {
     const summary = emptySummary();
     for (const verdict of [uncompared, compared]) tally(summary, verdict, registryOf('userTier'));
     expect(summary).toMatchObject({ byStatus: { tampered: 2 }, tamperedWithoutIssuedSet: 1, attributes: { userTier: { mismatch: 1 } } });
-    expect(csvLine(uncompared).split(',')[7]).toBe('true');
+    expect(csvLine(uncompared).split(',')[CSV_COLUMNS.indexOf('issuedSetUnknown')]).toBe('true');
   });
 
   it('tallies per status and per registry attribute, other names under one key', () => {
@@ -54,8 +54,8 @@ describe('audit verdicts', () => {
 
   it('writes CSV a spreadsheet cannot run: formulas defused, quotes and separators quoted', () => {
     const line = csvLine({ conversationId: 'c', status: 'tampered', findings: [{ name: '=HYPERLINK("x")', status: 'unexpected' }], settledBy: 'job_results', claimedUserId: '+1,2' });
-    expect(line).toBe(`c,,tampered,,"'+1,2",,"'=HYPERLINK(""x""):unexpected",,,,job_results,,\r\n`);
-    expect(CSV_HEADER.split(',')).toHaveLength(13);
+    expect(line).toBe(`c,,tampered,,"'+1,2",,,"'=HYPERLINK(""x""):unexpected",,,,job_results,,\r\n`);
+    expect(CSV_HEADER.split(',')).toHaveLength(14);
   });
 
   it('names the attributes whose key or value analytics may have cut', () => {

@@ -1,5 +1,5 @@
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
-import { isFinding, type ReportStatus, type RowStatus } from '../verification/report-judgement';
+import { isFinding, type Arrival, type ReportStatus, type RowStatus } from '../verification/report-judgement';
 
 /** A conversation's status in an audit: a report status, or why there is none (unreadable job data, a cut value no GET could settle). */
 export type AuditStatus = ReportStatus | 'unreadable' | 'unsettled';
@@ -16,6 +16,8 @@ export interface AuditVerdict {
   /** The identity attribute as it arrived, vouched or not: whom the conversation claims to be. */
   claimedUserId?: string;
   signatureProblem?: string;
+  /** As in a report: after_start or unknown, for a valid signature (whether the set came with the first message cannot be told). */
+  arrival?: Arrival;
   /** Attributes not as issued, and for a set that arrived late the attributes that did. */
   findings: { name: string; status: FindingStatus }[];
   /** Attributes whose name or value analytics may have cut at 1024 characters. */
@@ -29,8 +31,6 @@ export interface AuditVerdict {
   queueIds?: string[];
   problem?: string;
 }
-
-const LATE_STATUSES: ReadonlySet<string> = new Set(['issued_after_start', 'arrived_late']);
 
 /** What analytics does to participant data: keys and values cut at this many characters. */
 export const ANALYTICS_CUT_LENGTH = 1024;
@@ -46,7 +46,7 @@ export function verdictOf(
   report: VerificationReportDto,
   context: { claimedUserId?: string; noCustomAttributes: boolean; settledBy: AuditVerdict['settledBy']; truncated: string[]; queueIds: string[] },
 ): AuditVerdict {
-  const late = LATE_STATUSES.has(report.status);
+  const late = report.status === 'issued_after_start';
   const findings = report.attributes.flatMap((row): AuditVerdict['findings'] => {
     if (isFinding(row)) return [{ name: row.name, status: row.status }];
     return late && row.arrived !== undefined ? [{ name: row.name, status: 'late' }] : [];
@@ -58,6 +58,7 @@ export function verdictOf(
     ...(report.userId ? { userId: report.userId } : {}),
     ...(context.claimedUserId !== undefined ? { claimedUserId: context.claimedUserId } : {}),
     ...(report.signatureProblem ? { signatureProblem: report.signatureProblem } : {}),
+    ...(report.arrival ? { arrival: report.arrival } : {}),
     findings,
     ...(report.status === 'tampered' && report.attributes.every((row) => row.issued === undefined) ? { issuedSetUnknown: true } : {}),
     ...(context.truncated.length > 0 ? { truncated: context.truncated } : {}),
@@ -74,6 +75,7 @@ export const CSV_COLUMNS = [
   'userId',
   'claimedUserId',
   'signatureProblem',
+  'arrival',
   'findings',
   'issuedSetUnknown',
   'truncated',
@@ -100,6 +102,7 @@ export function csvLine(verdict: AuditVerdict): string {
     userId: verdict.userId ?? '',
     claimedUserId: verdict.claimedUserId ?? '',
     signatureProblem: verdict.signatureProblem ?? '',
+    arrival: verdict.arrival ?? '',
     findings: verdict.findings.map((finding) => `${finding.name}:${finding.status}`).join(';'),
     issuedSetUnknown: verdict.issuedSetUnknown ? 'true' : '',
     truncated: (verdict.truncated ?? []).join(';'),

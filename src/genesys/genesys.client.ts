@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { CLOCK, type Clock } from '../clock/clock';
 import { readAvailability, readDetailsJobPage, readDetailsJobStatus, readSubmittedJob, type DetailsJobPage, type DetailsJobStatus } from './analytics-response';
 import { readConversation } from './conversation-response';
-import { readMessageDetails, readParticipantMessages, type GenesysMessageDetails, type GenesysParticipantMessages } from './message-response';
+import { readMessageDetails, type GenesysMessageDetails } from './message-response';
 import type { GenesysConversation } from './genesys-models';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
 import { ServiceMetrics } from '../metrics/service-metrics';
@@ -66,7 +66,7 @@ export class GenesysClient {
     return response.status === 404 ? null : readConversation(response.data);
   }
 
-  /** Which conversation a web message belongs to, and the custom attributes it carried; null when Genesys Cloud does not know it. */
+  /** Which conversation a web message belongs to; null when Genesys Cloud does not know it. */
   async getMessageDetails(messageId: string): Promise<GenesysMessageDetails | null> {
     const response = await this.callApi({
       method: 'GET',
@@ -76,18 +76,6 @@ export class GenesysClient {
       maxResponseBytes: MAX_API_RESPONSE_BYTES,
     });
     return response.status === 404 ? null : readMessageDetails(response.data);
-  }
-
-  /** The participants' messages (ids and times) of a messaging conversation; null when unknown. */
-  async getParticipantMessages(conversationId: string): Promise<GenesysParticipantMessages[] | null> {
-    const response = await this.callApi({
-      method: 'GET',
-      url: `${this.config.apiUrl}/api/v2/conversations/messages/${encodeURIComponent(conversationId)}`,
-      route: 'GET /api/v2/conversations/messages/{conversationId}',
-      rateLimited: true,
-      maxResponseBytes: MAX_API_RESPONSE_BYTES,
-    });
-    return response.status === 404 ? null : readParticipantMessages(response.data);
   }
 
   /** Submits an analytics conversation details job (`AsyncConversationQuery`); its id. */

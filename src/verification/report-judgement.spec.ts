@@ -1,4 +1,4 @@
-import { judgeAttributes, type JudgementInput, type SignatureFinding } from './report-judgement';
+import { judgeArrival, judgeAttributes, type JudgementInput, type SignatureFinding } from './report-judgement';
 
 const registry = [
   { name: 'userId', required: true, pii: 'identifier' as const, trust: 'signed' as const },
@@ -135,13 +135,21 @@ describe('judgeAttributes: overall status', () => {
     ['expired wins over expected', { arrived: issuedSet, signature: { kind: 'valid', timing: 'expired' }, expected: map({ userTier: 'Silver' }) }, 'expired'],
     ['incomplete: a required attribute missing under a valid signature', { arrived: { userId: 'usr_1001' } }, 'incomplete'],
     ['not_as_expected wins over incomplete', { arrived: { userId: 'usr_1001' }, expected: map({ userId: 'usr_2' }) }, 'not_as_expected'],
-    ['arrived_late: intact, but not on the first message', { arrived: issuedSet, issued: map(issuedSet), arrival: 'later' }, 'arrived_late'],
-    ['incomplete wins over arrived_late', { arrived: { userId: 'usr_1001' }, arrival: 'later' }, 'incomplete'],
-    ['tampered wins over arrived_late', { arrived: issuedSet, signature: { kind: 'invalid', problem: 'mismatch' }, arrival: 'later' }, 'tampered'],
     ['verified', { arrived: issuedSet, issued: map(issuedSet) }, 'verified'],
-    ['verified: on the first message', { arrived: issuedSet, issued: map(issuedSet), arrival: 'first_message' }, 'verified'],
   ])('%s', (_label, input, status) => {
     expect(judge(input).status).toBe(status);
+  });
+});
+
+describe('judgeArrival: only what Genesys answers can show', () => {
+  it.each<[string, SignatureFinding, string | undefined]>([
+    ['issued after the conversation started: after_start', { kind: 'valid', timing: 'not_yet_valid' }, 'after_start'],
+    ['in force at the start: unknown (no published answer shows which message carried the set)', { kind: 'valid', timing: 'current' }, 'unknown'],
+    ['expired before the start: unknown', { kind: 'valid', timing: 'expired' }, 'unknown'],
+    ['unsigned: none, nothing is vouched to have arrived', { kind: 'absent' }, undefined],
+    ['a failed signature: none', { kind: 'invalid', problem: 'mismatch' }, undefined],
+  ])('%s', (_label, signature, arrival) => {
+    expect(judgeArrival(signature)).toBe(arrival);
   });
 });
 

@@ -28,9 +28,13 @@ import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-d
  *   valid, but expired before the conversation started     -> expired
  *   a name listed in `expected` is not `match`             -> not_as_expected
  *   a required registry attribute missing or case_mismatch -> incomplete
- *   the set arrived after the visitor's first message      -> arrived_late
  *   otherwise                                              -> verified
  * (`no_customer`, a conversation without a customer participant, is decided before any of this.)
+ *
+ * Arrival, for a valid signature (judgeArrival): `after_start` when the set was issued after the
+ * conversation started, else `unknown`. Genesys publishes no answer that shows which message
+ * carried the custom attributes (its MessageData model has no place for them), so whether a set
+ * rode on the visitor's first message is never a status: it cannot be told.
  */
 
 export const ROW_STATUSES = ['match', 'mismatch', 'missing', 'unexpected', 'case_mismatch', 'present'] as const;
@@ -44,7 +48,6 @@ export const REPORT_STATUSES = [
   'issued_after_start',
   'not_as_expected',
   'incomplete',
-  'arrived_late',
   'no_customer',
 ] as const;
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
@@ -68,11 +71,21 @@ export interface JudgementInput {
   /** Values the caller expects; only the names listed are compared with them. */
   expected?: ReadonlyMap<string, string>;
   registry: readonly RegistryAttribute[];
-  /**
-   * Whether the signature rode on the visitor's first message (what the inbound flow routed on),
-   * when the conversation's messages say so: `later` means the flow ran without the set.
-   */
-  arrival?: 'first_message' | 'later';
+}
+
+export const ARRIVALS = ['after_start', 'unknown'] as const;
+/**
+ * When a validly signed set reached the conversation, as far as Genesys's answers can tell:
+ * `after_start`, issued after the conversation started (Conversation.startTime), so it was not
+ * there at the start; `unknown`, issued before, and nothing Genesys publishes shows whether it came
+ * with the first message or a later one.
+ */
+export type Arrival = (typeof ARRIVALS)[number];
+
+/** The arrival of a signed set; none without a valid signature (nothing is vouched to have arrived). */
+export function judgeArrival(signature: SignatureFinding): Arrival | undefined {
+  if (signature.kind !== 'valid') return undefined;
+  return signature.timing === 'not_yet_valid' ? 'after_start' : 'unknown';
 }
 
 export interface JudgedRow {
@@ -155,14 +168,13 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   for (const name of others) {
     if (!registryByName.has(name) && !accounted.has(name)) rows.push(judge(name, false));
   }
-  return { status: overallStatus(signature, rows, expected, input.arrival), rows };
+  return { status: overallStatus(signature, rows, expected), rows };
 }
 
 function overallStatus(
   signature: SignatureFinding,
   rows: readonly JudgedRow[],
   expected: ReadonlyMap<string, string> | undefined,
-  arrival: JudgementInput['arrival'],
 ): Judgement['status'] {
   if (signature.kind === 'absent') return 'unsigned';
   if (signature.kind === 'invalid') return 'tampered';
@@ -170,6 +182,5 @@ function overallStatus(
   if (signature.timing === 'expired') return 'expired';
   if (rows.some((row) => expected?.has(row.name) && row.status !== 'match')) return 'not_as_expected';
   if (rows.some((row) => row.required && (row.status === 'missing' || row.status === 'case_mismatch'))) return 'incomplete';
-  if (arrival === 'later') return 'arrived_late';
   return 'verified';
 }

@@ -3,11 +3,6 @@ import { IsIn, IsOptional } from 'class-validator';
 import { readEnvironment } from '../config/environment';
 
 export class VerificationEnvironment {
-  /** Costs two Genesys requests per verified web messaging report; off, a late set is reported verified. */
-  @IsOptional()
-  @IsIn(['true', 'false'], { message: 'VERIFICATION_ARRIVAL_CHECK must be true or false' })
-  VERIFICATION_ARRIVAL_CHECK: 'true' | 'false' = 'true';
-
   /** `report` while rolling signing out: the signature check routes on every attribute and says what `enforce` would pick. */
   @IsOptional()
   @IsIn(['enforce', 'report'], { message: 'TRUST_POLICY_MODE must be enforce or report' })
@@ -16,7 +11,7 @@ export class VerificationEnvironment {
 
 export const verificationConfig = registerAs('verification', () => {
   const env = readEnvironment(VerificationEnvironment);
-  return { arrivalCheck: env.VERIFICATION_ARRIVAL_CHECK === 'true', trustPolicy: env.TRUST_POLICY_MODE };
+  return { trustPolicy: env.TRUST_POLICY_MODE };
 });
 
 export type VerificationConfig = ConfigType<typeof verificationConfig>;

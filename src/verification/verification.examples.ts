@@ -16,6 +16,7 @@ const signed = {
   issuedAt: '2026-11-24T09:00:00.000Z',
   expiresAt: '2026-11-24T10:00:00.000Z',
   signatureVersion: 'v2' as const,
+  arrival: 'unknown' as const,
 };
 /** A row; trusted, in these examples, exactly when it matches under a valid signature (every registry attribute is `signed`). */
 const row = (name: string, status: AttributeVerdictDto['status'], required: boolean, values: Partial<AttributeVerdictDto> = {}, trusted = status === 'match'): AttributeVerdictDto => ({
@@ -78,6 +79,7 @@ export const REPORT_EXAMPLES = {
     ...signed,
     issuedAt: '2026-11-24T09:30:00.000Z',
     expiresAt: '2026-11-24T10:30:00.000Z',
+    arrival: 'after_start',
     attributes: intactRows,
   }),
   not_as_expected: report('Intact, but not the expected tier', {
@@ -96,13 +98,6 @@ export const REPORT_EXAMPLES = {
     status: 'incomplete',
     ...signed,
     attributes: [row('userId', 'match', true, { arrived: 'usr_1001' }), row('userTier', 'missing', true), row('lastOrderDate', 'missing', false), row('email', 'missing', false)],
-  }),
-  arrived_late: report('Intact, but after the first message', {
-    ...common,
-    status: 'arrived_late',
-    hint: "The attributes reached the conversation after the visitor's first message, so the inbound flow routed without them. Call Database.set before the first message (or the autostart event).",
-    ...signed,
-    attributes: intactRows,
   }),
   no_customer: report('No customer participant', { conversationId, status: 'no_customer', attributes: [], checkedAt: common.checkedAt }),
 };

@@ -11,12 +11,11 @@ import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
-import { isFinding, judgeAttributes, type SignatureFinding } from './report-judgement';
+import { isFinding, judgeArrival, judgeAttributes, type SignatureFinding } from './report-judgement';
 import { routingUnderPolicy } from './trust-policy';
 import { verificationConfig, type VerificationConfig } from './verification.config';
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
 
-/** The web visitor: the customer participant, the web messaging one when there are several. */
 /**
  * The participant a verdict is about, wherever the participants were read (a conversation GET,
  * analytics job results): the web messaging customer, else the first customer.
@@ -28,26 +27,15 @@ export function customerAmong<P extends { purpose?: string }>(participants: read
 
 const isWebMessaging = (participant: GenesysParticipant) => participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
 
-/** The hint a report carries, where its status (or an empty web messaging participant) says what to do. */
+/**
+ * The hint a report carries: for an unsigned web messaging conversation that carries no custom
+ * attribute at all, the usual cause (published: Genesys's deprecation of the top-level location).
+ */
 function hintFor(status: string, noCustomAttributesAtAll: boolean): string | undefined {
-  if (status === 'arrived_late') {
-    return "The attributes reached the conversation after the visitor's first message, so the inbound flow routed without them. Call Database.set before the first message (or the autostart event).";
-  }
   if (status === 'unsigned' && noCustomAttributesAtAll) {
     return 'No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes.';
   }
   return undefined;
-}
-
-/** The first message by its time, whatever order the list comes in; none when a time cannot be read. */
-function earliest<T extends { messageTime: string }>(messages: readonly T[]): T | undefined {
-  let first: { message: T; at: number } | undefined;
-  for (const message of messages) {
-    const at = Date.parse(message.messageTime);
-    if (!Number.isFinite(at)) return undefined;
-    if (!first || at < first.at) first = { message, at };
-  }
-  return first?.message;
 }
 
 const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
@@ -107,7 +95,7 @@ export class VerificationService {
     const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
     const snapshot = await this.snapshotOf(conversationId);
     if (!snapshot) throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
-    return this.judgeSnapshot(snapshot, { expected, arrivalCheck: this.config.arrivalCheck });
+    return this.judgeSnapshot(snapshot, { expected });
   }
 
   /** The conversation as `GET /api/v2/conversations/{id}` has it (one rate-limited request); null when Genesys Cloud does not know it. */
@@ -125,12 +113,9 @@ export class VerificationService {
   /**
    * The report of a conversation from what reached its customer participant, wherever that was
    * read (a conversation GET, or analytics job results for an audit): the one way a verdict is
-   * reached. The arrival check, when asked for, costs two more requests for a set otherwise verified.
+   * reached, from one answer: nothing else Genesys publishes would change it.
    */
-  async judgeSnapshot(
-    snapshot: ConversationSnapshot,
-    options: { expected?: Readonly<Record<string, string>>; arrivalCheck?: boolean } = {},
-  ): Promise<VerificationReportDto> {
+  async judgeSnapshot(snapshot: ConversationSnapshot, options: { expected?: Readonly<Record<string, string>> } = {}): Promise<VerificationReportDto> {
     const { conversationId, customer } = snapshot;
     const checkedAt = new Date().toISOString();
     if (!customer) return { conversationId, status: 'no_customer', attributes: [], checkedAt };
@@ -155,12 +140,8 @@ export class VerificationService {
       expected: options.expected && new Map(Object.entries(options.expected)),
       registry: this.registry.definitions,
     };
-    let judgement = judgeAttributes(input);
-    // Only a set that is otherwise verified can have arrived too late to matter; the check costs two requests.
-    if (judgement.status === 'verified' && options.arrivalCheck && customer.webMessaging && token !== undefined) {
-      const arrival = await this.arrivalOf(conversationId, customer.participantId, token);
-      if (arrival) judgement = judgeAttributes({ ...input, arrival });
-    }
+    const judgement = judgeAttributes(input);
+    const arrival = judgeArrival(signature);
     const hint = hintFor(judgement.status, customer.webMessaging && Object.keys(customer.attributes).length === 0);
     return {
       conversationId,
@@ -178,23 +159,10 @@ export class VerificationService {
             signatureVersion: check.claims.version,
           }
         : {}),
+      ...(arrival ? { arrival } : {}),
       attributes: judgement.rows,
       checkedAt,
     };
-  }
-
-  /**
-   * Whether the signature rode on the customer's first message, the one the inbound flow routed on:
-   * undefined when the conversation's messages cannot tell (none listed, or the first one unknown).
-   */
-  private async arrivalOf(conversationId: string, customerId: string, token: string): Promise<'first_message' | 'later' | undefined> {
-    const participants = await this.genesys.getParticipantMessages(conversationId);
-    const first = earliest(participants?.find((participant) => participant.participantId === customerId)?.messages ?? []);
-    if (!first) return undefined;
-    const details = await this.genesys.getMessageDetails(first.messageId);
-    if (!details) return undefined;
-    const carried = details.customAttributes ?? {};
-    return Object.hasOwn(carried, this.signer.signatureName) && carried[this.signer.signatureName] === token ? 'first_message' : 'later';
   }
 
   /** Each id on its own: one that fails, whatever the reason, is reported in its entry and the others go on. */

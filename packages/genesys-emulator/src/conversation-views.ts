@@ -68,8 +68,8 @@ export function toMessageConversation(conversation: EmulatedConversation, messag
         startTime: iso(participant.startTime),
         connectedTime: iso(participant.connectedTime),
         endTime: iso(participant.endTime),
-        userId: participant.userId,
-        queueId: participant.queueId,
+        user: participant.userId ? { id: participant.userId, selfUri: `/api/v2/users/${participant.userId}` } : undefined,
+        queue: participant.queueId ? { id: participant.queueId, selfUri: `/api/v2/routing/queues/${participant.queueId}` } : undefined,
         purpose: participant.purpose,
         state: participant.state,
         direction: participant.direction,
@@ -136,23 +136,22 @@ export function toAnalyticsConversation(conversation: EmulatedConversation, incl
 
 /**
  * `MessageData`, as `GET /api/v2/conversations/messages/{messageId}/details` returns it for a
- * visitor's inbound message: which conversation it belongs to, and the normalized message with
- * the custom attributes the platform took from it.
+ * visitor's inbound message: which conversation it belongs to, and the normalized message. The
+ * model declares no place for custom attributes (`ConversationMessagingChannel` has no
+ * `metadata`), so none are shown: what a message carried cannot be read back from the platform.
  */
 export function toMessageData(delivered: DeliveredMessage) {
   const time = new Date(delivered.time).toISOString();
-  const channelMetadata = delivered.customAttributes === undefined ? {} : { metadata: { customAttributes: { ...delivered.customAttributes } } };
   return withoutUndefined({
     id: delivered.id,
     conversationId: delivered.conversationId,
     timestamp: time,
     direction: 'inbound',
     messengerType: 'webmessaging',
-    textBody: delivered.message.text,
     status: 'received',
     normalizedMessage: withoutUndefined({
       id: delivered.id,
-      channel: { id: delivered.participantId, platform: 'Webmessaging', type: 'Private', messageId: delivered.id, time, ...channelMetadata },
+      channel: { id: delivered.participantId, platform: 'Webmessaging', type: 'Private', messageId: delivered.id, time },
       type: delivered.message.type,
       text: delivered.message.text,
       events: delivered.message.events,

@@ -1,15 +1,7 @@
 import { MAX_CUSTOM_DATA_BYTES } from '../src/custom-data';
 import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
-import {
-  conversationSchema,
-  detailsQueryResponseSchema,
-  errorBodySchema,
-  expectShape,
-  jobResultsSchema,
-  messageConversationSchema,
-  oauthErrorSchema,
-  tokenSchema,
-} from './genesys-schemas';
+import { expectShape, oauthErrorSchema, tokenSchema } from './oauth-schemas';
+import { expectPlatformModel } from './platform-models';
 import { ManualClock } from './manual-clock';
 
 const SEEDED = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
@@ -29,7 +21,7 @@ async function tokenRequest(emulator: TestEmulator, init: { authorization?: stri
 async function expectPlatformError(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
   expect(response.status).toBe(status);
   const body = (await readJson(response)) as Record<string, unknown>;
-  expectShape(body, errorBodySchema);
+  expectPlatformModel(body, 'ErrorBody');
   expect(body).toMatchObject({ status, code });
   return body;
 }
@@ -126,7 +118,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const response = await emulator.get(`/api/v2/conversations/${SEEDED}`, token);
       expect(response.status).toBe(200);
       const body = await readJson(response);
-      expectShape(body, conversationSchema);
+      expectPlatformModel(body, 'Conversation');
       const purposes = body.participants.map((participant: { purpose: string }) => participant.purpose);
       expect(purposes).toEqual(['customer', 'workflow', 'acd', 'agent']);
       expect(body.participants[0].attributes).toEqual({
@@ -140,7 +132,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const response = await emulator.get(`/api/v2/conversations/messages/${SEEDED}`, token);
       expect(response.status).toBe(200);
       const body = await readJson(response);
-      expectShape(body, messageConversationSchema);
+      expectPlatformModel(body, 'MessageConversation');
       expect(body.participants[0]).toMatchObject({ purpose: 'customer', type: 'webmessaging', direction: 'inbound' });
     });
 
@@ -186,7 +178,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expect(response.status).toBe(201);
       const created = await readJson(response);
       const conversation = await readJson(await emulator.get(`/api/v2/conversations/${created.conversationId}`, token));
-      expectShape(conversation, conversationSchema);
+      expectPlatformModel(conversation, 'Conversation');
       const customer = conversation.participants.find((participant: { purpose: string }) => participant.purpose === 'customer');
       expect(customer.id).toBe(created.participantId);
       expect(customer.attributes).toEqual(attributes);
@@ -220,7 +212,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const response = await emulator.post('/api/v2/analytics/conversations/details/query', { interval: interval(1) }, token);
       expect(response.status).toBe(200);
       const body = await readJson(response);
-      expectShape(body, detailsQueryResponseSchema);
+      expectPlatformModel(body, 'AnalyticsConversationQueryResponse');
       expect(body.totalHits).toBe(3);
     });
 
@@ -246,11 +238,11 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expect((await readJson(await emulator.get(jobPath, token))).state).toBe('FULFILLED');
 
       const first = await readJson(await emulator.get(`${jobPath}/results?pageSize=2`, token));
-      expectShape(first, jobResultsSchema);
+      expectPlatformModel(first, 'AnalyticsConversationAsyncQueryResponse');
       expect(first.conversations).toHaveLength(2);
       expect(first.cursor).toEqual(expect.any(String));
       const second = await readJson(await emulator.get(`${jobPath}/results?pageSize=2&cursor=${first.cursor}`, token));
-      expectShape(second, jobResultsSchema);
+      expectPlatformModel(second, 'AnalyticsConversationAsyncQueryResponse');
       expect(second.conversations).toHaveLength(1);
       expect(second.cursor).toBeUndefined();
       const customer = first.conversations[0].participants.find((p: { purpose: string }) => p.purpose === 'customer');

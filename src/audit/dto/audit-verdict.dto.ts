@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ARRIVALS, type Arrival } from '../../verification/report-judgement';
 
 export class AuditFindingDto {
   /** @example "userTier" */
@@ -20,6 +21,9 @@ export class AuditVerdictDto {
   claimedUserId?: string;
   /** @example "mismatch" */
   signatureProblem?: string;
+  /** For a valid signature: after_start (issued after the conversation started) or unknown (Genesys's answers cannot show which message carried the set). */
+  @ApiPropertyOptional({ enum: ARRIVALS })
+  arrival?: Arrival;
   @ApiProperty({ type: [AuditFindingDto] })
   findings!: AuditFindingDto[];
   /** Tampered, with no issued set to compare with (the ledger no longer holds it, or never did): which attribute changed cannot be said. */

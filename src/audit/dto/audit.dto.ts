@@ -47,7 +47,7 @@ export class AuditSummaryDto {
   conversations!: number;
   /**
    * Conversations per status: the report statuses (verified, tampered, unsigned, expired, issued_after_start,
-   * not_as_expected, incomplete, arrived_late, no_customer), unreadable (job data that could not be read) and
+   * not_as_expected, incomplete, no_customer), unreadable (job data that could not be read) and
    * unsettled (a value analytics cut that no conversation GET could settle).
    * @example { "verified": 9400, "tampered": 12, "unsigned": 560, "issued_after_start": 28 }
    */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SignatureProblem } from '../../attribute-signature/attribute-signer';
 import type { SignatureVersion } from '../../attribute-signature/signature-format';
-import { REPORT_STATUSES, ROW_STATUSES, type ReportStatus, type RowStatus } from '../report-judgement';
+import { ARRIVALS, REPORT_STATUSES, ROW_STATUSES, type Arrival, type ReportStatus, type RowStatus } from '../report-judgement';
 
 export const SIGNATURE_PROBLEMS: readonly SignatureProblem[] = ['malformed', 'unknown_key', 'mismatch', 'identity_mismatch'];
 
@@ -70,15 +70,15 @@ export class VerificationReportDto {
    * expected value equal), tampered (the signature does not hold for what arrived), unsigned (no signature attribute),
    * expired (valid, but expired before the conversation started), issued_after_start (valid, but issued after the
    * conversation started), not_as_expected (a value listed in `expected` differs or is missing), incomplete (a required
-   * attribute is missing), arrived_late (intact, but it reached the conversation after the visitor's first message, so
-   * the inbound flow routed without it), no_customer (the conversation has no customer participant).
+   * attribute is missing), no_customer (the conversation has no customer participant). Whether the set came with the
+   * visitor's first message is not a status: see `arrival`.
    */
   @ApiProperty({ enum: REPORT_STATUSES, example: 'verified' })
   status!: ReportStatus;
 
   /**
-   * What to do about the status, where the report can tell: for arrived_late, and for a web messaging conversation
-   * that carries no custom attribute at all.
+   * What to do about the status, where the report can tell: for an unsigned web messaging conversation that carries
+   * no custom attribute at all.
    * @example "No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes."
    */
   hint?: string;
@@ -120,6 +120,15 @@ export class VerificationReportDto {
   /** The signature format; v1 is still verified in the 0.2 release line and refused from 0.3. */
   @ApiPropertyOptional({ enum: ['v1', 'v2'], example: 'v2' })
   signatureVersion?: SignatureVersion;
+
+  /**
+   * When the signed set reached the conversation, as far as Genesys Cloud's answers show; only when the signature is
+   * valid. after_start: issued after the conversation started, so it was not there when the conversation began.
+   * unknown: issued before; Genesys publishes no answer that shows which message carried custom attributes, so
+   * whether the set came with the visitor's first message (and the inbound flow saw it) cannot be told.
+   */
+  @ApiPropertyOptional({ enum: ARRIVALS, example: 'unknown' })
+  arrival?: Arrival;
 
   attributes!: AttributeVerdictDto[];
 
