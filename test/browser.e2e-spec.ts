@@ -96,6 +96,40 @@ describe('the demo shop in a real browser', () => {
     expect(emulator.control.counters().legacyAttributeLocations).toBeGreaterThanOrEqual(1);
   });
 
+  it('a message the Guest API refuses (4029, with retryAfter) keeps its attributes pending: they go with the next one', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.goto(`${emulator.url}/demo/`);
+      await page.click('#sign-in');
+      await page.waitForSelector('#attributes-step:not([hidden])');
+      emulator.control.failNext({ route: 'guest.onMessage', kind: '429', count: 1, retryAfterSeconds: 2 });
+      const outcome = await page.evaluate(async () => {
+        const genesys = (...args: unknown[]) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys(...args);
+        const run = (name: string, options: object) => new Promise((resolve, reject) => genesys('command', name, options, resolve, reject));
+        const errors: unknown[] = [];
+        (globalThis as unknown as { loadMessenger: () => void }).loadMessenger();
+        await new Promise((resolve) => genesys('subscribe', 'Messenger.ready', resolve));
+        genesys('subscribe', 'MessagingService.error', (error: unknown) => errors.push(error));
+        await run('Database.set', { messaging: { customAttributes: { userId: 'usr_1001', note: 'pending' } } });
+        const refused = await run('MessagingService.sendMessage', { message: 'Hi' }).then(
+          () => undefined,
+          (error: { code: number; retryAfter: number }) => ({ code: error.code, retryAfter: error.retryAfter }),
+        );
+        const sent = (await run('MessagingService.sendMessage', { message: 'Hi again' })) as { id: string };
+        return { refused, errors, messageId: sent.id };
+      });
+      expect(outcome.refused).toEqual({ code: 4029, retryAfter: 2 });
+      expect(outcome.errors).toEqual([{ event: 'MessagingService.error', data: { code: 4029, message: 'Message rate too high for this session', retryAfter: 2 } }]);
+      const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${outcome.messageId}/details`, await emulator.fetchToken()));
+      const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
+      expect(customer.attributes).toEqual({ userId: 'usr_1001', note: 'pending' });
+    } finally {
+      emulator.control.clearFaults();
+      await context.close();
+    }
+  });
+
   it("keeps Messenger's database as Database.set, update and remove leave it, and sends it with the next message", async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

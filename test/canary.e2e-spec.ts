@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CANARY_EXIT, runCanaryCommand } from '../src/bin/canary-command';
 import { CanaryService } from '../src/canary/canary.service';
 import { genesysSettingsFor } from '../src/development/development-state';
+import { ManualClock } from './support/manual-clock';
 import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_SECRET } from './support/test-tokens';
 
@@ -38,6 +39,39 @@ describe('the canary, against the emulator', () => {
     } finally {
       await other.close();
     }
+  });
+});
+
+describe('the canary, when the Guest API refuses its message as Genesys does', () => {
+  let clock: ManualClock;
+  let t: TestApp;
+  beforeEach(async () => {
+    // Signatures carry real time; the emulator's conversations start on this clock.
+    clock = new ManualClock(Date.now());
+    t = await startTestApp({ clock });
+  });
+  afterEach(() => t.close());
+
+  it('waits out a 4029 retryAfter within its time budget and sends the set again: verified', async () => {
+    t.emulator.control.failNext({ route: 'guest.onMessage', kind: '429', count: 1, retryAfterSeconds: 3 });
+    const started = clock.now();
+    const result = await clock.drive(t.app.get(CanaryService).run());
+    expect(result).toMatchObject({ ok: true, status: 'verified' });
+    expect(clock.now() - started).toBeGreaterThanOrEqual(3000);
+    expect(t.emulator.control.counters().guestMessages).toBe(1);
+  });
+
+  it('is broken, naming the code and the wait, when the retryAfter is past its time budget', async () => {
+    t.emulator.control.failNext({ route: 'guest.onMessage', kind: '429', count: 1, retryAfterSeconds: 3600 });
+    const result = await clock.drive(t.app.get(CanaryService).run());
+    expect(result).toMatchObject({ ok: false, status: 'session_failed' });
+    expect(result.problem).toBe('onMessage: refused (4029): Message rate too high for this session; retry after 3600 s');
+  });
+
+  it('names what a refusal code means (5000: unexpected)', async () => {
+    t.emulator.control.failNext({ route: 'guest.onMessage', kind: '500', count: 1 });
+    const result = await clock.drive(t.app.get(CanaryService).run());
+    expect(result.problem).toBe('onMessage: refused (5000, an unexpected error on the platform): Request failed.');
   });
 });
 

@@ -105,7 +105,7 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     let messageId: string;
     step = this.clock.now();
     try {
-      ({ messageId } = await session.sendText(`wm-attribute-gateway canary ${canaryId}`, issued.guestAttributes));
+      ({ messageId } = await this.sendWithin(session, `wm-attribute-gateway canary ${canaryId}`, issued.guestAttributes, step + this.config.timeoutMs));
     } catch (error) {
       lap('sendMs', step);
       return result({ status: 'session_failed', problem: (error as Error).message });
@@ -119,6 +119,22 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     lap('verifyMs', step);
     if (!report) return result({ status: 'not_found', messageId, problem: `Genesys Cloud did not know the message within ${this.config.timeoutMs} ms` });
     return result({ status: report.status, messageId, conversationId: report.conversationId, ...(report.hint ? { hint: report.hint } : {}) });
+  }
+
+  /**
+   * Sends the first message; a rate refusal (4029) whose retryAfter ends before the deadline is
+   * waited out and the message sent again, attributes included, as Messenger resends them after a
+   * failed send. Anything else, or a wait past the deadline, fails the step.
+   */
+  private async sendWithin(session: GuestSession, text: string, attributes: Readonly<Record<string, string>>, deadline: number): Promise<{ messageId: string }> {
+    try {
+      return await session.sendText(text, attributes);
+    } catch (error) {
+      const retryAfterMs = error instanceof GuestSessionError && error.refusal?.retryAfterSeconds !== undefined ? error.refusal.retryAfterSeconds * 1000 : undefined;
+      if (retryAfterMs === undefined || this.clock.now() + retryAfterMs >= deadline) throw error;
+      await this.clock.sleep(retryAfterMs);
+      return session.sendText(text, attributes);
+    }
   }
 
   /** The message's conversation may take a moment to be found: looked up again until the deadline. */

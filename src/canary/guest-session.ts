@@ -15,15 +15,47 @@ export interface GuestSessionOptions {
 
 type Frame = { type?: unknown; class?: unknown; code?: unknown; body?: unknown };
 
-/** Why the Guest API did not do what a visitor's browser needs: the step, and what it answered. */
+/** Why the Guest API did not do what a visitor's browser needs: the step, what it answered, and its refusal code if any. */
 export class GuestSessionError extends Error {
   constructor(
     readonly step: 'connect' | 'configureSession' | 'onMessage',
     message: string,
+    readonly refusal?: { code: number; retryAfterSeconds?: number },
   ) {
     super(`${step}: ${message}`);
     this.name = 'GuestSessionError';
   }
+}
+
+/**
+ * What the refusal codes mean, as Genesys's Messenger transport SDK names them (core/ErrorCode.kt);
+ * the 4xx and 5xx of HTTP stand for themselves.
+ */
+const REFUSALS: Readonly<Record<number, string>> = {
+  4006: 'the session has expired',
+  4007: 'the session was not found',
+  4011: 'the message is too long',
+  4013: "the custom attributes are larger than the session's maxCustomDataBytes",
+  4020: 'a required parameter is missing',
+  4029: 'the message rate is too high for this session',
+  5000: 'an unexpected error on the platform',
+};
+
+/** A frame that answers with a refusal: a response whose code is not 200, or an event that ends the session. */
+function refusalIn(frame: Frame, step: GuestSessionError['step']): GuestSessionError | undefined {
+  if (frame.class === 'SessionExpiredEvent') return new GuestSessionError(step, 'the session has expired (SessionExpiredEvent)', { code: 4006 });
+  if (frame.class === 'ConnectionClosedEvent') return new GuestSessionError(step, 'the platform closed this connection (ConnectionClosedEvent: another took its place in the session)');
+  if (frame.type !== 'response' || frame.code === 200) return undefined;
+  if (frame.class === 'TooManyRequestsErrorMessage') {
+    const body = (typeof frame.body === 'object' && frame.body !== null ? frame.body : {}) as { retryAfter?: unknown; errorCode?: unknown; errorMessage?: unknown };
+    const code = typeof body.errorCode === 'number' ? body.errorCode : 4029;
+    const retryAfterSeconds = Number.isInteger(body.retryAfter) && (body.retryAfter as number) >= 0 ? (body.retryAfter as number) : undefined;
+    const text = typeof body.errorMessage === 'string' ? body.errorMessage.slice(0, 300) : REFUSALS[4029];
+    return new GuestSessionError(step, `refused (${code}): ${text}${retryAfterSeconds === undefined ? '' : `; retry after ${retryAfterSeconds} s`}`, { code, retryAfterSeconds });
+  }
+  const code = typeof frame.code === 'number' ? frame.code : 0;
+  const meaning = REFUSALS[code];
+  return new GuestSessionError(step, `refused (${code}${meaning ? `, ${meaning}` : ''}): ${String(frame.body).slice(0, 300)}`, { code });
 }
 
 /**
@@ -92,7 +124,8 @@ export class GuestSession {
 
   /**
    * Sends a request and waits, at most `timeoutMs`, for the frame that answers it: the one `answers`
-   * accepts, or a refusal (a response whose code is not 200). Other frames (an agent's or a bot's
+   * accepts, or a refusal (a response whose code is not 200, the session's expiry or the connection's
+   * closing). Other frames (an agent's or a bot's
    * messages, typing events) are passed over.
    */
   private request(payload: object, step: GuestSessionError['step'], answers: (frame: Frame) => boolean): Promise<Frame> {
@@ -109,7 +142,8 @@ export class GuestSession {
       };
       const consider = (frame: Frame | Error) => {
         if (frame instanceof Error) return finish(frame);
-        if (frame.type === 'response' && frame.code !== 200) return finish(new GuestSessionError(step, `refused (${String(frame.code)}): ${String(frame.body).slice(0, 300)}`));
+        const refused = refusalIn(frame, step);
+        if (refused) return finish(refused);
         if (answers(frame)) return finish(frame);
       };
       this.waiter = consider;

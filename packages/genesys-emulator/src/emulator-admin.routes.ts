@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorControl } from './emulator-control';
-import { EMULATOR_ROUTES, FAULT_KINDS, type EmulatorRoute, type Fault } from './fault-injector';
+import { EMULATOR_ROUTES, FAULT_KINDS, GUEST_MESSAGE_FAULTS, type EmulatorRoute, type Fault } from './fault-injector';
 import type { RateLimit } from './rate-limiter';
 import { GENERATED_KINDS, GenerationError, MAX_GENERATED_CONVERSATIONS, type GenerationAttributeSet, type GenerationRequest } from './conversation-generator';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
@@ -10,7 +10,7 @@ function isFault(value: unknown): value is Fault {
   return (
     typeof fault === 'object' &&
     fault !== null &&
-    (fault.route === 'api' || EMULATOR_ROUTES.includes(fault.route as EmulatorRoute)) &&
+    (fault.route === 'api' || fault.route === GUEST_MESSAGE_FAULTS || EMULATOR_ROUTES.includes(fault.route as EmulatorRoute)) &&
     FAULT_KINDS.includes(fault.kind as Fault['kind']) &&
     Number.isInteger(fault.count) &&
     (fault.count ?? 0) > 0 &&
@@ -27,7 +27,7 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (!isFault(request.body)) {
       return badRequest(
         reply,
-        `a fault is { route: api | ${EMULATOR_ROUTES.join(' | ')}, kind: ${FAULT_KINDS.join(' | ')}, count: positive integer, retryAfterSeconds?: integer | null, hangMs?: integer }`,
+        `a fault is { route: api | ${EMULATOR_ROUTES.join(' | ')} | ${GUEST_MESSAGE_FAULTS}, kind: ${FAULT_KINDS.join(' | ')}, count: positive integer, retryAfterSeconds?: integer | null, hangMs?: integer }`,
       );
     }
     control.failNext(request.body);
@@ -49,6 +49,7 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
       analyticsJobDelayMs?: unknown;
       analyticsAvailabilityLagMs?: unknown;
       dropCustomAttributes?: unknown;
+      guestMessageRateLimit?: Partial<RateLimit>;
     };
     const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
     if (body.tokenLifetimeSeconds !== undefined && !positiveInteger(body.tokenLifetimeSeconds)) {
@@ -63,10 +64,15 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (body.analyticsAvailabilityLagMs !== undefined && !(Number.isInteger(body.analyticsAvailabilityLagMs) && (body.analyticsAvailabilityLagMs as number) >= 0)) {
       return badRequest(reply, 'analyticsAvailabilityLagMs must be a non-negative integer');
     }
+    const isRateLimit = (value: Partial<RateLimit>) => positiveInteger(value.limit) && positiveInteger(value.windowSeconds);
+    if (body.guestMessageRateLimit !== undefined && !isRateLimit(body.guestMessageRateLimit)) {
+      return badRequest(reply, 'guestMessageRateLimit must be { limit: positive integer, windowSeconds: positive integer }');
+    }
     if (body.dropCustomAttributes !== undefined && typeof body.dropCustomAttributes !== 'boolean') {
       return badRequest(reply, 'dropCustomAttributes must be true or false');
     }
     if (body.dropCustomAttributes !== undefined) control.setDropCustomAttributes(body.dropCustomAttributes as boolean);
+    if (body.guestMessageRateLimit !== undefined) control.setGuestMessageRateLimit(body.guestMessageRateLimit as RateLimit);
     if (body.tokenLifetimeSeconds !== undefined) control.setTokenLifetime(body.tokenLifetimeSeconds as number);
     if (body.rateLimit !== undefined) control.setRateLimit(body.rateLimit as RateLimit);
     if (body.analyticsJobDelayMs !== undefined) control.setAnalyticsJobDelay(body.analyticsJobDelayMs as number);

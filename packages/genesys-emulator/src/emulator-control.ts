@@ -31,6 +31,8 @@ export interface EmulatorSettings {
   /** How far the analytics data lake lags behind now (the jobs' availability date). */
   analyticsAvailabilityLagMs: number;
   dropCustomAttributes: boolean;
+  /** Guest API messages one session may send per window before a 4029 (Genesys publishes the refusal, not the rate). */
+  guestMessageRateLimit: RateLimit;
 }
 
 export interface IngestedMessage {
@@ -92,7 +94,13 @@ export class EmulatorControl {
       analyticsJobDelayMs: this.analytics.jobDelayMs,
       analyticsAvailabilityLagMs: this.analytics.availabilityLagMs,
       dropCustomAttributes: this.webMessaging.dropCustomAttributes,
+      guestMessageRateLimit: { ...this.webMessaging.messageRate.settings },
     };
+  }
+
+  setGuestMessageRateLimit(rateLimit: RateLimit): void {
+    this.webMessaging.messageRate.settings = { ...rateLimit };
+    this.webMessaging.messageRate.reset();
   }
 
   /** The platform stops taking custom attributes from visitors' messages (a Messenger or platform change the canary must notice). */

@@ -13,7 +13,9 @@ export const EMULATOR_ROUTES = [
 ] as const;
 
 export type EmulatorRoute = (typeof EMULATOR_ROUTES)[number];
-export type FaultTarget = EmulatorRoute | 'api';
+/** A visitor's onMessage on the Guest API socket: 429 answers 4029 with its retryAfter, 500/503 5000, 401/403 a 403 refusal. */
+export const GUEST_MESSAGE_FAULTS = 'guest.onMessage';
+export type FaultTarget = EmulatorRoute | 'api' | typeof GUEST_MESSAGE_FAULTS;
 
 export const FAULT_KINDS = ['401', '403', '429', '500', '503', 'hang', 'drop'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -45,8 +47,8 @@ export class FaultInjector {
     return this.queue.map((fault) => ({ ...fault }));
   }
 
-  take(route: EmulatorRoute): Fault | undefined {
-    const isPlatformApi = route !== 'oauth.token';
+  take(route: EmulatorRoute | typeof GUEST_MESSAGE_FAULTS): Fault | undefined {
+    const isPlatformApi = route !== 'oauth.token' && route !== GUEST_MESSAGE_FAULTS;
     const index = this.queue.findIndex((fault) => fault.route === route || (fault.route === 'api' && isPlatformApi));
     if (index < 0) return undefined;
     const fault = this.queue[index];

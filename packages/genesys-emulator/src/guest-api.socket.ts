@@ -2,14 +2,26 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { EmulatedPlatform } from './emulator-platform';
+import { GUEST_MESSAGE_FAULTS, type Fault } from './fault-injector';
+import { GUEST_API_CODES, type GuestRefusal } from './guest-api-codes';
 import { isObject, readInboundMessage, type InboundMessage } from './inbound-message';
-import type { DeliveredMessage, GuestSession } from './web-messaging';
+import { MAX_CONNECTIONS_PER_SESSION, type DeliveredMessage, type GuestSession } from './web-messaging';
 
 /** A frame larger than this is refused by closing the socket (1009), before it is parsed. */
 const MAX_FRAME_BYTES = 64 * 1024;
 
-/** The Guest API's answers: `{ type: "response" | "message", class, code, body }`. */
-const refusal = (code: number, body: string) => ({ type: 'response', class: 'string', code, body });
+/** The Guest API's answers: `{ type: "response" | "message", class, code, body }`; a refusal's body is its message. */
+const refusal = ({ code, problem }: GuestRefusal) => ({ type: 'response', class: 'string', code, body: problem });
+/** The transport SDK's TooManyRequestsErrorMessage: HTTP-like 429 outside, the Guest API code and when to retry inside. */
+const tooManyRequests = (problem: string, retryAfter: number) => ({
+  type: 'response',
+  class: 'TooManyRequestsErrorMessage',
+  code: 429,
+  body: { retryAfter, errorCode: GUEST_API_CODES.requestRateTooHigh, errorMessage: problem },
+});
+/** Sent to a connection the platform closes because a newer one took its place in the session. */
+const CONNECTION_CLOSED = { type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} };
+const badRequest = (problem: string) => refusal({ code: GUEST_API_CODES.badRequest, problem });
 
 function structuredMessage(delivered: Pick<DeliveredMessage, 'id' | 'time' | 'message'>) {
   const { message } = delivered;
@@ -57,26 +69,47 @@ export class GuestApiSocket {
     this.server.close();
   }
 
+  /** The open connections of each session, oldest first. */
+  private readonly connections = new Map<GuestSession, WebSocket[]>();
+
+  /** Takes a connection into its session; a fourth closes the oldest, as the platform allows three. */
+  private join(session: GuestSession, socket: WebSocket): void {
+    const open = this.connections.get(session) ?? [];
+    open.push(socket);
+    this.connections.set(session, open);
+    while (open.length > MAX_CONNECTIONS_PER_SESSION) {
+      const oldest = open.shift() as WebSocket;
+      oldest.send(JSON.stringify(CONNECTION_CLOSED), () => oldest.close(1000, 'a newer connection took this one\'s place'));
+    }
+  }
+
+  private leave(session: GuestSession, socket: WebSocket): void {
+    const open = (this.connections.get(session) ?? []).filter((other) => other !== socket);
+    if (open.length === 0) this.connections.delete(session);
+    else this.connections.set(session, open);
+  }
+
   private serve(socket: WebSocket): void {
     let session: GuestSession | undefined;
     const send = (frame: unknown) => socket.send(JSON.stringify(frame));
-    socket.on('close', () => session && this.platform.webMessaging.disconnect(session));
+    socket.on('close', () => session && this.leave(session, socket));
     socket.on('error', () => socket.terminate());
     socket.on('message', (data: RawData, isBinary: boolean) => {
-      if (isBinary) return send(refusal(400, 'frames are JSON text'));
+      if (isBinary) return send(badRequest('frames are JSON text'));
       let request: unknown;
       try {
         request = JSON.parse(data.toString());
       } catch {
-        return send(refusal(400, 'the frame is not JSON'));
+        return send(badRequest('the frame is not JSON'));
       }
-      if (!isObject(request) || typeof request.action !== 'string') return send(refusal(400, 'a request is { action, ... }'));
+      if (!isObject(request) || typeof request.action !== 'string') return send(badRequest('a request is { action, ... }'));
       switch (request.action) {
         case 'configureSession': {
           const outcome = this.platform.webMessaging.configure(request.deploymentId, request.token, request.startNew === true);
-          if (!('session' in outcome)) return send(refusal(outcome.code, outcome.problem));
-          if (session) this.platform.webMessaging.disconnect(session);
+          if ('problem' in outcome) return send(refusal(outcome));
+          if (session) this.leave(session, socket);
           session = outcome.session;
+          this.join(session, socket);
           this.platform.control.record((counters) => void (counters.guestSessions += outcome.newSession ? 1 : 0));
           return send({
             type: 'response',
@@ -87,36 +120,66 @@ export class GuestApiSocket {
               newSession: outcome.newSession,
               readOnly: false,
               maxCustomDataBytes: this.platform.webMessaging.maxCustomDataBytes,
+              // No attachments are emulated: no inbound media, nothing blocked.
+              allowedMedia: {},
+              blockedExtensions: [],
+              clearedExistingSession: false,
               durationSeconds: this.platform.webMessaging.sessionDurationSeconds,
-              expirationDate: new Date(session.expiresAt).toISOString(),
+              // Epoch seconds, as the transport SDK reads it (a Long it compares with now).
+              expirationDate: Math.floor(session.expiresAt / 1000),
             },
           });
         }
         case 'configureAuthenticatedSession':
-          return send(refusal(400, 'authenticated sessions are not emulated; use configureSession'));
+          return send(badRequest('authenticated sessions are not emulated; use configureSession'));
         case 'onMessage':
         case 'echo': {
-          if (!session || request.token !== session.token) return send(refusal(403, 'configure the session with this token first'));
+          if (request.token === undefined) return send(refusal({ code: GUEST_API_CODES.missingParameter, problem: 'token is required' }));
+          if (!session || request.token !== session.token) return send(refusal({ code: GUEST_API_CODES.sessionNotFound, problem: 'no session with this token on this connection: configureSession first' }));
           const read = this.read(request);
-          if ('problem' in read) return send(refusal(400, read.problem));
+          if ('problem' in read) return send(refusal(read));
           if (request.action === 'echo') return send(structuredMessage({ id: 'echo', time: this.platform.clock.now(), message: read.message }));
+          const fault = this.platform.faults.take(GUEST_MESSAGE_FAULTS);
+          if (fault) return this.inject(fault, socket, send);
+          const decision = this.platform.webMessaging.maySend(session);
+          if (!('allowed' in decision)) {
+            return send(decision.retryAfterSeconds === undefined ? refusal(decision) : tooManyRequests(decision.problem, decision.retryAfterSeconds));
+          }
           const delivered = this.platform.webMessaging.deliver(session, read.message);
           this.platform.control.record((counters) => void (counters.guestMessages += 1));
           return send(structuredMessage(delivered));
         }
         default:
-          return send(refusal(400, `unknown action ${request.action.slice(0, 64)}`));
+          return send(badRequest(`unknown action ${request.action.slice(0, 64)}`));
       }
     });
   }
 
-  private read(request: Record<string, unknown>): { message: InboundMessage } | { problem: string } {
+  /** An injected fault on a visitor's message, as the platform would show it on the socket. */
+  private inject(fault: Fault, socket: WebSocket, send: (frame: unknown) => void): void {
+    switch (fault.kind) {
+      case '429':
+        return send(tooManyRequests('Message rate too high for this session', fault.retryAfterSeconds ?? 1));
+      case '500':
+      case '503':
+        return send(refusal({ code: GUEST_API_CODES.unexpected, problem: 'Request failed.' }));
+      case '401':
+      case '403':
+        return send(refusal({ code: GUEST_API_CODES.forbidden, problem: 'Turn on the Feature Toggle or fix the configuration.' }));
+      case 'drop':
+        return socket.terminate();
+      case 'hang':
+        return;
+    }
+  }
+
+  private read(request: Record<string, unknown>): { message: InboundMessage } | GuestRefusal {
     // Where the Java SDK and older testers put them; the platform no longer reads it.
     if (isObject(request.channel) && request.channel.metadata !== undefined) {
       this.platform.control.record((counters) => void (counters.legacyAttributeLocations += 1));
     }
     const read = readInboundMessage(request.message);
-    return 'message' in read ? read : { problem: `${read.field} ${read.problem}` };
+    return 'message' in read ? read : { code: read.code, problem: `${read.field} ${read.problem}` };
   }
 }
 

@@ -2,12 +2,20 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from './clock';
 import type { ConversationStore, EmulatedConversation } from './conversation-store';
 import { MAX_CUSTOM_DATA_BYTES } from './custom-data';
+import { GUEST_API_CODES, type GuestRefusal } from './guest-api-codes';
 import type { InboundMessage } from './inbound-message';
+import { PerTokenRateLimiter, type RateLimit } from './rate-limiter';
 
 /** A Guest API session lasts 72 h by default (docs/genesys-platform.md). */
 export const SESSION_DURATION_SECONDS = 72 * 60 * 60;
-/** At most this many connections may share one session. */
+/** At most this many connections may share one session; a new one closes the oldest. */
 export const MAX_CONNECTIONS_PER_SESSION = 3;
+/**
+ * Messages one session may send per window before the platform answers 4029 with a retryAfter.
+ * Genesys publishes the refusal (the transport SDK's TooManyRequestsErrorMessage), not the rate:
+ * a setting (`guestMessageRateLimit`), with a default no visitor typing by hand reaches.
+ */
+export const DEFAULT_GUEST_MESSAGE_RATE: RateLimit = { limit: 60, windowSeconds: 60 };
 /** Messages remembered for the details route; the oldest go first. */
 const MAX_REMEMBERED_MESSAGES = 100_000;
 
@@ -16,7 +24,6 @@ export interface GuestSession {
   readonly deploymentId: string;
   readonly createdAt: number;
   readonly expiresAt: number;
-  connections: number;
   conversationId?: string;
 }
 
@@ -32,7 +39,10 @@ export interface DeliveredMessage {
 }
 
 /** The answer to `configureSession`, before framing: the session, or a refusal with its code. */
-export type SessionOutcome = { session: GuestSession; newSession: boolean } | { code: number; problem: string };
+export type SessionOutcome = { session: GuestSession; newSession: boolean } | GuestRefusal;
+
+/** Whether a session may send now: yes, or why not (expired, or over its message rate, with when to retry). */
+export type SendDecision = { allowed: true } | (GuestRefusal & { retryAfterSeconds?: number });
 
 /**
  * The platform side of Web Messaging, shared by the Guest API socket and the REST test shortcut:
@@ -47,12 +57,15 @@ export class WebMessaging {
   private readonly byParticipant = new Map<string, DeliveredMessage[]>();
   /** Set by the admin settings: the platform stops taking custom attributes (what the canary must notice). */
   dropCustomAttributes = false;
+  readonly messageRate: PerTokenRateLimiter;
 
   constructor(
     private readonly store: ConversationStore,
     private readonly clock: Clock,
     private readonly deploymentId: string,
-  ) {}
+  ) {
+    this.messageRate = new PerTokenRateLimiter(clock, { ...DEFAULT_GUEST_MESSAGE_RATE });
+  }
 
   get sessionDurationSeconds(): number {
     return SESSION_DURATION_SECONDS;
@@ -62,25 +75,26 @@ export class WebMessaging {
     return MAX_CUSTOM_DATA_BYTES;
   }
 
-  /** `configureSession`: a known token resumes its session unless `startNew`; an unknown deployment is refused. */
+  /** `configureSession`: a known token resumes its session unless `startNew` or expired; an unknown deployment is refused. */
   configure(deploymentId: unknown, token: unknown, startNew: boolean): SessionOutcome {
-    if (deploymentId !== this.deploymentId) return { code: 400, problem: 'deploymentId does not name a Messenger deployment of this org' };
-    if (typeof token !== 'string' || !/^[\w-]{8,64}$/.test(token)) return { code: 400, problem: 'token must be the 8-64 character id the client keeps for its session' };
+    const { missingParameter, badRequest, forbidden } = GUEST_API_CODES;
+    if (deploymentId === undefined || token === undefined) return { code: missingParameter, problem: 'configureSession needs deploymentId and token' };
+    if (deploymentId !== this.deploymentId) return { code: forbidden, problem: 'deploymentId does not name a Messenger deployment of this org' };
+    if (typeof token !== 'string' || !/^[\w-]{8,64}$/.test(token)) return { code: badRequest, problem: 'token must be the 8-64 character id the client keeps for its session' };
     const now = this.clock.now();
     const existing = this.sessions.get(token);
-    if (existing && !startNew && now < existing.expiresAt) {
-      if (existing.connections >= MAX_CONNECTIONS_PER_SESSION) return { code: 429, problem: `at most ${MAX_CONNECTIONS_PER_SESSION} connections per session` };
-      existing.connections += 1;
-      return { session: existing, newSession: false };
-    }
-    const session: GuestSession = { token, deploymentId, createdAt: now, expiresAt: now + SESSION_DURATION_SECONDS * 1000, connections: 1 };
+    if (existing && !startNew && now < existing.expiresAt) return { session: existing, newSession: false };
+    const session: GuestSession = { token, deploymentId, createdAt: now, expiresAt: now + SESSION_DURATION_SECONDS * 1000 };
     this.sessions.set(token, session);
     return { session, newSession: true };
   }
 
-  /** A connection of the session went away. */
-  disconnect(session: GuestSession): void {
-    session.connections = Math.max(0, session.connections - 1);
+  /** Whether the session may send a message now: not once expired (4006), nor over its message rate (4029). */
+  maySend(session: GuestSession): SendDecision {
+    if (this.clock.now() >= session.expiresAt) return { code: GUEST_API_CODES.sessionExpired, problem: 'the session has expired; configure a new one' };
+    const rate = this.messageRate.take(session.token);
+    if (!rate.allowed) return { code: GUEST_API_CODES.requestRateTooHigh, problem: 'Message rate too high for this session', retryAfterSeconds: rate.retryAfterSeconds };
+    return { allowed: true };
   }
 
   /** Delivers a visitor's message to the session's conversation, starting it with the first one. */
@@ -109,7 +123,7 @@ export class WebMessaging {
   /** One message outside any session (the REST shortcut): a new session and conversation of its own. */
   deliverAlone(message: InboundMessage): DeliveredMessage {
     const outcome = this.configure(this.deploymentId, randomUUID(), true);
-    if (!('session' in outcome)) throw new Error(outcome.problem);
+    if ('problem' in outcome) throw new Error(outcome.problem);
     return this.deliver(outcome.session, message);
   }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
+import { ManualClock } from './manual-clock';
 
 /**
  * A Guest API client written from the protocol as docs/genesys-platform.md states it (the mobile
@@ -50,6 +51,17 @@ class GuestClient {
     return this.request({ action: 'onMessage', token: this.token, message: { type: 'Text', text, ...channel } });
   }
 
+  /** The next frame the server sends, unasked. */
+  next(): Promise<Record<string, unknown>> {
+    const queued = this.frames.shift();
+    return queued ? Promise.resolve(queued) : new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** Resolves once the server has closed the connection. */
+  closed(): Promise<void> {
+    return this.socket.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise((resolve) => this.socket.once('close', () => resolve()));
+  }
+
   close(): void {
     this.socket.close();
   }
@@ -66,8 +78,9 @@ describe('Web Messaging Guest API', () => {
     return client;
   };
 
+  const clock = new ManualClock();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = await startTestEmulator({ clock });
     apiToken = await emulator.fetchToken();
     socketUrl = `${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${emulator.deploymentId}`;
   });
@@ -87,8 +100,18 @@ describe('Web Messaging Guest API', () => {
     const answer = await client.configure(emulator.deploymentId);
     expect(answer).toMatchObject({ type: 'response', class: 'SessionResponse', code: 200 });
     const body = answer.body as Record<string, unknown>;
-    expect(body).toMatchObject({ connected: true, newSession: true, readOnly: false, maxCustomDataBytes: 2048, durationSeconds: 259200 });
-    expect(Date.parse(body.expirationDate as string)).toBeGreaterThan(Date.now() + 71 * 3600 * 1000);
+    // The fields Genesys's transport SDK reads (SessionResponse.kt), and no other.
+    expect(body).toEqual({
+      connected: true,
+      newSession: true,
+      readOnly: false,
+      maxCustomDataBytes: 2048,
+      allowedMedia: {},
+      blockedExtensions: [],
+      clearedExistingSession: false,
+      durationSeconds: 259200,
+      expirationDate: Math.floor(clock.now() / 1000) + 259200,
+    });
   });
 
   it('delivers the first message with its custom attributes, echoes it, and the message id leads to the conversation', async () => {
@@ -131,7 +154,7 @@ describe('Web Messaging Guest API', () => {
     await client.configure(emulator.deploymentId);
     const delivered = emulator.control.counters().guestMessages;
     const over = await client.sendText('Hi', { k: 'x'.repeat(2048) });
-    expect(over).toMatchObject({ type: 'response', code: 400 });
+    expect(over).toMatchObject({ type: 'response', class: 'string', code: 4013 });
     expect(String(over.body)).toContain('2048');
     expect(await client.sendText('Hi', { userId: null })).toMatchObject({ type: 'response', code: 400 });
     expect(emulator.control.counters().guestMessages).toBe(delivered);
@@ -153,13 +176,62 @@ describe('Web Messaging Guest API', () => {
     const resumed = await again.request({ action: 'configureSession', deploymentId: emulator.deploymentId, token: first.token });
     expect(resumed.body).toMatchObject({ newSession: false });
     const stranger = await open();
-    expect(await stranger.sendText('Hi')).toMatchObject({ type: 'response', code: 403 });
+    expect(await stranger.sendText('Hi')).toMatchObject({ type: 'response', class: 'string', code: 4007 });
+  });
+
+  it('refuses a request without a required parameter with 4020, and a text too long with 4011', async () => {
+    const client = await open();
+    expect(await client.request({ action: 'configureSession', deploymentId: emulator.deploymentId })).toMatchObject({ class: 'string', code: 4020 });
+    await client.configure(emulator.deploymentId);
+    expect(await client.request({ action: 'onMessage', token: client.token })).toMatchObject({ class: 'string', code: 4020 });
+    expect(await client.request({ action: 'onMessage', message: { type: 'Text', text: 'Hi' } })).toMatchObject({ class: 'string', code: 4020 });
+    expect(await client.sendText('x'.repeat(4097))).toMatchObject({ class: 'string', code: 4011 });
+  });
+
+  it('answers a session over its message rate with 4029 and when to retry, then takes messages again', async () => {
+    emulator.control.setGuestMessageRateLimit({ limit: 2, windowSeconds: 10 });
+    try {
+      const client = await open();
+      await client.configure(emulator.deploymentId);
+      await client.sendText('one');
+      await client.sendText('two');
+      expect(await client.sendText('three')).toEqual({
+        type: 'response',
+        class: 'TooManyRequestsErrorMessage',
+        code: 429,
+        body: { retryAfter: 10, errorCode: 4029, errorMessage: 'Message rate too high for this session' },
+      });
+      clock.advance(10_000);
+      expect(await client.sendText('four')).toMatchObject({ class: 'StructuredMessage', code: 200 });
+    } finally {
+      emulator.control.setGuestMessageRateLimit({ limit: 60, windowSeconds: 60 });
+    }
+  });
+
+  it('refuses a message on an expired session with 4006; configuring the token again starts a new session', async () => {
+    const client = await open();
+    await client.configure(emulator.deploymentId);
+    clock.advance(72 * 3600 * 1000);
+    expect(await client.sendText('Hi')).toMatchObject({ type: 'response', class: 'string', code: 4006 });
+    expect((await client.configure(emulator.deploymentId)).body).toMatchObject({ connected: true, newSession: true });
+  });
+
+  it('keeps at most three connections per session: a fourth closes the oldest with a ConnectionClosedEvent', async () => {
+    const connections = [await open(), await open(), await open(), await open()];
+    const token = connections[0].token;
+    for (const connection of connections) {
+      expect(await connection.request({ action: 'configureSession', deploymentId: emulator.deploymentId, token })).toMatchObject({ class: 'SessionResponse' });
+    }
+    expect(await connections[0].next()).toEqual({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} });
+    await connections[0].closed();
+    const echo = await connections[3].request({ action: 'onMessage', token, message: { type: 'Text', text: 'still here' } });
+    expect(echo).toMatchObject({ class: 'StructuredMessage', code: 200 });
   });
 
   it('refuses an unknown deployment id, on the socket URL and in configureSession', async () => {
     await expect(GuestClient.open(`${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${randomUUID()}`)).rejects.toThrow('upgrade answered 400');
     const client = await open();
-    expect(await client.configure(randomUUID())).toMatchObject({ type: 'response', code: 400 });
+    expect(await client.configure(randomUUID())).toMatchObject({ type: 'response', class: 'string', code: 403 });
   });
 
   it('answers frames that are not requests with a 400, and keeps the connection', async () => {
@@ -171,8 +243,9 @@ describe('Web Messaging Guest API', () => {
 
 describe('the REST ingest shortcut', () => {
   let emulator: TestEmulator;
+  const clock = new ManualClock();
   beforeAll(async () => {
-    emulator = await startTestEmulator();
+    emulator = await startTestEmulator({ clock });
   });
   afterAll(() => emulator.close());
 
