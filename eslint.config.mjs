@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '.bench-build/**', 'coverage/**', 'node_modules/**', 'src/metadata.ts'] },
+  { ignores: ['**/dist/**', '.bench-build/**', 'coverage/**', 'node_modules/**', 'src/metadata.ts', 'test/third-party/**'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {
