@@ -38,7 +38,7 @@ export class AttributeFindingsDto {
   missing!: number;
   unexpected!: number;
   case_mismatch!: number;
-  /** Arrived in a set issued after the conversation started, or after the visitor's first message. */
+  /** Arrived in a set issued after the conversation started (issued_after_start). */
   late!: number;
 }
 
