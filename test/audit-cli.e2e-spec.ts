@@ -45,6 +45,14 @@ describe('npm run audit, with the service environment', () => {
     expect(malformed.code).toBe(AUDIT_EXIT.usage);
     expect(malformed.stderr).toContain('give a duration before now');
     expect((await run(['--since', '24h', '--json', '--csv'], env)).code).toBe(AUDIT_EXIT.usage);
+    // A period the service refuses is the caller's mistake too: 2, the reason, and no hint about the sandbox.
+    for (const [args, reason] of [
+      [['--since', '200d'], 'An audit covers at most 93 days (AUDIT_MAX_DAYS).'],
+      [['--since', '1h', '--until', '2h'], 'The period must end after it starts.'],
+      [['--since', '2030-01-01T00:00:00Z'], 'The period must end after it starts.'],
+    ] as const) {
+      expect(await run([...args], env)).toEqual({ code: AUDIT_EXIT.usage, stdout: '', stderr: `${reason}\n` });
+    }
     const help = await run(['--help'], env);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('Exit codes: 0 nothing tampered; 1 tampered conversations found');

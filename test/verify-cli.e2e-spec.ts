@@ -89,4 +89,13 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
     expect(result).toMatchObject({ code: VERIFY_EXIT.notVerified, stderr: '' });
     expect(result.stdout).toContain('UNSIGNED');
   });
+
+  it('reports an id the sandbox does not know as not checked, without asking whether the sandbox still runs (it answered)', async () => {
+    recordSandboxUrl(emulator.url, { DEVELOPMENT_STATE_FILE: stateFile });
+    expect(await run(['9d6f0a52-4c1b-4f7e-8a3d-2b5c6e7f8091'], development)).toEqual({
+      code: VERIFY_EXIT.notChecked,
+      stdout: '',
+      stderr: 'Genesys Cloud has no conversation with this id.\n',
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { CommanderError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
+import { ApiError } from '../errors/api-error';
 import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
 import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
 import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
@@ -52,10 +53,23 @@ export interface CommandExits {
 }
 
 /**
+ * What a failure the service answered with means for a command. The caller's own mistake (400,
+ * 422: a period too long, one ending before it starts) is a usage error; anything else is "not
+ * checked", and only Genesys not answering at all earns the hint that the sandbox may be gone:
+ * a 404 is the sandbox answering.
+ */
+export function commandFailureFor(error: HttpException, exits: CommandExits, sandboxUrl: string | undefined): CommandFailure {
+  const status = error.getStatus();
+  if (status === 400 || status === 422) return new CommandFailure(error.message, exits.usage);
+  const unanswered = error instanceof ApiError && error.code === 'upstream_unavailable';
+  const hint = unanswered && sandboxUrl ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)` : '';
+  return new CommandFailure(`${error.message}${hint}`, exits.notChecked);
+}
+
+/**
  * Runs `work` in an application context of the service, configured as the service is (its
  * environment and `.env`), or pointed at the sandbox of a running `npm start`. A failure the
- * service answers with (Genesys or the sandbox not answering) ends as `notChecked`, naming the
- * sandbox when it is the sandbox.
+ * service answers with ends as commandFailureFor says.
  */
 export async function withServiceContext<T>(exits: CommandExits, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -68,11 +82,28 @@ export async function withServiceContext<T>(exits: CommandExits, work: (app: INe
     return await work(app);
   } catch (error) {
     if (!(error instanceof HttpException)) throw error;
-    const hint = sandboxUrl ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)` : '';
-    throw new CommandFailure(`${error.message}${hint}`, exits.notChecked);
+    throw commandFailureFor(error, exits, sandboxUrl);
   } finally {
     await app.close();
   }
+}
+
+/**
+ * The process's own stdout and stderr for a command. A reader that stops early (`| head`) closes
+ * the pipe; the next write fails with EPIPE, which unhandled is a stack trace. The reader has
+ * what it wanted, so the command ends there, quietly, with 0.
+ */
+export function terminalOutput(): CommandOutput {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
+  }
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+  };
 }
 
 /**

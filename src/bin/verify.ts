@@ -1,10 +1,8 @@
 import './compile-cache';
 import 'reflect-metadata';
 import { runVerifyCommand } from './verify-command';
+import { terminalOutput } from './service-command';
 
-void runVerifyCommand(process.argv.slice(2), {
-  stdout: (text) => process.stdout.write(text),
-  stderr: (text) => process.stderr.write(text),
-}).then((code) => {
+void runVerifyCommand(process.argv.slice(2), terminalOutput()).then((code) => {
   process.exitCode = code;
 });
