@@ -120,30 +120,47 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   // The overrides were this application's; whatever is created after it starts from its own.
   app.getHttpAdapter().getInstance().addHook('onClose', async () => useConfigurationOverrides({}));
   // Printed, not logged: these development values are for pasting, and logs never carry tokens or credentials.
-  if (developmentCredentials) process.stdout.write(describeDevelopmentCredentials(developmentCredentials));
+  // Printed once the service listens: a start refused its port has nothing to paste them into.
+  if (developmentCredentials) {
+    app
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onListen', async () => void process.stdout.write(describeDevelopmentCredentials(developmentCredentials)));
+  }
   return app;
 }
 
 /**
+ * Why the service did not start, for stderr: a configuration error as its list of problems
+ * (without values), a taken port with the variable that picks another, else the error itself.
+ */
+export function startFailureText(error: unknown, port: number): string {
+  if (error instanceof ConfigurationError) return `wm-attribute-gateway will not start.\n${error.message}\n`;
+  if ((error as NodeJS.ErrnoException | undefined)?.code === 'EADDRINUSE') {
+    const other = port >= 65535 ? 3001 : port + 1;
+    return `wm-attribute-gateway will not start: port ${port} is taken (another \`npm start\`, or another program). Choose another with PORT, e.g. PORT=${other} npm start\n`;
+  }
+  return `wm-attribute-gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`;
+}
+
+/**
  * What an executable does with the application: load `.env` when there is one, create the app,
- * listen where the configuration says, and on a failure to start say why on stderr and exit 1
- * (a configuration error as its list of problems, without values).
+ * listen where the configuration says, and on a failure to start say why on stderr (see
+ * startFailureText) and exit 1.
  */
 export function serve(create: () => Promise<NestFastifyApplication>, onListening: () => void = () => undefined): void {
+  let port = Number(process.env.PORT) || 3000;
   const start = async () => {
     if (existsSync('.env')) process.loadEnvFile('.env');
     const app = await create();
-    const { host, port } = appConfig();
-    await app.listen(port, host);
-    app.get(AppLogger).log(`Listening on http://${host}:${port}; Swagger UI at /docs`, 'Bootstrap');
+    const config = appConfig();
+    port = config.port;
+    await app.listen(config.port, config.host);
+    app.get(AppLogger).log(`Listening on http://${config.host}:${config.port}${config.swaggerEnabled ? '; Swagger UI at /docs' : ''}`, 'Bootstrap');
     onListening();
   };
   start().catch((error: unknown) => {
-    if (error instanceof ConfigurationError) {
-      process.stderr.write(`wm-attribute-gateway will not start.\n${error.message}\n`);
-    } else {
-      process.stderr.write(`wm-attribute-gateway failed to start: ${error instanceof Error ? error.stack : String(error)}\n`);
-    }
+    process.stderr.write(startFailureText(error, port));
     process.exit(1);
   });
 }

@@ -8,7 +8,10 @@ import { announceSandbox, describeSandbox, needsSandbox, startSandboxEmulator, w
 import { AppLogger } from './logging/app-logger';
 import type { AttributeRegistry } from './widget-config/registry/attribute-definition';
 import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config/widget-config.service';
+import { AttributeLedger } from './attribute-signature/attribute-ledger';
 import { AttributeSigner } from './attribute-signature/attribute-signer';
+import { parseSignature } from './attribute-signature/signature-format';
+import type { SeededSet } from './development/development-state';
 
 /**
  * `npm start`: the service for development. With no Genesys credentials it first starts the
@@ -43,16 +46,22 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
     withdrawSandbox(sandbox.emulator, env);
     await sandbox.emulator.close();
   });
-  const examples = await seedSignedExamples(app, sandbox.emulator);
+  const { examples, seeded } = await seedSignedExamples(app, sandbox.emulator);
   await seedAuditSample(app, sandbox.emulator);
   // Said once the service listens: a start that fails (port taken) neither advertises this sandbox nor replaces a running one's entry.
   server.addHook('onListen', async () => {
-    announceSandbox(sandbox.emulator, env);
+    const port = listeningPort(app);
+    announceSandbox(sandbox.emulator, port, seeded, env);
     app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
     // Printed, not logged: the emulator's credentials are development values for pasting.
-    process.stdout.write(describeSandbox(sandbox.emulator, examples));
+    process.stdout.write(describeSandbox(sandbox.emulator, examples, port));
   });
   return app;
+}
+
+function listeningPort(app: NestFastifyApplication): number {
+  const address = app.getHttpServer().address();
+  return typeof address === 'object' && address ? address.port : appConfig().port;
 }
 
 /** Where a browser on this machine reaches the service: the loopback address when it listens on every interface. */
@@ -73,9 +82,11 @@ function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string
 /**
  * Conversations for QA to verify at once: the development visitor's attributes issued by this
  * service and sent through the emulator's Messenger, once intact and once edited, beside the
- * emulator's own unsigned ones. A registry the development visitor cannot satisfy gets none.
+ * emulator's own unsigned ones, and the ledger entry of the issued set (the audit sample's sets
+ * have the same nonce: same visitor, same attributes). A registry the development visitor cannot
+ * satisfy gets none.
  */
-async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<SandboxExample[]> {
+async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<{ examples: SandboxExample[]; seeded: SeededSet[] }> {
   const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
   const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
   let issued: Record<string, string>;
@@ -83,16 +94,19 @@ async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningE
     issued = (await app.get(WidgetConfigService).configForVisitor(visitor)).guestAttributes;
   } catch (error) {
     app.get(AppLogger).debug(`No signed example conversations: ${(error as Error).message}`, 'Sandbox');
-    return unsigned;
+    return { examples: unsigned, seeded: [] };
   }
   const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
   const send = (customAttributes: Record<string, string>) => sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
   const edit = exampleEdit(registry, issued);
-  return [
+  const examples = [
     { conversationId: send(issued), description: 'signed, intact (verified)' },
     { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
     ...unsigned,
   ];
+  const nonce = parseSignature(issued[app.get(AttributeSigner).signatureName])?.nonce;
+  const set = nonce === undefined ? undefined : await app.get(AttributeLedger).find(nonce);
+  return { examples, seeded: nonce !== undefined && set ? [{ nonce, set }] : [] };
 }
 
 /** What the sandbox holds for `npm run audit -- --since 24h`: a day of conversations, a few of them tampered, unsigned or late. */

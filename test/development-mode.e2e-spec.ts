@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchDevelopmentService } from '../src/development-launcher';
 import { ConfigurationError } from '../src/config/environment';
-import { developmentState, keepsDevelopmentState } from '../src/development/development-state';
+import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
+import { developmentState, keepsDevelopmentState, runningSandboxes } from '../src/development/development-state';
+import { runCaptured } from './support/command-run';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
 const stateFileIn = () => join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json');
@@ -71,7 +73,7 @@ describe('development mode across a restart', () => {
     });
   }
 
-  it('points the CLIs at the sandbox only while its service listens: a start that fails leaves a running one in place', async () => {
+  it('keeps one sandbox entry per running npm start: a second on another PORT, or one refused its port, leaves the first one usable', async () => {
     await withEnvironment(development, async () => {
       let printed = '';
       const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
@@ -83,29 +85,61 @@ describe('development mode across a restart', () => {
         open.delete(app);
         await app.close();
       };
+      const urls = () => runningSandboxes(development).map((running) => running.url);
       try {
-        const running = await launchDevelopmentService();
-        open.add(running);
-        await running.listen(0, '127.0.0.1');
-        const runningUrl = developmentState(development).sandbox.url;
-        expect(runningUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-        const port = Number(new URL(await running.getUrl()).port);
+        const first = await launchDevelopmentService();
+        open.add(first);
+        await first.listen(0, '127.0.0.1');
+        const port = Number(new URL(await first.getUrl()).port);
+        const [firstUrl] = urls();
+        expect(firstUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(runningSandboxes(development)[0]).toMatchObject({ servicePort: port, pid: process.pid });
 
-        // A second `npm start` in the same folder whose port is taken.
+        // `PORT=3001 npm start` beside it, then stopped: the first one's entry stays.
+        const second = await launchDevelopmentService();
+        open.add(second);
+        await second.listen(0, '127.0.0.1');
+        expect(urls()).toHaveLength(2);
+        await close(second);
+        expect(urls()).toEqual([firstUrl]);
+
+        // A second `npm start` whose port is taken: no tokens, no banner, no entry.
         printed = '';
         const refused = await launchDevelopmentService();
         open.add(refused);
         await expect(refused.listen(port, '127.0.0.1')).rejects.toThrow(/EADDRINUSE/);
-        expect(developmentState(development).sandbox.url).toBe(runningUrl);
-        expect(printed).not.toContain('Sandbox:');
+        expect(printed).toBe('');
         await close(refused);
-        expect(developmentState(development).sandbox.url).toBe(runningUrl);
+        expect(urls()).toEqual([firstUrl]);
 
-        await close(running);
-        expect(developmentState(development).sandbox.url).toBeUndefined();
+        await close(first);
+        expect(urls()).toEqual([]);
       } finally {
         write.mockRestore();
         await Promise.all([...open].map((app) => app.close()));
+      }
+    });
+  });
+
+  it('gives the verify CLI the ledger of what the sandbox seeded: the tampered example names the edited attribute and its issued value', async () => {
+    await withEnvironment(development, async () => {
+      let printed = '';
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((text) => {
+        printed += String(text);
+        return true;
+      });
+      const app = await launchDevelopmentService();
+      try {
+        await app.listen(0, '127.0.0.1').finally(() => write.mockRestore());
+        const tampered = /([0-9a-f-]{36})\s+signed, userTier edited to (\w+) \(tampered\)/.exec(printed);
+        const result = await runCaptured((output) => runVerifyCommand([tampered?.[1] ?? '', '--json'], output), development);
+        expect(result.code).toBe(VERIFY_EXIT.notVerified);
+        const report = JSON.parse(result.stdout) as { status: string; attributes: { name: string; status: string; arrived?: string; issued?: string }[] };
+        expect(report.status).toBe('tampered');
+        expect(report.attributes.find((row) => row.name === 'userTier')).toMatchObject({ status: 'mismatch', arrived: tampered?.[2], issued: 'Gold' });
+        expect(report.attributes.filter((row) => row.status === 'present')).toEqual([]);
+      } finally {
+        await app.close();
       }
     });
   });

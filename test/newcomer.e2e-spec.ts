@@ -1,8 +1,15 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { genesysSettingsFor } from '../src/development/development-state';
 import { generateAuditSample } from './support/audit-sample';
 import { startAppForCommands } from './support/command-run';
 import { compileService, type CompiledService } from './support/compiled-service';
-import type { TestApp } from './support/test-app';
+import { freePort } from './support/free-port';
+import { WITHOUT_GENESYS_SETTINGS, type TestApp } from './support/test-app';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './support/test-tokens';
 
 const HOUR = 3_600_000;
 
@@ -10,6 +17,25 @@ interface Finished {
   code: number | null;
   stdout: string;
   stderr: string;
+}
+
+/** Starts a compiled entry point and resolves with what it printed once `until` matches its stdout (then stops it), or once it exits. */
+function startUntil(entry: string, env: Record<string, string | undefined>, until: RegExp): Promise<Finished> {
+  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (until.test(stdout)) child.kill('SIGTERM');
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function takenPort(): Promise<{ port: number; server: Server }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as { port: number }).port, server };
 }
 
 /** Runs a compiled entry point as a terminal would, optionally with a reader that closes its end of stdout at once (`| head -0`). */
@@ -43,5 +69,42 @@ describe('what a newcomer meets, from real processes', () => {
     const result = await run(build.entry('audit'), ['--since', '27h', '--until', '24h', '--csv'], env, { closeStdout: true });
     expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at /);
     expect(result.code).toBe(0);
+  });
+
+  it('names PORT when the port is taken, with no development tokens and no stack trace before it', async () => {
+    const { port, server } = await takenPort();
+    try {
+      const development = {
+        NODE_ENV: 'development',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
+        ...WITHOUT_GENESYS_SETTINGS,
+      };
+      const result = await startUntil(build.entry('dev'), development, /Listening/);
+      expect(result.code).toBe(1);
+      expect(result.stdout).not.toContain('Development JWTs');
+      expect(result.stderr).toBe(
+        `wm-attribute-gateway will not start: port ${port} is taken (another \`npm start\`, or another program). Choose another with PORT, e.g. PORT=${port + 1} npm start\n`,
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('says where Swagger UI is only where it is served: not in production', async () => {
+    const production = {
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: String(await freePort()),
+      JWT_SECRET: TEST_JWT_SECRET,
+      JWT_ISSUER: TEST_JWT_ISSUER,
+      JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+      ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+      ...genesysSettingsFor(t.emulator),
+    };
+    const result = await startUntil(build.entry('main'), production, /Listening/);
+    expect(result.stdout).toMatch(/"msg":"Listening on http:\/\/127\.0\.0\.1:\d+"/);
+    expect(result.stdout).not.toContain('/docs');
   });
 });

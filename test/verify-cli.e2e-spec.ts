@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
-import { developmentState, recordSandboxUrl } from '../src/development/development-state';
+import { developmentState, recordRunningSandbox } from '../src/development/development-state';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { runCaptured, startAppForCommands } from './support/command-run';
 import { WITHOUT_GENESYS_SETTINGS, type TestApp } from './support/test-app';
@@ -77,21 +77,34 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
   });
   afterAll(() => emulator.close());
 
-  it('says no sandbox has run when the state file names none, exit 3', async () => {
+  it('says no sandbox has run when the state file names none, or only ones whose process has died, exit 3', async () => {
     const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
     expect(result.code).toBe(VERIFY_EXIT.notChecked);
     expect(result.stderr).toContain('No sandbox is running in this folder');
+    // A pid beyond any the kernel hands out: a sandbox killed without its close hook.
+    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: 2 ** 30, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
+    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development)).stderr).toContain('No sandbox is running in this folder');
   });
 
   it('finds the sandbox through the development state file and reports its seeded conversation', async () => {
-    recordSandboxUrl(emulator.url, { DEVELOPMENT_STATE_FILE: stateFile });
+    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
     const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
     expect(result).toMatchObject({ code: VERIFY_EXIT.notVerified, stderr: '' });
     expect(result.stdout).toContain('UNSIGNED');
   });
 
+  it('picks the sandbox whose service listens on PORT when PORT is set', async () => {
+    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
+    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], { ...development, PORT: '3000' })).code).toBe(VERIFY_EXIT.notVerified);
+    expect(await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], { ...development, PORT: '3005' })).toEqual({
+      code: VERIFY_EXIT.notChecked,
+      stdout: '',
+      stderr: 'No sandbox in this folder belongs to a service on PORT 3005; the running ones serve 3000.\n',
+    });
+  });
+
   it('reports an id the sandbox does not know as not checked, without asking whether the sandbox still runs (it answered)', async () => {
-    recordSandboxUrl(emulator.url, { DEVELOPMENT_STATE_FILE: stateFile });
+    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
     expect(await run(['9d6f0a52-4c1b-4f7e-8a3d-2b5c6e7f8091'], development)).toEqual({
       code: VERIFY_EXIT.notChecked,
       stdout: '',

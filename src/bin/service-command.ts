@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
 import { ApiError } from '../errors/api-error';
 import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
-import { developmentState, keepsDevelopmentState, sandboxEnvironment } from '../development/development-state';
+import { AttributeLedger } from '../attribute-signature/attribute-ledger';
+import { developmentState, keepsDevelopmentState, runningSandboxes, sandboxEnvironment, type SeededSet } from '../development/development-state';
 import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
 
 /** Where a command writes: the terminal's two streams, or a test's buffers. */
@@ -26,12 +27,16 @@ export class CommandFailure extends Error {
 
 /**
  * Where Genesys Cloud is: GENESYS_* as the service reads them, or, when they are unset in
- * development, the sandbox the last `npm start` in this folder started (the development state
- * file says where). Returns the settings that point there (as configuration overrides), and the
- * sandbox URL when it is the sandbox.
+ * development, the sandbox of an `npm start` running in this folder (the development state file
+ * says where): the one whose service listens on PORT when PORT is set, else the newest. Returns
+ * the settings that point there (as configuration overrides), and for a sandbox its URL and the
+ * sets it seeded, for the command's ledger.
  */
-export function pointAtGenesys(env: NodeJS.ProcessEnv, exit: { usage: number; notChecked: number }): { sandboxUrl?: string; settings: Record<string, string> } {
-  if (env.GENESYS_CLIENT_ID) return { settings: {} };
+export function pointAtGenesys(
+  env: NodeJS.ProcessEnv,
+  exit: { usage: number; notChecked: number },
+): { sandboxUrl?: string; seeded: SeededSet[]; settings: Record<string, string> } {
+  if (env.GENESYS_CLIENT_ID) return { seeded: [], settings: {} };
   if (!keepsDevelopmentState(env)) {
     throw new CommandFailure(
       'Set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET (and GENESYS_REGION, or GENESYS_LOGIN_URL and GENESYS_API_URL), as for the service.',
@@ -39,12 +44,17 @@ export function pointAtGenesys(env: NodeJS.ProcessEnv, exit: { usage: number; no
     );
   }
   const { sandbox } = developmentState(env);
-  if (!sandbox.url) {
+  const running = runningSandboxes(env);
+  if (running.length === 0) {
     throw new CommandFailure('No sandbox is running in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', exit.notChecked);
   }
-  return { sandboxUrl: sandbox.url, settings: sandboxEnvironment({ ...sandbox, url: sandbox.url }, env) };
+  const chosen = env.PORT ? running.find((candidate) => String(candidate.servicePort) === env.PORT) : running.at(-1);
+  if (!chosen) {
+    const ports = running.map((candidate) => candidate.servicePort).join(', ');
+    throw new CommandFailure(`No sandbox in this folder belongs to a service on PORT ${env.PORT}; the running ones serve ${ports}.`, exit.notChecked);
+  }
+  return { sandboxUrl: chosen.url, seeded: chosen.seeded, settings: sandboxEnvironment({ ...sandbox, url: chosen.url }, env) };
 }
-
 
 /** The exit codes every service-backed command gives these outcomes. */
 export interface CommandExits {
@@ -75,9 +85,11 @@ export async function withServiceContext<T>(exits: CommandExits, work: (app: INe
   if (existsSync('.env')) process.loadEnvFile('.env');
   useConfigurationOverrides({});
   assertValidEnvironment(ENVIRONMENT_SCHEMAS);
-  const { sandboxUrl, settings } = pointAtGenesys(configurationSource(), exits);
+  const { sandboxUrl, seeded, settings } = pointAtGenesys(configurationSource(), exits);
   useConfigurationOverrides(settings);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+  const ledger = app.get(AttributeLedger);
+  for (const { nonce, set } of seeded) ledger.record(nonce, set);
   try {
     return await work(app);
   } catch (error) {

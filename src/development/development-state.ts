@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
+import type { IssuedAttributeSet } from '../attribute-signature/attribute-ledger';
 import { ConfigurationError, configurationSource, readEnvironment } from '../config/environment';
 
 export class DevelopmentEnvironment {
@@ -19,8 +20,27 @@ export interface SandboxIdentity {
   clientSecret: string;
   deploymentId: string;
   organizationId: string;
-  /** Where the sandbox of the most recent `npm start` listens (a free port each run). */
-  url?: string;
+}
+
+/** A set the sandbox issued for one of its seeded conversations, under its signature's nonce. */
+export interface SeededSet {
+  nonce: string;
+  set: IssuedAttributeSet;
+}
+
+/**
+ * A running `npm start` with its sandbox: several can run in one folder (another PORT), and the
+ * CLIs pick one. Each holds the ledger of what it seeded, because a CLI's process has no share in
+ * the service's memory (no Redis in development) and would otherwise report every seeded
+ * attribute as merely present.
+ */
+export interface RunningSandbox {
+  /** Where its emulator listens (a free port each run). */
+  url: string;
+  /** The port its service listens on (PORT). */
+  servicePort: number;
+  pid: number;
+  seeded: SeededSet[];
 }
 
 /**
@@ -33,6 +53,8 @@ export interface DevelopmentState {
   /** base64url, 32 random bytes. */
   attributeSigningSecret: string;
   sandbox: SandboxIdentity;
+  /** Oldest first. */
+  running?: RunningSandbox[];
 }
 
 function createState(): DevelopmentState {
@@ -49,6 +71,39 @@ function createState(): DevelopmentState {
 }
 
 const isText = (value: unknown, min = 1): value is string => typeof value === 'string' && value.length >= min && value.length <= 256;
+/** Bounds that keep a hand-edited or corrupt file cheap to read: a folder runs a few sandboxes, each seeding a few sets. */
+const MAX_RUNNING = 16;
+const MAX_SEEDED = 256;
+const MAX_ATTRIBUTES = 64;
+
+const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
+
+function isSeededSet(value: unknown): value is SeededSet {
+  const seeded = value as Partial<SeededSet> | null;
+  const set = seeded?.set as Partial<IssuedAttributeSet> | undefined;
+  const attributes = set?.attributes as unknown;
+  return (
+    isText(seeded?.nonce) &&
+    isText(set?.userId) &&
+    isText(set?.issuedAt) &&
+    typeof attributes === 'object' &&
+    attributes !== null &&
+    Object.keys(attributes).length <= MAX_ATTRIBUTES &&
+    Object.entries(attributes).every(([name, text]) => isText(name) && typeof text === 'string' && text.length <= 2048)
+  );
+}
+
+function isRunningSandbox(value: unknown): value is RunningSandbox {
+  const running = value as Partial<RunningSandbox> | null;
+  return (
+    isText(running?.url) &&
+    isPort(running?.servicePort) &&
+    Number.isInteger(running?.pid) &&
+    Array.isArray(running?.seeded) &&
+    running.seeded.length <= MAX_SEEDED &&
+    running.seeded.every(isSeededSet)
+  );
+}
 
 function isState(value: unknown): value is DevelopmentState {
   const state = value as Partial<DevelopmentState> | null;
@@ -60,7 +115,7 @@ function isState(value: unknown): value is DevelopmentState {
     isText(sandbox?.clientSecret) &&
     isText(sandbox?.deploymentId) &&
     isText(sandbox?.organizationId) &&
-    (sandbox?.url === undefined || isText(sandbox.url))
+    (state?.running === undefined || (Array.isArray(state.running) && state.running.length <= MAX_RUNNING && state.running.every(isRunningSandbox)))
   );
 }
 
@@ -103,24 +158,38 @@ function replace(file: string, state: DevelopmentState): void {
   renameSync(temporary, file);
 }
 
-/** Records where this run's sandbox listens, for the CLIs; replaces the file atomically. */
-export function recordSandboxUrl(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
-  const file = stateFile(env);
-  const state = read(file);
-  replace(file, { ...state, sandbox: { ...state.sandbox, url } });
+/** Whether a process still runs; EPERM is a live process of another user. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The sandboxes of this folder that still run: an entry whose process died without its close hook (SIGKILL, a crash) is not one. */
+export function runningSandboxes(env: NodeJS.ProcessEnv = configurationSource()): RunningSandbox[] {
+  return (read(stateFile(env)).running ?? []).filter((running) => isAlive(running.pid));
 }
 
 /**
- * Forgets where the sandbox listened once it has closed, so the CLIs say that none is running
- * instead of retrying a closed port; left alone when a later `npm start` has recorded its own.
+ * Adds this run's sandbox for the CLIs, beside those still running (a second `npm start` on
+ * another PORT leaves the first one's entry alone); replaces the file atomically.
  */
-export function forgetSandboxUrl(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
+export function recordRunningSandbox(entry: RunningSandbox, env: NodeJS.ProcessEnv = configurationSource()): void {
   const file = stateFile(env);
   const state = read(file);
-  if (state.sandbox.url !== url) return;
-  const identity: SandboxIdentity = { ...state.sandbox };
-  delete identity.url;
-  replace(file, { ...state, sandbox: identity });
+  const others = (state.running ?? []).filter((running) => running.url !== entry.url && isAlive(running.pid));
+  replace(file, { ...state, running: [...others.slice(-(MAX_RUNNING - 1)), entry] });
+}
+
+/** Forgets a sandbox once it has closed, so the CLIs say that none is running instead of retrying its port; the others stay. */
+export function forgetRunningSandbox(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
+  const file = stateFile(env);
+  const state = read(file);
+  if (!(state.running ?? []).some((running) => running.url === url)) return;
+  replace(file, { ...state, running: (state.running ?? []).filter((running) => running.url !== url) });
 }
 
 /** The GENESYS_* settings that point the service at an emulator: the one mapping of its coordinates to variables. */

@@ -1,4 +1,4 @@
-import { developmentState, forgetSandboxUrl, keepsDevelopmentState, recordSandboxUrl, sandboxEnvironment } from './development-state';
+import { developmentState, forgetRunningSandbox, keepsDevelopmentState, recordRunningSandbox, sandboxEnvironment, type SeededSet } from './development-state';
 import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genesys-emulator';
 
 /**
@@ -23,18 +23,20 @@ export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoSh
 }
 
 /**
- * Tells the CLIs (`npm run verify`, `npm run audit`) where the sandbox listens. Called once the
- * service listens too: a start that fails (its port taken by another `npm start`) must not point
- * them at an emulator that dies with it, in place of the one still running.
+ * Tells the CLIs (`npm run verify`, `npm run audit`) where the sandbox listens, which service
+ * port it belongs to and what it seeded. Called once the service listens too: a start that fails
+ * (its port taken by another `npm start`) must not point them at an emulator that dies with it.
  */
-export function announceSandbox(emulator: RunningEmulator, env: NodeJS.ProcessEnv): void {
-  if (keepsDevelopmentState(env)) recordSandboxUrl(emulator.url, env);
+export function announceSandbox(emulator: RunningEmulator, servicePort: number, seeded: readonly SeededSet[], env: NodeJS.ProcessEnv): void {
+  if (keepsDevelopmentState(env)) recordRunningSandbox({ url: emulator.url, servicePort, pid: process.pid, seeded: [...seeded] }, env);
 }
 
-/** The sandbox has closed: the CLIs say none is running rather than retry its port. */
+/** The sandbox has closed: the CLIs no longer pick it (others in the folder stay). */
 export function withdrawSandbox(emulator: RunningEmulator, env: NodeJS.ProcessEnv): void {
-  if (keepsDevelopmentState(env)) forgetSandboxUrl(emulator.url, env);
+  if (keepsDevelopmentState(env)) forgetRunningSandbox(emulator.url, env);
 }
+
+const DEFAULT_PORT = 3000;
 
 export const needsSandbox = (env: NodeJS.ProcessEnv): boolean => !env.GENESYS_CLIENT_ID;
 
@@ -44,9 +46,14 @@ export interface SandboxExample {
   description: string;
 }
 
-/** What QA needs to use the sandbox, in a few lines for the terminal (the emulator's credentials are development values). */
-export function describeSandbox(emulator: RunningEmulator, examples: readonly SandboxExample[]): string {
+/**
+ * What QA needs to use the sandbox, in a few lines for the terminal (the emulator's credentials
+ * are development values). Off the default port the commands name PORT, which picks this
+ * sandbox when several run in the folder.
+ */
+export function describeSandbox(emulator: RunningEmulator, examples: readonly SandboxExample[], servicePort = DEFAULT_PORT): string {
   const width = Math.max(...examples.map((example) => example.conversationId.length));
+  const npm = servicePort === DEFAULT_PORT ? 'npm' : `PORT=${servicePort} npm`;
   return [
     '',
     'Sandbox: GENESYS_CLIENT_ID is not set, so Genesys Cloud is replaced by the local emulator.',
@@ -58,8 +65,8 @@ export function describeSandbox(emulator: RunningEmulator, examples: readonly Sa
     ...(emulator.demo ? [`  demo shop      ${emulator.url}/demo/   (docs/frontend.md's snippet in a page: sign in, chat, see the verdict)`] : []),
     '  conversations',
     ...examples.map((example) => `    ${example.conversationId.padEnd(width)}  ${example.description}`),
-    `  try            npm run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,
-    '  audit          npm run audit -- --since 24h   (a day of generated conversations: some tampered, unsigned, late)',
+    `  try            ${npm} run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,
+    `  audit          ${npm} run audit -- --since 24h   (a day of generated conversations: some tampered, unsigned, issued after they started)`,
     '',
   ].join('\n');
 }
