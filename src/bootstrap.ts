@@ -7,8 +7,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { AppModule } from './app.module';
 import { createDevelopmentCredentials, describeDevelopmentCredentials, type DevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
-import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from './config/environment';
-import { ENVIRONMENT_SCHEMAS } from './environment-schemas';
+import { ConfigurationError, configurationSource, useConfigurationOverrides } from './config/environment';
+import { assertValidConfiguration } from './environment-schemas';
 import { deferResponseWrites } from './errors/deferred-response-write';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
@@ -111,7 +111,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   useConfigurationOverrides(overrides);
   const developmentCredentials = options.developmentCredentials ?? createDevelopmentCredentials(configurationSource());
   if (developmentCredentials) useConfigurationOverrides({ ...overrides, JWT_SECRET: developmentCredentials.secret });
-  assertValidEnvironment(ENVIRONMENT_SCHEMAS);
+  assertValidConfiguration();
   const config = appConfig();
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(config), {
     bufferLogs: true,

@@ -7,9 +7,11 @@ import { DevelopmentEnvironment } from './development/development-state';
 import { GenesysEnvironment } from './genesys/genesys.config';
 import { MetricsEnvironment } from './health/metrics.config';
 import { VerificationEnvironment } from './verification/verification.config';
+import { resolve } from 'node:path';
+import { loadAttributeRegistry } from './widget-config/registry/attribute-registry.loader';
 import { WidgetConfigEnvironment } from './widget-config/widget-config.config';
 import { AppEnvironment } from './config/app.config';
-import type { EnvironmentSchema } from './config/environment';
+import { ConfigurationError, assertValidEnvironment, configurationSource, readEnvironment, type EnvironmentSchema } from './config/environment';
 
 /** Every config slice of the service; start-up validates them together. */
 export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
@@ -25,3 +27,31 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   MetricsEnvironment,
   DevelopmentEnvironment,
 ];
+
+const problemsOf = (check: () => unknown): readonly string[] => {
+  try {
+    check();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigurationError) return error.problems;
+    throw error;
+  }
+};
+
+/**
+ * Everything a start needs right before Nest builds anything: every variable, then the attribute
+ * registry file, reported together as one list. Checked here because a provider that throws
+ * while Nest builds the application is logged by Nest (a coloured stack, the problems twice) and
+ * ends the process before the entry point can say what is wrong.
+ */
+export function assertValidConfiguration(env: NodeJS.ProcessEnv = configurationSource()): void {
+  const problems = [...problemsOf(() => assertValidEnvironment(ENVIRONMENT_SCHEMAS, env))];
+  problems.push(
+    ...problemsOf(() => {
+      const file = readEnvironment(WidgetConfigEnvironment, env).ATTRIBUTES_FILE;
+      const { ATTRIBUTE_SIGNATURE_NAME } = readEnvironment(AttributeSignatureEnvironment, env);
+      loadAttributeRegistry(resolve(file), [ATTRIBUTE_SIGNATURE_NAME]);
+    }).filter((problem) => !problems.includes(problem)),
+  );
+  if (problems.length > 0) throw new ConfigurationError(problems);
+}

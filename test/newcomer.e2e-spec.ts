@@ -107,4 +107,27 @@ describe('what a newcomer meets, from real processes', () => {
     expect(result.stdout).toMatch(/"msg":"Listening on http:\/\/127\.0\.0\.1:\d+"/);
     expect(result.stdout).not.toContain('/docs');
   });
+
+  it('lists every registry and environment problem once, plainly, when the service will not start', async () => {
+    const registry = join(__dirname, 'fixtures', 'attributes-case-duplicate.yaml');
+    const development = {
+      NODE_ENV: 'development',
+      PORT: 'eighty',
+      ATTRIBUTES_FILE: registry,
+      DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
+      ...WITHOUT_GENESYS_SETTINGS,
+    };
+    const result = await startUntil(build.entry('dev'), development, /Listening/);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.slice(0, 2)).toEqual(['wm-attribute-gateway will not start.', 'Invalid configuration:']);
+    expect(lines.slice(2).map((line) => line.replace(registry, '<file>'))).toEqual([
+      expect.stringMatching(/^ {2}- PORT /),
+      '  - <file>: attributes[3] (tier).colour: property colour should not exist',
+      '  - <file>: attributes[1] (UserId): "UserId" and "userId" differ only in case',
+      '  - <file>: attributes[2] (cardNumber): name or source looks like a secret; secrets must never become custom attributes',
+      '  - <file>: routing.rules[0]: names undefined attribute "userTier"',
+    ]);
+    expect(result.stdout).toBe('');
+  });
 });

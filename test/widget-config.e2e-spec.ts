@@ -275,7 +275,7 @@ describe('widget config serialisation and the 2048-byte limit', () => {
 });
 
 describe('attribute registry file', () => {
-  it('refuses names equal but for case, secret-looking names, unknown keys and rules on undefined attributes', () => {
+  it('names every problem at once: a shape error does not hide names equal but for case, secret-looking names or rules on undefined attributes', () => {
     const file = fixture('attributes-case-duplicate.yaml');
     let error: ConfigurationError | undefined;
     try {
@@ -284,25 +284,39 @@ describe('attribute registry file', () => {
       error = caught as ConfigurationError;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect(error?.problems).toEqual([`${file}: attributes[3] (tier).colour: property colour should not exist`]);
+    expect(error?.problems).toEqual([
+      `${file}: attributes[3] (tier).colour: property colour should not exist`,
+      `${file}: attributes[1] (UserId): "UserId" and "userId" differ only in case`,
+      `${file}: attributes[2] (cardNumber): name or source looks like a secret; secrets must never become custom attributes`,
+      `${file}: routing.rules[0]: names undefined attribute "userTier"`,
+    ]);
   });
 
-  it('reports the semantic problems once the shape is right', () => {
-    const file = fixture('attributes-case-duplicate.yaml');
-    const { readFileSync, writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+  it('judges the rules across fields on what has the right type, and says nothing it cannot know', () => {
+    const { writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');
     const copy = join(mkdtempSync(join(tmpdir(), 'registry-')), 'attributes.yaml');
-    writeFileSync(copy, readFileSync(file, 'utf8').replace('    colour: blue\n', ''));
-    expect(() => loadAttributeRegistry(copy, ['attributesSignature'])).toThrow(ConfigurationError);
+    writeFileSync(
+      copy,
+      [
+        'attributes:',
+        '  - { name: userId, description: d, type: text, source: 7, required: true }',
+        '  - { name: tier, description: d, type: enum, source: tier, pii: none }',
+        'routing: { defaultQueueId: q, rules: [{ attribute: tier, equals: Gold, queueId: g }] }',
+        '',
+      ].join('\n'),
+    );
+    let problems: readonly string[] = [];
     try {
       loadAttributeRegistry(copy, ['attributesSignature']);
     } catch (caught) {
-      expect((caught as ConfigurationError).problems).toEqual([
-        `${copy}: attributes[1] (UserId): "UserId" and "userId" differ only in case`,
-        `${copy}: attributes[2] (cardNumber): name or source looks like a secret; secrets must never become custom attributes`,
-        `${copy}: routing.rules[0]: names undefined attribute "userTier"`,
-      ]);
+      problems = (caught as ConfigurationError).problems;
     }
+    expect(problems).toEqual([
+      `${copy}: attributes[0] (userId).source: source must be a string`,
+      `${copy}: attributes[0] (userId).pii: pii must be one of the following values: none, identifier, personal`,
+      `${copy}: attributes[1] (tier): an enum needs values`,
+    ]);
   });
 
   it.each([

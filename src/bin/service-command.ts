@@ -4,10 +4,10 @@ import { CommanderError, type Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { AppModule } from '../app.module';
 import { ApiError } from '../errors/api-error';
-import { ConfigurationError, assertValidEnvironment, configurationSource, useConfigurationOverrides } from '../config/environment';
+import { ConfigurationError, configurationSource, useConfigurationOverrides } from '../config/environment';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
 import { developmentState, keepsDevelopmentState, runningSandboxes, sandboxEnvironment, type SeededSet } from '../development/development-state';
-import { ENVIRONMENT_SCHEMAS } from '../environment-schemas';
+import { assertValidConfiguration } from '../environment-schemas';
 
 /** Where a command writes: the terminal's two streams, or a test's buffers. */
 export interface CommandOutput {
@@ -84,7 +84,7 @@ export function commandFailureFor(error: HttpException, exits: CommandExits, san
 export async function withServiceContext<T>(exits: CommandExits, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   useConfigurationOverrides({});
-  assertValidEnvironment(ENVIRONMENT_SCHEMAS);
+  assertValidConfiguration();
   const { sandboxUrl, seeded, settings } = pointAtGenesys(configurationSource(), exits);
   useConfigurationOverrides(settings);
   const app = await NestFactory.createApplicationContext(AppModule, { logger: false });

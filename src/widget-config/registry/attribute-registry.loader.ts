@@ -80,27 +80,63 @@ function nameDefinitions(problems: string[], plain: unknown): string[] {
   );
 }
 
-function semanticProblems(file: RegistryFile): string[] {
+/** A definition as the file gives it, each field kept only when it has the type the shape check wants: the rules below judge what they can. */
+interface LooseDefinition {
+  name?: string;
+  source?: string;
+  type?: string;
+  hasValues: boolean;
+  pattern?: string;
+  required: boolean;
+  trust?: string;
+}
+
+const textOrUndefined = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+
+function loosely(value: unknown): LooseDefinition {
+  const entry = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  return {
+    name: textOrUndefined(entry.name),
+    source: textOrUndefined(entry.source),
+    type: textOrUndefined(entry.type),
+    hasValues: entry.values !== undefined,
+    pattern: textOrUndefined(entry.pattern),
+    required: entry.required === true,
+    trust: textOrUndefined(entry.trust),
+  };
+}
+
+/**
+ * The rules across fields and definitions. They run beside the shape check, on whatever fields
+ * have the right type, so that one start-up names every problem of the file (a wrong type in one
+ * definition does not hide a duplicate name in another).
+ */
+function semanticProblems(plain: unknown, reservedNames: readonly string[]): string[] {
+  const file = (typeof plain === 'object' && plain !== null ? plain : {}) as { attributes?: unknown; routing?: { rules?: unknown } };
+  const definitions = Array.isArray(file.attributes) ? file.attributes.map(loosely) : [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
-  file.attributes.forEach((definition, index) => {
-    const at = `attributes[${index}] (${definition.name})`;
-    if (!GENESYS_ATTRIBUTE_NAME.test(definition.name)) {
-      problems.push(`${at}: name must start with a letter and hold only letters, digits, ".", "_" or "-" (at most 64)`);
+  definitions.forEach((definition, index) => {
+    const at = `attributes[${index}]${definition.name === undefined ? '' : ` (${definition.name})`}`;
+    if (definition.name !== undefined) {
+      if (!GENESYS_ATTRIBUTE_NAME.test(definition.name)) {
+        problems.push(`${at}: name must start with a letter and hold only letters, digits, ".", "_" or "-" (at most 64)`);
+      }
+      const folded = definition.name.toLowerCase();
+      const earlier = seen.get(folded);
+      if (earlier === definition.name) problems.push(`${at}: duplicate name`);
+      else if (earlier !== undefined) problems.push(`${at}: "${definition.name}" and "${earlier}" differ only in case`);
+      seen.set(folded, definition.name);
+      if (reservedNames.some((reserved) => reserved.toLowerCase() === folded)) problems.push(`${at}: the name is reserved for the attribute signature`);
     }
-    if (SECRET_LOOKING.test(definition.name) || SECRET_LOOKING.test(definition.source)) {
+    if ((definition.name !== undefined && SECRET_LOOKING.test(definition.name)) || (definition.source !== undefined && SECRET_LOOKING.test(definition.source))) {
       problems.push(`${at}: name or source looks like a secret; secrets must never become custom attributes`);
     }
-    const folded = definition.name.toLowerCase();
-    const earlier = seen.get(folded);
-    if (earlier === definition.name) problems.push(`${at}: duplicate name`);
-    else if (earlier !== undefined) problems.push(`${at}: "${definition.name}" and "${earlier}" differ only in case`);
-    seen.set(folded, definition.name);
-    if (definition.source !== 'request' && !CLAIM_PATH.test(definition.source)) {
+    if (definition.source !== undefined && definition.source !== 'request' && !CLAIM_PATH.test(definition.source)) {
       problems.push(`${at}: source must be "request" or a claim path such as sub or profile.tier`);
     }
-    if (definition.type === 'enum' && !definition.values) problems.push(`${at}: an enum needs values`);
-    if (definition.type !== 'enum' && definition.values) problems.push(`${at}: values are only for type enum`);
+    if (definition.type === 'enum' && !definition.hasValues) problems.push(`${at}: an enum needs values`);
+    if (definition.type !== undefined && definition.type !== 'enum' && definition.hasValues) problems.push(`${at}: values are only for type enum`);
     if (definition.pattern !== undefined) {
       try {
         new RegExp(definition.pattern);
@@ -109,22 +145,33 @@ function semanticProblems(file: RegistryFile): string[] {
       }
     }
   });
-  const identities = file.attributes.filter((definition) => definition.source === 'sub');
-  if (identities.length !== 1) {
+  const identities = definitions.filter((definition) => definition.source === 'sub');
+  // With a source of the wrong type somewhere, "none" could be wrong: the shape check has named that one.
+  const everySourceRead = definitions.every((definition) => definition.source !== undefined);
+  if (identities.length > 1 || (identities.length === 0 && everySourceRead && definitions.length > 0)) {
     problems.push(
       `exactly one attribute must have source sub (the visitor's identity, which signatures bind); found ${identities.length === 0 ? 'none' : identities.map((definition) => definition.name).join(', ')}`,
     );
-  } else if (!identities[0].required) {
+  } else if (identities.length === 1 && !identities[0].required) {
     problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) must be required`);
-  } else if ((identities[0].trust ?? 'signed') !== 'signed') {
+  } else if (identities.length === 1 && (identities[0].trust ?? 'signed') !== 'signed') {
     problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) is trusted only when signed; trust must be signed`);
   }
-  (file.routing.rules ?? []).forEach((rule, index) => {
+  const rules: unknown[] = Array.isArray(file.routing?.rules) ? file.routing.rules : [];
+  const values = new Map<string, unknown>(
+    (Array.isArray(file.attributes) ? (file.attributes as unknown[]) : []).map((entry, index) => [definitions[index].name ?? '', (entry as { values?: unknown } | null)?.values]),
+  );
+  rules.forEach((value, index) => {
+    const rule = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+    const attribute = textOrUndefined(rule.attribute);
+    const equals = textOrUndefined(rule.equals);
+    if (attribute === undefined) return;
     const at = `routing.rules[${index}]`;
-    const definition = file.attributes.find((candidate) => candidate.name === rule.attribute);
-    if (!definition) problems.push(`${at}: names undefined attribute "${rule.attribute}"`);
-    else if (definition.type === 'enum' && !definition.values?.includes(rule.equals)) {
-      problems.push(`${at}: "${rule.equals}" is not a value of ${rule.attribute} (${definition.values?.join(', ')})`);
+    const definition = definitions.find((candidate) => candidate.name === attribute);
+    const allowed = values.get(attribute);
+    if (!definition) problems.push(`${at}: names undefined attribute "${attribute}"`);
+    else if (definition.type === 'enum' && Array.isArray(allowed) && equals !== undefined && !allowed.includes(equals)) {
+      problems.push(`${at}: "${equals}" is not a value of ${attribute} (${allowed.join(', ')})`);
     }
   });
   return problems;
@@ -158,13 +205,7 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
     validationProblems(validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true })).map(({ path, message }) => `${path}: ${message}`),
     plain,
   );
-  if (shapeProblems.length > 0) throw new AttributeRegistryError(file, shapeProblems);
-  const problems = semanticProblems(parsed);
-  parsed.attributes.forEach((definition, index) => {
-    if (reservedNames.some((reserved) => reserved.toLowerCase() === definition.name.toLowerCase())) {
-      problems.push(`attributes[${index}] (${definition.name}): the name is reserved for the attribute signature`);
-    }
-  });
+  const problems = [...shapeProblems, ...semanticProblems(plain, reservedNames)];
   if (problems.length > 0) throw new AttributeRegistryError(file, problems);
 
   const definitions = parsed.attributes.map(toDefinition);
