@@ -20,6 +20,7 @@ import { registerHttpMetrics } from './metrics/http-metrics';
 import { ServiceMetrics } from './metrics/service-metrics';
 import { setupSwaggerUi } from './openapi-document';
 import { useJsonBodies } from './request-body/json-body';
+import { supportedNodeRange, unsupportedRuntimeLine } from './runtime-support';
 
 export function createHttpAdapter(app: AppConfig): FastifyAdapter {
   return new FastifyAdapter({
@@ -146,9 +147,11 @@ export function startFailureText(error: unknown, port: number): string {
 /**
  * What an executable does with the application: load `.env` when there is one, create the app,
  * listen where the configuration says, and on a failure to start say why on stderr (see
- * startFailureText) and exit 1.
+ * startFailureText) and exit 1. On a Node.js outside `engines` it says so first, in one line.
  */
 export function serve(create: () => Promise<NestFastifyApplication>, onListening: () => void = () => undefined): void {
+  const unsupported = unsupportedRuntimeLine(process.version, supportedNodeRange());
+  if (unsupported) process.stderr.write(unsupported);
   let port = Number(process.env.PORT) || 3000;
   const start = async () => {
     if (existsSync('.env')) process.loadEnvFile('.env');

@@ -3,7 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { satisfies } from 'semver';
 import { genesysSettingsFor } from '../src/development/development-state';
+import { unsupportedRuntimeLine } from '../src/runtime-support';
+import packageJson from '../package.json';
 import { generateAuditSample } from './support/audit-sample';
 import { startAppForCommands } from './support/command-run';
 import { compileService, type CompiledService } from './support/compiled-service';
@@ -12,12 +15,22 @@ import { WITHOUT_GENESYS_SETTINGS, type TestApp } from './support/test-app';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './support/test-tokens';
 
 const HOUR = 3_600_000;
+const ENGINES = packageJson.engines.node;
 
 interface Finished {
   code: number | null;
   stdout: string;
+  /** Without the line about an unsupported Node.js, which the test of that line reads from `rawStderr`. */
   stderr: string;
+  rawStderr: string;
 }
+
+const finished = (code: number | null, stdout: string, rawStderr: string): Finished => ({
+  code,
+  stdout,
+  stderr: rawStderr.replace(unsupportedRuntimeLine(process.version, ENGINES) ?? '', ''),
+  rawStderr,
+});
 
 /** Starts a compiled entry point and resolves with what it printed once `until` matches its stdout (then stops it), or once it exits. */
 function startUntil(entry: string, env: Record<string, string | undefined>, until: RegExp): Promise<Finished> {
@@ -29,7 +42,7 @@ function startUntil(entry: string, env: Record<string, string | undefined>, unti
     if (until.test(stdout)) child.kill('SIGTERM');
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
 }
 
 async function takenPort(): Promise<{ port: number; server: Server }> {
@@ -46,7 +59,7 @@ function run(entry: string, args: string[], env: Record<string, string | undefin
   if (options.closeStdout) child.stdout.destroy();
   else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
 }
 
 describe('what a newcomer meets, from real processes', () => {
@@ -106,6 +119,13 @@ describe('what a newcomer meets, from real processes', () => {
     const result = await startUntil(build.entry('main'), production, /Listening/);
     expect(result.stdout).toMatch(/"msg":"Listening on http:\/\/127\.0\.0\.1:\d+"/);
     expect(result.stdout).not.toContain('/docs');
+  });
+
+  it('says in one line at start when this Node.js is not a supported one, and nothing when it is (CI runs this on 20, 22 and 24)', async () => {
+    const result = await startUntil(build.entry('dev'), { NODE_ENV: 'development', PORT: 'eighty', ...WITHOUT_GENESYS_SETTINGS }, /Listening/);
+    const first = result.rawStderr.split('\n')[0];
+    if (satisfies(process.version, ENGINES)) expect(first).toBe('wm-attribute-gateway will not start.');
+    else expect(`${first}\n`).toBe(unsupportedRuntimeLine(process.version, ENGINES));
   });
 
   it('lists every registry and environment problem once, plainly, when the service will not start', async () => {
