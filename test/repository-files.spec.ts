@@ -30,6 +30,17 @@ describe('README configuration tables', () => {
   });
 });
 
+describe('package.json scripts', () => {
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+  it('make start:dev npm start with reloads: the development entry point (sandbox, banner), the emulator built first', () => {
+    const start = /node dist\/(bin\/\w+)\.js$/.exec(scripts.start)?.[1];
+    expect(start).toBe('bin/dev');
+    expect(scripts['start:dev']).toMatch(new RegExp(`nest start --watch --entryFile ${start}$`));
+    expect(scripts['start:dev']).toMatch(/^npm run build --workspace genesys-emulator && /);
+  });
+});
+
 describe('.env.example', () => {
   it('mentions only variables the service reads', () => {
     const names = [...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]);
