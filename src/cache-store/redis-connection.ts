@@ -1,13 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@redis/client';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
 import { withTimeout } from '../clock/with-timeout';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
+import { RedisOutage } from './redis-outage';
 
-/** How long start-up waits for Redis before going on without it. */
-const STARTUP_CONNECT_WAIT_MS = 2000;
+/** How long a connection attempt may take (a host that drops packets): also the longest start-up waits for Redis. */
+const CONNECT_TIMEOUT_MS = 2000;
 
 /** How long a Redis command may take before the caller treats Redis as unavailable. */
 const REDIS_COMMAND_TIMEOUT_MS = 500;
@@ -24,7 +24,6 @@ const RECENT_FAILURE_MS = 30_000;
  */
 @Injectable()
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
-  private readonly logger = new Logger(RedisConnection.name);
   readonly client: RedisClientType | undefined;
   /**
    * Every command goes through one breaker: a stalled Redis (connection open, no answers) would
@@ -36,32 +35,29 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
     metrics: ServiceMetrics,
+    private readonly outage: RedisOutage,
   ) {
     this.client = config.redisUrl
       ? createClient({
           url: config.redisUrl,
           disableOfflineQueue: true,
           socket: {
-            connectTimeout: 2000,
+            connectTimeout: CONNECT_TIMEOUT_MS,
             reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000),
           },
         })
       : undefined;
-    // The client reports every failed reconnection attempt; one line per outage is enough.
-    let reported = false;
-    this.client?.on('error', (error: Error) => {
-      if (!reported) this.logger.warn(`Redis: ${error.message}`);
-      reported = true;
-    });
+    // The client reports every failed reconnection attempt; the outage makes one line of them.
+    this.client?.on('error', (error: Error) => outage.failed('connection', error));
     this.client?.on('ready', () => {
-      reported = false;
+      outage.answered();
       metrics.redisUp.set(1);
     });
     this.client?.on('end', () => metrics.redisUp.set(0));
     this.client?.on('error', () => metrics.redisUp.set(0));
     if (this.client) metrics.redisUp.set(0);
-    this.breaker.onBreak(() => this.logger.warn(`Redis failed ${FAILURES_BEFORE_OPENING} times in a row; using in-memory state, probing every ${PROBE_INTERVAL_MS / 1000} s`));
-    this.breaker.onReset(() => this.logger.log('Redis answers again'));
+    this.breaker.onBreak(() => outage.failed('commands', new Error(`${FAILURES_BEFORE_OPENING} failed or timed out in a row; probing every ${PROBE_INTERVAL_MS / 1000} s`)));
+    this.breaker.onReset(() => outage.answered());
   }
 
   /**
@@ -97,20 +93,17 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     return `${this.config.keyPrefix}:${name}`;
   }
 
+  /**
+   * Waits for the first outcome of connecting, so a healthy Redis is in use from the first
+   * request: connected, or the first failure (at once when Redis refuses, after the connect
+   * timeout when it drops packets). Down, the service starts on in-memory state at once, the
+   * client keeps reconnecting in the background, and readiness reports the store as degraded.
+   */
   async onModuleInit(): Promise<void> {
-    if (!this.client) return;
-    const connected = this.client.connect().then(
-      () => true,
-      (error: Error) => {
-        this.logger.warn(`Redis connection failed: ${error.message}`);
-        return false;
-      },
-    );
-    // Wait briefly so a healthy Redis is in use from the first request; with Redis down the
-    // client keeps reconnecting in the background, the service starts on in-memory state, and
-    // readiness reports the store as degraded.
-    const ready = await Promise.race([connected, sleep(STARTUP_CONNECT_WAIT_MS).then(() => false)]);
-    if (!ready) this.logger.warn('Redis is not answering; starting on in-memory state');
+    const client = this.client;
+    if (!client) return;
+    const failed = new Promise<void>((resolve) => client.once('error', () => resolve()));
+    await Promise.race([client.connect().then(() => undefined, () => undefined), failed]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,11 +1,12 @@
-import { Module } from '@nestjs/common';
+import { Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { cacheStoreConfig } from './cache-store.config';
 import { RedisConnection } from './redis-connection';
+import { RedisOutage } from './redis-outage';
 
 @Module({
   imports: [ConfigModule.forFeature(cacheStoreConfig)],
-  providers: [RedisConnection],
-  exports: [RedisConnection],
+  providers: [RedisConnection, { provide: RedisOutage, useFactory: () => new RedisOutage(new Logger('Redis')) }],
+  exports: [RedisConnection, RedisOutage],
 })
 export class RedisModule {}

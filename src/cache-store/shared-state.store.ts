@@ -1,9 +1,10 @@
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { RedisClientType } from '@redis/client';
 import { randomUUID } from 'node:crypto';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { RedisConnection } from './redis-connection';
+import { RedisOutage } from './redis-outage';
 
 /** Deletes the lock only while it still holds our owner value (a late release never frees someone else's lock). */
 const RELEASE_IF_OWNER = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
@@ -35,17 +36,16 @@ export type LockAttempt =
  * @keyv/redis when REDIS_URL is set, else memory), scripts and locks on the Redis connection.
  * It decides where each operation runs: on Redis while it is configured and answering (every
  * command under the connection's timeout and circuit breaker), else on the caller's in-memory
- * fallback; and it warns once per outage, not once per request, whichever caller met it first.
+ * fallback; its failures count towards the one warning per outage (RedisOutage).
  */
 @Injectable()
 export class SharedStateStore {
-  private readonly logger = new Logger(SharedStateStore.name);
-  private failing = false;
 
   constructor(
     private readonly redis: RedisConnection,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly metrics: ServiceMetrics,
+    private readonly outage: RedisOutage,
   ) {}
 
   /** Whether state is shared at all (REDIS_URL set), whether or not Redis answers right now. */
@@ -70,10 +70,10 @@ export class SharedStateStore {
       result = await this.redis.run(() => onRedis(client));
     } catch (error) {
       this.metrics.sharedStateFallbacks.inc({ purpose });
-      this.failed(purpose, error as Error);
+      this.outage.failed(purpose, error as Error);
       return locally();
     }
-    this.answered();
+    this.outage.answered();
     return result;
   }
 
@@ -86,10 +86,10 @@ export class SharedStateStore {
     if (!client?.isReady) throw new SharedStateUnavailableError(`Redis is not connected (${purpose})`);
     try {
       const result = await this.redis.run(() => onRedis(client));
-      this.answered();
+      this.outage.answered();
       return result;
     } catch (error) {
-      this.failed(purpose, error as Error);
+      this.outage.failed(purpose, error as Error);
       throw new SharedStateUnavailableError(`Redis did not answer (${purpose}): ${(error as Error).message}`);
     }
   }
@@ -136,17 +136,5 @@ export class SharedStateStore {
       // A release that does not reach Redis is harmless: the lock expires on its own after ttlMs.
       release: () => this.either('lock release', (client) => client.eval(RELEASE_IF_OWNER, { keys: [key], arguments: [owner] }), () => undefined).then(() => undefined),
     };
-  }
-
-  private failed(purpose: string, error: Error): void {
-    if (this.failing) return;
-    this.failing = true;
-    this.logger.warn(`Redis unavailable (${purpose}: ${error.message}); each instance uses its own memory until it answers`);
-  }
-
-  private answered(): void {
-    if (!this.failing) return;
-    this.failing = false;
-    this.logger.log('Redis answers again; state is shared again');
   }
 }

@@ -3,6 +3,7 @@ import type { Job, Queue, Worker } from 'bullmq';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
+import { RedisOutage, isConnectionFailure } from './redis-outage';
 
 export interface WorkQueueOptions {
   /** Jobs running at once across every instance (BullMQ's global concurrency), and at most this many on one. */
@@ -21,6 +22,8 @@ export interface OpenedWorkQueue {
 
 /** A job handed back because its instance is shutting down: BullMQ retries it on whichever instance is running. */
 const INTERRUPTED = 'interrupted by shutdown';
+/** How long a connection attempt may take; also the longest start-up waits for the queue's connections. */
+const CONNECT_TIMEOUT_MS = 2000;
 /** How long shutdown waits for interrupted handlers to hand their jobs back, and for a queue to close, before letting go of Redis. */
 const SHUTDOWN_WAIT_MS = 2000;
 
@@ -38,7 +41,10 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
   private readonly shutdown = new AbortController();
   private readonly handling = new Set<Promise<void>>();
 
-  constructor(@Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig) {}
+  constructor(
+    @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
+    private readonly outage: RedisOutage,
+  ) {}
 
   /** Whether jobs can run on Redis (REDIS_URL set); without it callers run their work in-process. */
   get available(): boolean {
@@ -51,7 +57,7 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
     if (url === undefined) throw new Error('WorkQueues.open needs REDIS_URL');
     const { Queue, Worker } = await import('bullmq');
     // BullMQ keeps its own ioredis connections: a worker blocks on one while it waits for jobs.
-    const connection = { url, maxRetriesPerRequest: null, connectTimeout: 2000 };
+    const connection = { url, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS };
     const prefix = `${this.config.keyPrefix}:bull`;
     const queue = new Queue(name, { connection, prefix });
     const worker = new Worker(
@@ -69,16 +75,24 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
       },
       { connection, prefix, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 100 },
     );
-    const report = (what: string) => (error: Error) => this.logger.warn(`Work queue ${name} (${what}): ${error.message}`);
+    // Redis out of reach is the outage every connection reports, once; anything else is this queue's own problem.
+    const report = (what: string) => (error: Error) =>
+      isConnectionFailure(error) ? this.outage.failed(`work queue ${name}`, error) : this.logger.warn(`Work queue ${name} (${what}): ${error.message}`);
     queue.on('error', report('queue'));
     worker.on('error', report('worker'));
+    worker.on('ready', () => this.outage.answered());
     worker.on('failed', (job, error) => {
       if (error.message !== INTERRUPTED) this.logger.warn(`Work queue ${name}: job ${job?.id ?? '?'} failed: ${error.message}`);
     });
     void queue.setGlobalConcurrency(options.concurrency).catch(report('global concurrency'));
     this.opened.push({ queue, worker });
-    // Connected before the service takes requests when Redis answers; bounded when it does not.
-    await Promise.race([Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]).catch(() => undefined), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
+    // Connected before the service takes requests when Redis answers; when it does not, the first
+    // failure (at once when refused, after the connect timeout when packets are dropped) ends the wait.
+    const failed = new Promise<void>((resolve) => {
+      queue.once('error', () => resolve());
+      worker.once('error', () => resolve());
+    });
+    await Promise.race([Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]).catch(() => undefined), failed, sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false })]);
     return {
       add: async (jobId: string) => {
         // Retried after a shutdown interrupted it; its handler decides when a job is really over.

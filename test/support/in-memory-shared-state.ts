@@ -1,3 +1,4 @@
+import { RedisOutage } from '../../src/cache-store/redis-outage';
 import type { Cache } from '@nestjs/cache-manager';
 import type { RedisConnection } from '../../src/cache-store/redis-connection';
 import { SharedStateStore } from '../../src/cache-store/shared-state.store';
@@ -18,5 +19,5 @@ function mapCache(): Cache {
 
 /** The shared-state store of a service without Redis, over the given cache store (a map by default). */
 export function inMemorySharedState(cache: Cache = mapCache()): SharedStateStore {
-  return new SharedStateStore(NO_REDIS, cache, new ServiceMetrics());
+  return new SharedStateStore(NO_REDIS, cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined }));
 }

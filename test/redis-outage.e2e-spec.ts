@@ -1,0 +1,145 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
+import { genesysSettingsFor } from '../src/development/development-state';
+import { compileService, type CompiledService } from './support/compiled-service';
+import { freePort } from './support/free-port';
+import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
+import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './support/test-tokens';
+
+const withRedis = redisServerAvailable() ? describe : describe.skip;
+if (!redisServerAvailable()) warnRedisMissing('Redis outage start-up tests');
+
+/**
+ * Redis's port as the service sees it through an outage: nothing listening (refused), then a
+ * listener that drops every connection at once (counting them: each is one reconnection attempt
+ * of one of the service's connections), then the real Redis behind it.
+ */
+class RedisDoor {
+  private server: Server | undefined;
+  private attempts = 0;
+  private waiting: { count: number; resolve: () => void } | undefined;
+  private readonly sockets = new Set<Socket>();
+
+  constructor(
+    readonly port: number,
+    private readonly target: URL,
+  ) {}
+
+  async dropEveryConnection(): Promise<void> {
+    await this.listen((socket) => {
+      this.attempts += 1;
+      socket.destroy();
+      if (this.waiting && this.attempts >= this.waiting.count) this.waiting.resolve();
+    });
+  }
+
+  /** Resolves once this many connection attempts have been dropped. */
+  attemptsDropped(count: number): Promise<void> {
+    return this.attempts >= count ? Promise.resolve() : new Promise((resolve) => (this.waiting = { count, resolve }));
+  }
+
+  async forward(): Promise<void> {
+    await this.close();
+    await this.listen((socket) => {
+      const upstream = createConnection(Number(this.target.port), this.target.hostname);
+      for (const end of [socket, upstream]) {
+        this.sockets.add(end);
+        end.on('error', () => undefined);
+        end.on('close', () => this.sockets.delete(end));
+      }
+      socket.pipe(upstream).pipe(socket);
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.server = undefined;
+  }
+
+  private async listen(onConnection: (socket: Socket) => void): Promise<void> {
+    this.server = createServer(onConnection);
+    await new Promise<void>((resolve) => this.server!.listen(this.port, '127.0.0.1', resolve));
+  }
+}
+
+/** The service's JSON log lines as they come, with a way to wait for one. */
+function logLines(child: ChildProcess) {
+  const lines: { level: number; msg: string }[] = [];
+  const waiters: { match: RegExp; resolve: () => void }[] = [];
+  let partial = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    const text = partial + chunk.toString();
+    const complete = text.split('\n');
+    partial = complete.pop() ?? '';
+    for (const line of complete) {
+      if (!line.startsWith('{')) continue;
+      const entry = JSON.parse(line) as { level: number; msg: string };
+      lines.push(entry);
+      for (const waiter of waiters.filter((candidate) => candidate.match.test(entry.msg))) waiter.resolve();
+    }
+  });
+  return {
+    lines,
+    next: (match: RegExp) => (lines.some((entry) => match.test(entry.msg)) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ match, resolve }))),
+  };
+}
+
+withRedis('production start-up with Redis down', () => {
+  let build: CompiledService;
+  let emulator: TestEmulator;
+  let redis: TestRedis;
+  let child: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    build = compileService();
+    emulator = await startTestEmulator();
+    redis = (await startTestRedis()) as TestRedis;
+  }, 60_000);
+  afterAll(async () => {
+    child?.kill('SIGKILL');
+    await emulator.close();
+    await redis.close();
+    build.remove();
+  });
+
+  it('is not held by a refusing Redis, warns once for the outage however many attempts fail, and says once when Redis answers', async () => {
+    const door = new RedisDoor(await freePort(), new URL(redis.url));
+    child = spawn(process.execPath, [build.entry('main')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+        REDIS_URL: `redis://127.0.0.1:${door.port}`,
+        CACHE_KEY_PREFIX: 'redis-outage-test',
+        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_ISSUER: TEST_JWT_ISSUER,
+        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+        ...genesysSettingsFor(emulator),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = logLines(child);
+    await log.next(/^Listening on /);
+    const listening = log.lines.findIndex((entry) => /^Listening on /.test(entry.msg));
+    const redisLines = () => log.lines.filter((entry) => entry.level >= 40 && /redis|work queue/i.test(entry.msg));
+    // Start-up went on after the first refusal: one warning before it listened, no wait for a timer.
+    expect(redisLines()).toHaveLength(1);
+    expect(log.lines.findIndex((entry) => entry.level >= 40)).toBeLessThan(listening);
+
+    // The outage goes on: every connection (the store's, BullMQ's queue and worker) retries, many times.
+    await door.dropEveryConnection();
+    await door.attemptsDropped(12);
+    expect(redisLines()).toHaveLength(1);
+
+    await door.forward();
+    await log.next(/^Redis answers again/);
+    expect(log.lines.filter((entry) => /^Redis answers again/.test(entry.msg))).toHaveLength(1);
+    expect(redisLines()).toHaveLength(1);
+    await door.close();
+  }, 60_000);
+});
