@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { IssuedAttributeSet } from '../attribute-signature/attribute-ledger';
 import { ConfigurationError, configurationSource, readEnvironment } from '../config/environment';
 
 export class DevelopmentEnvironment {
@@ -22,10 +21,13 @@ export interface SandboxIdentity {
   organizationId: string;
 }
 
-/** A set the sandbox issued for one of its seeded conversations, under its signature's nonce. */
+/**
+ * What the sandbox issued for one of its seeded conversations, under its signature's nonce: the
+ * attribute ledger's record, spelled out here because this layer sits below the ledger's.
+ */
 export interface SeededSet {
   nonce: string;
-  set: IssuedAttributeSet;
+  set: { userId: string; issuedAt: string; attributes: Record<string, string> };
 }
 
 /**
@@ -80,7 +82,7 @@ const isPort = (value: unknown): value is number => Number.isInteger(value) && (
 
 function isSeededSet(value: unknown): value is SeededSet {
   const seeded = value as Partial<SeededSet> | null;
-  const set = seeded?.set as Partial<IssuedAttributeSet> | undefined;
+  const set = seeded?.set as Partial<SeededSet['set']> | undefined;
   const attributes = set?.attributes as unknown;
   return (
     isText(seeded?.nonce) &&
