@@ -163,7 +163,7 @@ describe('widget config with the shipped registry', () => {
     expect(response.body.attributes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'userTeir', code: 'unknown_attribute', suggestion: 'userTier' }),
-        { name: 'favouriteColour', ok: false, code: 'unknown_attribute', message: 'Unknown attribute "favouriteColour" Names are case-sensitive.' },
+        { name: 'favouriteColour', ok: false, code: 'unknown_attribute', message: 'Unknown attribute "favouriteColour". Names are case-sensitive.' },
         expect.objectContaining({ name: 'userTier', code: 'missing_required' }),
       ]),
     );

@@ -61,6 +61,12 @@ describe('claimRuleViolation', () => {
       expect(code(claimRuleViolation(payload, NOW, strict))).toBe(expected);
     });
 
+    it('tells a token without aud or iss that it names none, not that it names another', () => {
+      expect(claimRuleViolation({ ...valid, aud: undefined }, NOW, strict)?.message).toBe('The token names no audience (aud); this service accepts "wm-attribute-gateway".');
+      expect(claimRuleViolation({ ...valid, aud: 'someone-else' }, NOW, strict)?.message).toBe('The token is meant for another audience.');
+      expect(claimRuleViolation({ ...valid, iss: undefined }, NOW, strict)?.message).toBe('The token names no issuer (iss).');
+    });
+
     it('accepts our audience alone or in a list', () => {
       expect(claimRuleViolation(valid, NOW, strict)).toBeUndefined();
       expect(claimRuleViolation({ ...valid, aud: ['other', 'wm-attribute-gateway'] }, NOW, strict)).toBeUndefined();

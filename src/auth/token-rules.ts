@@ -57,9 +57,13 @@ export interface ClaimRules {
 export function claimRuleViolation(payload: Readonly<Record<string, unknown>>, nowSeconds: number, rules: ClaimRules): TokenRefusal | undefined {
   const { exp, iat, iss, aud } = payload;
   if (rules.audience !== undefined && !(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) {
-    return new TokenRefusal('audience_mismatch', 'The token is meant for another audience.');
+    const message = aud === undefined ? `The token names no audience (aud); this service accepts "${rules.audience}".` : 'The token is meant for another audience.';
+    return new TokenRefusal('audience_mismatch', message);
   }
-  if (rules.issuer !== undefined && iss !== rules.issuer) return new TokenRefusal('issuer_mismatch', 'The token comes from an issuer this service does not trust.');
+  if (rules.issuer !== undefined && iss !== rules.issuer) {
+    const message = iss === undefined ? 'The token names no issuer (iss).' : 'The token comes from an issuer this service does not trust.';
+    return new TokenRefusal('issuer_mismatch', message);
+  }
   if (typeof exp !== 'number' || !Number.isFinite(exp)) return new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).');
   if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) return invalid('The token is not valid.');
   if (typeof iat === 'number' && iat > nowSeconds + rules.clockToleranceSeconds) {

@@ -32,16 +32,24 @@ export interface AuditCommandOptions {
 
 /** The summary as a table: statuses, then attribute findings, then the coverage. */
 export function summaryTable(audit: AuditDto): string {
-  const lines: string[] = [];
-  const row = (label: string, value: string | number) => lines.push(`  ${label.padEnd(28)} ${String(value).padStart(8)}`);
-  lines.push(`Audit ${audit.id}: ${audit.state}`, `  period ${audit.period.start} to ${audit.period.end}${audit.queueIds.length > 0 ? `, queues ${audit.queueIds.join(', ')}` : ''}`, '');
-  row('conversations', audit.summary.conversations);
-  for (const [status, count] of Object.entries(audit.summary.byStatus).sort(([, a], [, b]) => b - a)) row(`  ${status}`, count);
-  row('tampered, no issued set', audit.summary.tamperedWithoutIssuedSet);
-  row('unsigned rate', `${(audit.summary.unsignedRate * 100).toFixed(1)} %`);
-  row('no custom attributes at all', audit.summary.noCustomAttributes);
-  row('cut by analytics', audit.summary.truncated);
-  row('settled by a conversation GET', audit.summary.settledByConversation);
+  const counts: [label: string, value: string | number][] = [
+    ['conversations', audit.summary.conversations],
+    ...Object.entries(audit.summary.byStatus)
+      .sort(([, a], [, b]) => b - a)
+      .map(([status, count]): [string, number] => [`  ${status}`, count]),
+    ['tampered, no issued set', audit.summary.tamperedWithoutIssuedSet],
+    ['unsigned rate', `${(audit.summary.unsignedRate * 100).toFixed(1)} %`],
+    ['no custom attributes at all', audit.summary.noCustomAttributes],
+    ['cut by analytics', audit.summary.truncated],
+    ['settled by a conversation GET', audit.summary.settledByConversation],
+  ];
+  const labelWidth = Math.max(...counts.map(([label]) => label.length));
+  const lines = [
+    `Audit ${audit.id}: ${audit.state}`,
+    `  period ${audit.period.start} to ${audit.period.end}${audit.queueIds.length > 0 ? `, queues ${audit.queueIds.join(', ')}` : ''}`,
+    '',
+    ...counts.map(([label, value]) => `  ${label.padEnd(labelWidth)} ${String(value).padStart(8)}`),
+  ];
   const attributes = Object.entries(audit.summary.attributes);
   if (attributes.length > 0) {
     lines.push('', `  ${'attribute'.padEnd(20)} ${['mismatch', 'missing', 'unexpected', 'case', 'late'].map((h) => h.padStart(11)).join('')}`);

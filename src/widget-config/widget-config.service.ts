@@ -164,7 +164,7 @@ export class WidgetConfigService {
           message:
             name === this.signer.signatureName
               ? `${name} is reserved for the signature this service adds`
-              : `Unknown attribute "${name}"${suggestion ? `; did you mean "${suggestion}"?` : ''} Names are case-sensitive.`,
+              : `Unknown attribute "${name}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} Names are case-sensitive.`,
           ...(suggestion ? { suggestion } : {}),
         });
         continue;
