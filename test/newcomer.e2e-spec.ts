@@ -128,6 +128,22 @@ describe('what a newcomer meets, from real processes', () => {
     else expect(`${first}\n`).toBe(unsupportedRuntimeLine(process.version, ENGINES));
   });
 
+  it('prints with `npm run emulator` every setting the service and the canary need to use it, the Guest API URL among them', async () => {
+    const port = await freePort();
+    const result = await startUntil(join('packages', 'genesys-emulator', 'dist', 'main.js'), { EMULATOR_PORT: String(port) }, /Admin routes/);
+    const settings = result.stdout.split('\n').filter((line) => line.startsWith('  GENESYS_')).map((line) => line.trim().split('=')[0]);
+    expect(settings).toEqual([
+      'GENESYS_LOGIN_URL',
+      'GENESYS_API_URL',
+      'GENESYS_WEBMESSAGING_URL',
+      'GENESYS_CLIENT_ID',
+      'GENESYS_CLIENT_SECRET',
+      'GENESYS_DEPLOYMENT_ID',
+      'GENESYS_ORGANIZATION_ID',
+    ]);
+    expect(result.stdout).toContain(`  GENESYS_WEBMESSAGING_URL=ws://127.0.0.1:${port}\n`);
+  });
+
   it('lists every registry and environment problem once, plainly, when the service will not start', async () => {
     const registry = join(__dirname, 'fixtures', 'attributes-case-duplicate.yaml');
     const development = {

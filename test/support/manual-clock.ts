@@ -21,12 +21,21 @@ export class ManualClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       if (signal?.aborted) return reject(new DOMException('The operation was aborted', 'AbortError'));
-      const pending: PendingSleep = { until: this.current + ms, resolve };
-      this.sleeping.push(pending);
-      signal?.addEventListener('abort', () => {
+      // The listener goes when the sleep ends, as timers/promises removes its own: a long-lived
+      // signal (the service's shutdown) would otherwise collect one per sleep.
+      const onAbort = () => {
         this.sleeping.splice(this.sleeping.indexOf(pending), 1);
         reject(new DOMException('The operation was aborted', 'AbortError'));
-      });
+      };
+      const pending: PendingSleep = {
+        until: this.current + ms,
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      this.sleeping.push(pending);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 

@@ -9,6 +9,7 @@ async function main(): Promise<void> {
     `Genesys Cloud emulator listening on ${emulator.url}`,
     `  GENESYS_LOGIN_URL=${emulator.url}`,
     `  GENESYS_API_URL=${emulator.url}`,
+    `  GENESYS_WEBMESSAGING_URL=${emulator.url.replace(/^http/, 'ws')}`,
     `  GENESYS_CLIENT_ID=${emulator.clientId}`,
     `  GENESYS_CLIENT_SECRET=${emulator.clientSecret}`,
     `  GENESYS_DEPLOYMENT_ID=${emulator.deploymentId}`,
