@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -43,6 +43,20 @@ function startUntil(entry: string, env: Record<string, string | undefined>, unti
   });
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
+}
+
+/** Resolves once what `child` printed on stdout so far matches `pattern` (rejects when it exits first). */
+function printed(child: ChildProcess, output: () => string, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!pattern.test(output())) return;
+      child.stdout?.off('data', check);
+      resolve();
+    };
+    child.stdout?.on('data', check);
+    child.once('exit', () => reject(new Error(`exited before printing ${pattern}`)));
+    check();
+  });
 }
 
 async function takenPort(): Promise<{ port: number; server: Server }> {
@@ -103,6 +117,33 @@ describe('what a newcomer meets, from real processes', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('writes readable log lines in development, a request as one short line', async () => {
+    const port = await freePort();
+    const development = {
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
+      ...WITHOUT_GENESYS_SETTINGS,
+    };
+    const child = spawn(process.execPath, [build.entry('dev')], { env: { PATH: process.env.PATH, ...development }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await printed(child, () => stdout, /Listening on/);
+      await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+      await printed(child, () => stdout, /favicon/);
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+    }
+    const logLines = stdout.split('\n').filter((line) => /^\[\d\d:\d\d:\d\d\.\d{3}\] /.test(line));
+    expect(logLines.some((line) => / INFO: .*Listening on http:\/\/127\.0\.0\.1:\d+/.test(line))).toBe(true);
+    expect(logLines.some((line) => / INFO: GET \/favicon\.ico \d{3} \d+ ms$/.test(line))).toBe(true);
+    expect(stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
   });
 
   it('says where Swagger UI is only where it is served: not in production', async () => {

@@ -4,6 +4,8 @@ import { IntegerVariable, readEnvironment } from './environment';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const NODE_ENVS = ['development', 'test', 'production'] as const;
+/** json: one JSON line per entry, for log collectors. pretty: one readable line, for a developer's terminal. */
+const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /** An origin is scheme://host[:port], nothing after it. */
 const ORIGIN_LIST = /^https?:\/\/[^\s/,]+(,\s*https?:\/\/[^\s/,]+)*$/;
@@ -26,6 +28,11 @@ export class AppEnvironment {
   @IsOptional()
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  /** Unset: pretty in development, json elsewhere (tests and production read lines as JSON). */
+  @IsOptional()
+  @IsIn(LOG_FORMATS, { message: `LOG_FORMAT must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT?: (typeof LOG_FORMATS)[number];
 
   @IsOptional()
   @Matches(ORIGIN_LIST, {
@@ -74,6 +81,7 @@ export const appConfig = registerAs('app', () => {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT ?? (env.NODE_ENV === 'development' ? 'pretty' : 'json'),
     corsOrigins: env.CORS_ORIGINS ? env.CORS_ORIGINS.split(',').map((origin) => origin.trim()) : [],
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     bodyLimitBytes: env.BODY_LIMIT_BYTES,

@@ -1,10 +1,16 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import { isColorSupported } from 'pino-pretty';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { AppLogger } from './app-logger';
+import { prettyDestination } from './log-format';
 import { REDACTED_LOG_PATHS, REDACTION_CENSOR } from './log-redaction';
 import { APPLICATION_LOG, LOG_DESTINATION, REQUEST_LOG } from './logging.tokens';
 import { requestIdOfCurrentRequest } from './request-context';
+
+/** Where both loggers write: the destination itself, or in front of it the pretty formatter. */
+const formatted = (app: AppConfig, destination: DestinationStream): DestinationStream =>
+  app.logFormat === 'pretty' ? prettyDestination(destination, isColorSupported) : destination;
 
 const commonOptions = (app: AppConfig): pino.LoggerOptions => ({
   level: app.logLevel,
@@ -14,7 +20,8 @@ const commonOptions = (app: AppConfig): pino.LoggerOptions => ({
 
 /**
  * Two loggers on one asynchronous destination: application lines (redacted, and carrying the id
- * of the request being served, from its AsyncLocalStorage context) and the one line per request.
+ * of the request being served, from its AsyncLocalStorage context) and the one line per request;
+ * JSON lines, or readable ones (LOG_FORMAT, pretty in development).
  */
 @Global()
 @Module({
@@ -24,12 +31,12 @@ const commonOptions = (app: AppConfig): pino.LoggerOptions => ({
       provide: APPLICATION_LOG,
       inject: [appConfig.KEY, LOG_DESTINATION],
       useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger =>
-        pino({ ...commonOptions(app), redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR }, mixin: requestIdOfCurrentRequest }, destination),
+        pino({ ...commonOptions(app), redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR }, mixin: requestIdOfCurrentRequest }, formatted(app, destination)),
     },
     {
       provide: REQUEST_LOG,
       inject: [appConfig.KEY, LOG_DESTINATION],
-      useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger => pino(commonOptions(app), destination),
+      useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger => pino(commonOptions(app), formatted(app, destination)),
     },
     AppLogger,
   ],
