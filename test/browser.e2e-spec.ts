@@ -62,6 +62,82 @@ describe('the demo shop in a real browser', () => {
     }
   }
 
+  /** Strongly green and strongly red pixels of a screenshot, counted by the browser's own PNG decoder. */
+  function tones(page: Page, png: Buffer): Promise<{ green: number; red: number }> {
+    return page.evaluate(async (base64) => {
+      const image = new Image();
+      image.src = `data:image/png;base64,${base64}`;
+      await image.decode();
+      const canvas = document.createElement('canvas');
+      canvas.width = image.width;
+      canvas.height = image.height;
+      const context = canvas.getContext('2d')!;
+      context.drawImage(image, 0, 0);
+      const pixels = context.getImageData(0, 0, image.width, image.height).data;
+      let green = 0;
+      let red = 0;
+      for (let index = 0; index < pixels.length; index += 4) {
+        const [r, g, b] = [pixels[index], pixels[index + 1], pixels[index + 2]];
+        if (g - r > 60 && g - b > 20) green += 1;
+        if (r - g > 60 && r - b > 40) red += 1;
+      }
+      return { green, red };
+    }, png.toString('base64'));
+  }
+
+  it('is a page a newcomer can click through: one sign-in however often clicked, a headed verdict table with the issued values, coloured verdicts, start over, no console error', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
+    page.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
+    try {
+      await page.goto(`${emulator.url}/demo/`);
+      await page.$eval('#sign-in', (button) => {
+        (button as HTMLButtonElement).click();
+        (button as HTMLButtonElement).click();
+      });
+      await page.waitForSelector('#attributes-step:not([hidden])');
+      const issuedNames = await page.$$eval('#attributes tbody tr', (rows) => rows.map((row) => row.cells[0].textContent));
+      expect(issuedNames).toEqual([...new Set(issuedNames)]);
+      expect(issuedNames).toEqual(expect.arrayContaining(['userId', 'userTier', 'attributesSignature']));
+
+      await page.click('#start-chat');
+      await page.waitForSelector('body[data-verdict]', { timeout: 15_000 });
+      expect(await page.$$eval('#verdicts thead th', (cells) => cells.map((cell) => cell.textContent))).toEqual(['Attribute', 'Verdict', 'Arrived', 'Issued']);
+      const rows = await page.$$eval('#rows tr', (lines) => lines.map((line) => [...line.cells].map((cell) => cell.textContent)));
+      expect(rows).toContainEqual(['userTier', 'match', 'Gold', 'Gold']);
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'demo-shop-verified.png'), fullPage: true });
+      const verified = await tones(page, await page.locator('#status').screenshot());
+      expect(verified.green).toBeGreaterThan(20);
+      expect(verified.red).toBe(0);
+      const firstConversation = await page.textContent('#conversation-id');
+
+      await page.click('#start-over');
+      await page.waitForSelector('#sign-in:not([hidden])');
+      expect(await page.isHidden('#result-step')).toBe(true);
+      await page.click('#sign-in');
+      await page.waitForSelector('#attributes-step:not([hidden])');
+      await page.fill('input[data-attribute="userTier"]', 'Platinum');
+      await page.click('#start-chat');
+      await page.waitForSelector('body[data-verdict]', { timeout: 15_000 });
+      expect(await page.getAttribute('body', 'data-verdict')).toBe('tampered');
+      expect(await page.textContent('#conversation-id')).not.toBe(firstConversation);
+      const tampered = await tones(page, await page.locator('#status').screenshot());
+      expect(tampered.red).toBeGreaterThan(20);
+      expect(tampered.green).toBe(0);
+      expect(problems).toEqual([]);
+    } catch (error) {
+      mkdirSync(SCREENSHOTS, { recursive: true });
+      await page.screenshot({ path: join(SCREENSHOTS, 'demo-shop.png'), fullPage: true }).catch(() => undefined);
+      throw error;
+    } finally {
+      await context.close();
+    }
+  });
+
   it('delivers the attributes intact: verified', async () => {
     const result = await visit('intact', async () => undefined);
     expect(result.verdict).toBe('verified');
