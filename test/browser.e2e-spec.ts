@@ -62,16 +62,27 @@ describe('the demo shop in a real browser', () => {
     }
   }
 
+  interface BrowserCanvas {
+    width: number;
+    height: number;
+    getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } };
+  }
+
   /** Strongly green and strongly red pixels of a screenshot, counted by the browser's own PNG decoder. */
   function tones(page: Page, png: Buffer): Promise<{ green: number; red: number }> {
     return page.evaluate(async (base64) => {
-      const image = new Image();
+      // The page's globals, typed here as far as used: the test's compiler has no DOM library.
+      const browser = globalThis as unknown as {
+        Image: new () => { src: string; width: number; height: number; decode(): Promise<void> };
+        document: { createElement(tag: 'canvas'): BrowserCanvas };
+      };
+      const image = new browser.Image();
       image.src = `data:image/png;base64,${base64}`;
       await image.decode();
-      const canvas = document.createElement('canvas');
+      const canvas = browser.document.createElement('canvas');
       canvas.width = image.width;
       canvas.height = image.height;
-      const context = canvas.getContext('2d')!;
+      const context = canvas.getContext('2d');
       context.drawImage(image, 0, 0);
       const pixels = context.getImageData(0, 0, image.width, image.height).data;
       let green = 0;
@@ -95,8 +106,8 @@ describe('the demo shop in a real browser', () => {
     try {
       await page.goto(`${emulator.url}/demo/`);
       await page.$eval('#sign-in', (button) => {
-        (button as HTMLButtonElement).click();
-        (button as HTMLButtonElement).click();
+        (button as unknown as { click(): void }).click();
+        (button as unknown as { click(): void }).click();
       });
       await page.waitForSelector('#attributes-step:not([hidden])');
       const issuedNames = await page.$$eval('#attributes tbody tr', (rows) => rows.map((row) => row.cells[0].textContent));
