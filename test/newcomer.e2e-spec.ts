@@ -45,6 +45,15 @@ function startUntil(entry: string, env: Record<string, string | undefined>, unti
   return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
 }
 
+/** `npm start`'s environment on 127.0.0.1:`port`, with a development state file of its own and the sandbox. */
+const developmentOn = (port: number) => ({
+  NODE_ENV: 'development',
+  HOST: '127.0.0.1',
+  PORT: String(port),
+  DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
+  ...WITHOUT_GENESYS_SETTINGS,
+});
+
 /** Resolves once what `child` printed on stdout so far matches `pattern` (rejects when it exits first). */
 function printed(child: ChildProcess, output: () => string, pattern: RegExp): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -101,14 +110,7 @@ describe('what a newcomer meets, from real processes', () => {
   it('names PORT when the port is taken, with no development tokens and no stack trace before it', async () => {
     const { port, server } = await takenPort();
     try {
-      const development = {
-        NODE_ENV: 'development',
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
-        ...WITHOUT_GENESYS_SETTINGS,
-      };
-      const result = await startUntil(build.entry('dev'), development, /Listening/);
+      const result = await startUntil(build.entry('dev'), developmentOn(port), /Listening/);
       expect(result.code).toBe(1);
       expect(result.stdout).not.toContain('Development JWTs');
       expect(result.stderr).toBe(
@@ -121,14 +123,7 @@ describe('what a newcomer meets, from real processes', () => {
 
   it('writes readable log lines in development, a request as one short line', async () => {
     const port = await freePort();
-    const development = {
-      NODE_ENV: 'development',
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
-      ...WITHOUT_GENESYS_SETTINGS,
-    };
-    const child = spawn(process.execPath, [build.entry('dev')], { env: { PATH: process.env.PATH, ...development }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [build.entry('dev')], { env: { PATH: process.env.PATH, ...developmentOn(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const closed = new Promise((resolve) => child.on('close', resolve));
