@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { generateAuditSample } from './support/audit-sample';
 import { ManualClock } from './support/manual-clock';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -9,6 +10,9 @@ const HOUR = 3_600_000;
 type AuditBody = Record<string, any>;
 const token = serviceToken(['conversations:verify']);
 const auth = { authorization: `Bearer ${token}` };
+/** The shipped registry and an optional `note` of up to 1024 characters: as long as analytics job results keep a value. */
+const LONG_NOTE_REGISTRY = join(__dirname, 'fixtures', 'attributes-with-long-note.yaml');
+const NOTE = 'n'.repeat(1024);
 
 describe('Audits of a period (e2e, against the emulator)', () => {
   let clock: ManualClock;
@@ -16,7 +20,7 @@ describe('Audits of a period (e2e, against the emulator)', () => {
 
   beforeEach(async () => {
     clock = new ManualClock();
-    t = await startTestApp({ clock, env: { AUDIT_POLL_INTERVAL_MS: '1000' } });
+    t = await startTestApp({ clock, env: { AUDIT_POLL_INTERVAL_MS: '1000', ATTRIBUTES_FILE: LONG_NOTE_REGISTRY } });
   });
   afterEach(() => t.close());
 
@@ -91,7 +95,7 @@ describe('Audits of a period (e2e, against the emulator)', () => {
 
   it('settles a value analytics cut at 1024 characters with one conversation GET, and says so', async () => {
     const { start, end } = span();
-    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 5 }, { extra: { note: 'n'.repeat(1100) } });
+    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 5 }, { extra: { note: NOTE } });
     t.emulator.control.resetCounters();
     const done = await audit({ since: iso(start), until: iso(end) });
     expect(done.summary.byStatus).toEqual({ verified: 5 });
@@ -99,6 +103,33 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(5);
     const lines = (await t.http.get(`/api/verification/audits/${done.id}/results`).set(auth).expect(200)).text.trim().split('\n');
     expect(JSON.parse(lines[0])).toMatchObject({ status: 'verified', truncated: ['note'], settledBy: 'conversation' });
+  });
+
+  it('does not verify what analytics cut: text a visitor appends to a 1024-character value is found by the GET', async () => {
+    const { start, end } = span();
+    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 5 }, { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${set.note} and Gold for ever` }) });
+    const done = await audit({ since: iso(start), until: iso(end) });
+    expect(done.summary.byStatus).toEqual({ tampered: 5 });
+    expect(done.summary).toMatchObject({ truncated: 5, settledByConversation: 5, attributes: { note: expect.objectContaining({ mismatch: 5 }) } });
+  });
+
+  it('spends lookups only where they can change a verdict, and reports the rest unsettled, never clean', async () => {
+    await t.close();
+    t = await startTestApp({ clock, env: { AUDIT_POLL_INTERVAL_MS: '1000', ATTRIBUTES_FILE: LONG_NOTE_REGISTRY, AUDIT_MAX_CONVERSATION_LOOKUPS: '2' } });
+    const junkFrom = clock.now() - 30 * HOUR;
+    const forgedFrom = clock.now() - 28 * HOUR;
+    // Junk first: long values no whole value could redeem (no signature, a signature that is not ours, a value no registry attribute allows).
+    await generateAuditSample(t.app, t.emulator, { start: junkFrom, end: junkFrom + HOUR }, { unsigned: 20 }, { extra: { note: 'j'.repeat(2000) } });
+    await generateAuditSample(t.app, t.emulator, { start: junkFrom + HOUR, end: forgedFrom }, { intact: 10 }, {
+      extra: { note: NOTE },
+      edit: (set) => ({ ...set, attributesSignature: 'v2.forged', userTier: 'G'.repeat(1500) }),
+    });
+    // Then forged conversations whose cut value looks as issued.
+    await generateAuditSample(t.app, t.emulator, { start: forgedFrom, end: forgedFrom + HOUR }, { intact: 3 }, { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${NOTE}!` }) });
+    const done = await audit({ since: iso(junkFrom), until: iso(forgedFrom + HOUR) });
+    expect(done.summary.byStatus).toEqual({ unsigned: 20, tampered: 12, unsettled: 1 });
+    expect(done.progress.conversationLookups).toBe(2);
+    expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(2);
   });
 
   it('honours a 429 from the jobs API: waits its Retry-After, then goes on', async () => {

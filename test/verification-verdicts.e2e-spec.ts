@@ -128,9 +128,15 @@ describe('verdicts a visitor cannot bend', () => {
     expect(forged.body).toMatchObject({ valid: false, reason: 'mismatch', trustedAttributes: '' });
   });
 
-  it.each(['constructor', 'toString', 'prototype'])('does not let an added attribute named %s slip past the signature check', async (name) => {
+  it.each(['constructor', 'toString', 'prototype'])('leaves an added attribute named %s outside the signature and routing, as any name outside the registry', async (name) => {
     const attributes = await issue();
     const response = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, [name]: 'x' } }).expect(200);
+    expect(response.body).toMatchObject({ valid: true, reason: 'valid', trustedAttributes: 'userId,userTier', queueId: 'queue-support-gold' });
+  });
+
+  it('does not let a registry attribute that was not issued slip past the signature check', async () => {
+    const attributes = await issue();
+    const response = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...attributes, lastOrderDate: '2026-01-01T00:00:00.000Z' } }).expect(200);
     expect(response.body).toMatchObject({ valid: false, reason: 'mismatch', trustedAttributes: '', queueId: 'queue-support' });
   });
 
@@ -209,13 +215,14 @@ describe('Genesys answers that are not conversations', () => {
     expect(several.body).toMatchObject({ status: 'unsigned', participantId: 'web' });
   });
 
-  it('reads attribute keys named __proto__ or constructor as ordinary, unsigned attributes', async () => {
+  it('reads attribute keys named __proto__ or constructor as ordinary names outside the registry', async () => {
     body = { contentType: 'application/json', text: conversation([{ id: 'p', purpose: 'customer', attributes: JSON.parse('{"__proto__":"x","constructor":"y","userId":"usr_1"}') }]) };
     const response = await t.http.get('/api/verification/conversations/0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f').set(verifier()).expect(200);
     expect(response.body.status).toBe('unsigned');
     const row = (name: string) => response.body.attributes.find((candidate: { name: string }) => candidate.name === name);
-    expect(row('__proto__')).toMatchObject({ status: 'unexpected', arrived: 'x' });
-    expect(row('constructor')).toMatchObject({ status: 'unexpected', arrived: 'y' });
+    expect(row('__proto__')).toEqual({ name: '__proto__', status: 'other', required: false, trusted: false });
+    expect(row('constructor')).toEqual({ name: 'constructor', status: 'other', required: false, trusted: false });
+    expect(row('userId')).toMatchObject({ status: 'present', arrived: 'usr_1' });
   });
 });
 

@@ -37,12 +37,13 @@ describe('verification: config issued → attributes sent through Messenger → 
   it('reports tampered, with the edited, added and removed attributes named', async () => {
     const issued = await issue();
     const { email: _removed, ...rest } = issued; // removed after issue
-    const conversationId = await send({ ...rest, userTier: 'Platinum', vip: 'true' });
+    const conversationId = await send({ ...rest, userTier: 'Platinum', lastOrderDate: '2026-01-01T00:00:00.000Z', vip: 'true' });
     const response = await verify(conversationId).expect(200);
     expect(response.body).toMatchObject({ status: 'tampered', signatureProblem: 'mismatch' });
     const rows = Object.fromEntries(response.body.attributes.map((row: { name: string }) => [row.name, row]));
     expect(rows.userTier).toMatchObject({ status: 'mismatch', arrived: 'Platinum', issued: 'Gold' });
-    expect(rows.vip).toMatchObject({ status: 'unexpected', arrived: 'true' });
+    expect(rows.lastOrderDate).toMatchObject({ status: 'unexpected', arrived: '2026-01-01T00:00:00.000Z' });
+    expect(rows.vip).toEqual({ name: 'vip', status: 'other', required: false, trusted: false });
     expect(rows.email).toMatchObject({ status: 'missing', issued: '[redacted]' });
     expect(rows.userId).toMatchObject({ status: 'match' });
   });

@@ -39,7 +39,8 @@ describe('npm run verify, with the service environment', () => {
   });
 
   it('shows control characters a visitor wrote as escapes, never raw', async () => {
-    const result = await run([await conversationWith({ vip: 'x\u001b[2J\u001b]0;owned\u0007\u009b' })], env);
+    // Names outside the registry are printed (their values are not ours to show): a visitor chooses them.
+    const result = await run([await conversationWith({ 'x\u001b[2J\u001b]0;owned\u0007\u009b': 'x' })], env);
     expect(result.stdout).toContain('x\\u001b[2J\\u001b]0;owned\\u0007\\u009b');
     // eslint-disable-next-line no-control-regex
     expect(result.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/);

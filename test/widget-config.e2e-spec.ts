@@ -254,6 +254,26 @@ describe('widget config serialisation and the 2048-byte limit', () => {
     expect(JSON.stringify(response.body)).not.toContain('jane.doe');
   });
 
+  it('refuses a lone surrogate with a 422 naming the attribute: its UTF-8 is that of U+FFFD, so it could not be signed unambiguously', async () => {
+    const response = await issue({ note: 'a\uD800b' }).expect(422);
+    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.note', code: 'malformed_text' })]);
+    await issue({ note: 'a\uFFFDb \uD83D\uDE00' }).expect(200);
+  });
+
+  it('never issues nor signs an empty value (Genesys removes it): an optional one is left out and the set verifies, a required one is refused', async () => {
+    const issued = await issue({ note: '', newsletter: true }).expect(200);
+    expect(issued.body.guestAttributes).not.toHaveProperty('note');
+    const conversationId = await t.emulator.sendFirstMessage(issued.body.guestAttributes);
+    const report = await t.http.get(`/api/verification/conversations/${conversationId}`).set({ Authorization: `Bearer ${serviceToken(['conversations:verify'])}` }).expect(200);
+    expect(report.body.status).toBe('verified');
+
+    const checked = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes: { userId: '', note: '' } }).expect(200);
+    expect(checked.body.attributes).toEqual([
+      expect.objectContaining({ name: 'userId', ok: false, code: 'empty_value' }),
+      expect.objectContaining({ name: 'note', ok: true }),
+    ]);
+  });
+
   it('refuses values of the wrong type', async () => {
     const response = await issue({ loyaltyPoints: 'lots', newsletter: 'yes', lastOrderDate: 'last Tuesday' }).expect(422);
     expect(response.body.details.map((detail: { code: string }) => detail.code)).toEqual(['wrong_type', 'wrong_type', 'wrong_type']);

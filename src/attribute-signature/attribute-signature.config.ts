@@ -1,10 +1,23 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateBy, ValidateIf } from 'class-validator';
 import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { IntegerVariable, readEnvironment } from '../config/environment';
 import { developmentState, keepsDevelopmentState } from '../development/development-state';
 
 const KEY_LIST = /^[A-Za-z0-9_-]{1,16}:[^,\s]{32,}(,\s*[A-Za-z0-9_-]{1,16}:[^,\s]{32,})*$/;
+
+const kidsOf = (keys: string) => keys.split(',').map((pair) => pair.trim().split(':')[0]);
+const repeatedKid = (keys: string) => kidsOf(keys).find((kid, index, kids) => kids.indexOf(kid) !== index);
+
+/** A key id given twice: the first secret would win, and every set the other signed would fail its MAC (tampered). */
+const DistinctKeyIds = () =>
+  ValidateBy({
+    name: 'distinctKeyIds',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || repeatedKid(value) === undefined,
+      defaultMessage: (args) => `ATTRIBUTE_SIGNING_KEYS names key id "${repeatedKid(String(args?.value))}" twice; each key needs its own kid`,
+    },
+  });
 
 export class AttributeSignatureEnvironment {
   /** Read, not validated here: production must configure its signing keys. */
@@ -15,6 +28,7 @@ export class AttributeSignatureEnvironment {
     message: 'ATTRIBUTE_SIGNING_KEYS must be kid:secret pairs separated by commas (kid 1-16 of A-Z a-z 0-9 _ -, secret at least 32 characters)',
   })
   @IsString({ message: 'ATTRIBUTE_SIGNING_KEYS must be set when NODE_ENV=production' })
+  @DistinctKeyIds()
   ATTRIBUTE_SIGNING_KEYS?: string;
 
   @IsOptional()

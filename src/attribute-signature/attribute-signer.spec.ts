@@ -35,6 +35,16 @@ describe('AttributeSigner', () => {
     expect(signer.verify({ ...attributes }, token, 'usr_1001')).toEqual({ valid: true, claims });
   });
 
+  it('refuses text that is not well-formed: a lone surrogate does not verify under the MAC of U+FFFD, whose UTF-8 it shares', async () => {
+    const signer = await signerWith(KEY_1);
+    const { token } = signer.sign({ ...attributes, userTier: 'a\uFFFDb' }, 'usr_1001', ISSUED);
+    expect(signer.verify({ ...attributes, userTier: 'a\uFFFDb' }, token, 'usr_1001').valid).toBe(true);
+    expect(signer.verify({ ...attributes, userTier: 'a\uD800b' }, token, 'usr_1001')).toMatchObject({ valid: false, reason: 'mismatch' });
+    expect(() => signer.sign({ ...attributes, userTier: 'a\uDC00' }, 'usr_1001', ISSUED)).toThrow('well-formed');
+    // A pair is one code point, and well-formed.
+    expect(signer.verify({ ...attributes, userTier: '\uD83D\uDE00' }, signer.sign({ ...attributes, userTier: '\uD83D\uDE00' }, 'usr_1001', ISSUED).token, 'usr_1001').valid).toBe(true);
+  });
+
   it('names an unchanged set with the same 96-bit nonce, so re-issuing it adds no ledger entry', async () => {
     const signer = await signerWith(KEY_1);
     const first = signer.sign(attributes, 'usr_1001', ISSUED);
@@ -211,5 +221,9 @@ describe('AttributeSigner', () => {
     const { token } = signer.sign(attributes, 'usr_1001', ISSUED);
     const impostor = await signerWith('k1:an-entirely-different-secret-of-32-bytes');
     expect(impostor.verify(attributes, token, 'usr_1001')).toMatchObject({ valid: false, reason: 'mismatch' });
+  });
+
+  it('refuses a key id given twice: the first would win and every set the other signed would be tampered', async () => {
+    await expect(signerWith(`${KEY_1},k1:another-signing-secret-of-32-bytes-or-more`)).rejects.toThrow('ATTRIBUTE_SIGNING_KEYS names key id "k1" twice');
   });
 });

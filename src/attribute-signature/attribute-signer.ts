@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
-import { computeMac, formatSignature, parseSignature, setNonce, type SignatureClaims } from './signature-format';
+import { computeMac, formatSignature, isWellFormedSet, parseSignature, setNonce, type SignatureClaims } from './signature-format';
 
 export type SignatureProblem = 'malformed' | 'unknown_key' | 'mismatch' | 'identity_mismatch';
 
@@ -32,6 +32,8 @@ export class AttributeSigner {
 
   /** `userId` must be the value of the registry's identity attribute in `attributes`; the caller checks it. */
   sign(attributes: Readonly<Record<string, string>>, userId: string, issuedAt: Date): { token: string; claims: SignatureClaims } {
+    // Issuing refuses such values with a 422 first; reaching here with one is a bug, not input.
+    if (!isWellFormedSet(attributes, userId)) throw new Error('Only well-formed text is signed: a lone surrogate would share its MAC with U+FFFD.');
     const key = this.config.keys[0];
     const issuedAtSeconds = Math.floor(issuedAt.getTime() / 1000);
     const claims: SignatureClaims = {
@@ -64,6 +66,7 @@ export class AttributeSigner {
       expiresAt: parsed.expiresAt ?? parsed.issuedAt + this.config.lifetimeSeconds,
       nonce: parsed.nonce,
     };
+    if (!isWellFormedSet(attributes, claims.userId)) return { valid: false, reason: 'mismatch', nonce: parsed.nonce };
     const expected = computeMac(key.secret, claims, this.deploymentId, attributes);
     if (!timingSafeEqual(parsed.mac, expected)) return { valid: false, reason: 'mismatch', nonce: parsed.nonce };
     if (claims.userId !== userId) return { valid: false, reason: 'identity_mismatch', nonce: parsed.nonce };

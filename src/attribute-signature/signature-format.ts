@@ -113,6 +113,23 @@ export function parseSignature(token: string): ParsedSignature | undefined {
   return undefined;
 }
 
+/** With the u flag a surrogate pair is one code point, so this matches only a lone surrogate: linear, no backtracking. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether text is well-formed UTF-16. UTF-8 encoding replaces a lone surrogate with U+FFFD, so
+ * "a\uD800b" and "a\uFFFDb" would feed the MAC the same bytes: only well-formed text is signed,
+ * and text that is not cannot be what was signed.
+ */
+export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(text);
+
+/** Whether every name and value, and the user id, is well-formed (isWellFormedText). */
+export function isWellFormedSet(attributes: Readonly<Record<string, string>>, userId: string): boolean {
+  if (!isWellFormedText(userId)) return false;
+  for (const [name, value] of Object.entries(attributes)) if (!isWellFormedText(name) || !isWellFormedText(value)) return false;
+  return true;
+}
+
 /** The attribute names in a fixed order (UTF-16 code units), so the MAC does not depend on the order they arrived in. */
 const sortedNames = (attributes: Readonly<Record<string, string>>) => Object.keys(attributes).sort();
 

@@ -165,14 +165,14 @@ export class AuditRunner {
     };
     const context = {
       claimedUserId,
-      noCustomAttributes: customer !== undefined && Object.keys(attributes).length === 0,
+      noCustomAttributes: customer !== undefined && this.verification.carriesNothingOfOurs(attributes),
       truncated: possiblyCut(attributes),
       queueIds: [...new Set(entry.participants.flatMap((participant) => participant.queueIds))],
       settledBy: 'job_results' as AuditVerdict['settledBy'],
     };
-    const report = await this.verification.judgeSnapshot(snapshot);
-    // A cut value can only change a verdict that is not verified already: then the job data cannot settle it, one GET can.
-    if (context.truncated.length === 0 || report.status === 'verified') return verdictOf(report, context);
+    const { report, cutMatters } = await this.verification.judgeSnapshot(snapshot, { cut: new Set(context.truncated) });
+    // No verdict rests on a cut value: where the whole one could change it, one GET settles it (a lookup spent only there).
+    if (!cutMatters) return verdictOf(report, context);
     return this.settleByConversation(entry.conversationId, record, context);
   }
 
@@ -196,7 +196,7 @@ export class AuditRunner {
     try {
       const snapshot = await this.verification.snapshotOf(conversationId);
       if (!snapshot) return unsettled('analytics cut a value at 1024 characters, and Genesys Cloud no longer has the conversation');
-      return verdictOf(await this.verification.judgeSnapshot(snapshot), { ...context, settledBy: 'conversation' });
+      return verdictOf((await this.verification.judgeSnapshot(snapshot)).report, { ...context, settledBy: 'conversation' });
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
       return unsettled(`analytics cut a value at 1024 characters, and the conversation could not be read: ${error.message}`);

@@ -7,7 +7,16 @@ import { DATE_TIME_WITH_OFFSET } from '../audit/dto/create-audit.dto';
 import { CommandFailure, runCommand, withServiceContext, type CommandOutput } from './service-command';
 
 /** Exit codes, documented in the README and the command's help. */
-export const AUDIT_EXIT = { clean: 0, tampered: 1, usage: 2, notChecked: 3 } as const;
+export const AUDIT_EXIT = { clean: 0, tampered: 1, usage: 2, notChecked: 3, notAllJudged: 4 } as const;
+
+/** Conversations the audit could not judge: a cut value no conversation GET settled, or job data it could not read. */
+const notJudged = (audit: AuditDto) => (audit.summary.byStatus.unsettled ?? 0) + (audit.summary.byStatus.unreadable ?? 0);
+
+/** Tampered first; then "nothing tampered" only when every conversation was judged: an unsettled one may be tampered. */
+export function auditExitCode(audit: AuditDto): number {
+  if ((audit.summary.byStatus.tampered ?? 0) > 0) return AUDIT_EXIT.tampered;
+  return notJudged(audit) > 0 ? AUDIT_EXIT.notAllJudged : AUDIT_EXIT.clean;
+}
 
 const RELATIVE = /^(\d{1,5})([mhd])$/;
 const UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
@@ -56,6 +65,14 @@ export function summaryTable(audit: AuditDto): string {
     for (const [name, counts] of attributes) {
       lines.push(`  ${name.slice(0, 20).padEnd(20)} ${[counts.mismatch, counts.missing, counts.unexpected, counts.case_mismatch, counts.late].map((n) => String(n).padStart(11)).join('')}`);
     }
+  }
+  const unjudged = notJudged(audit);
+  if (unjudged > 0) {
+    lines.push(
+      '',
+      `  Not judged: ${unjudged} conversation${unjudged === 1 ? '' : 's'} (unsettled: a value analytics cut that no conversation GET settled; unreadable: job data that could not be read).`,
+      `  Whether ${unjudged === 1 ? 'it was' : 'they were'} tampered cannot be said: verify ${unjudged === 1 ? 'it' : 'them'} one by one, or raise AUDIT_MAX_CONVERSATION_LOOKUPS.`,
+    );
   }
   if (audit.coverage?.notYetAvailable) {
     lines.push('', `  Not audited yet: ${audit.coverage.notYetAvailable.start} to ${audit.coverage.notYetAvailable.end} is past the analytics availability date.`);
@@ -116,7 +133,7 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
       output.stdout(summaryTable(current));
     }
     if (current.state === 'failed') throw new CommandFailure(`The audit failed: ${current.failure?.message ?? 'no reason given'}`, AUDIT_EXIT.notChecked);
-    return (current.summary.byStatus.tampered ?? 0) > 0 ? AUDIT_EXIT.tampered : AUDIT_EXIT.clean;
+    return auditExitCode(current);
   });
 }
 
@@ -137,7 +154,7 @@ export async function runAuditCommand(args: readonly string[], output: CommandOu
     .addOption(new Option('--csv', 'print one CSV line per conversation (the results)').conflicts('json'))
     .addHelpText(
       'after',
-      '\nExit codes: 0 nothing tampered; 1 tampered conversations found; 2 usage or configuration error; 3 not audited (the audit failed, Genesys Cloud or the sandbox not answering).',
+      '\nExit codes: 0 nothing tampered; 1 tampered conversations found; 2 usage or configuration error; 3 not audited (the audit failed, Genesys Cloud or the sandbox not answering); 4 nothing tampered among the conversations judged, but some could not be judged (unsettled or unreadable).',
     )
     .action(async (options: AuditCommandOptions) => {
       exitCode = await audit(options, output, tty);

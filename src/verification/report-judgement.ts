@@ -5,14 +5,20 @@ import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-d
 /**
  * The one definition of a verification report (the README's table is this function in words).
  *
+ * What the signature covers: the registry's attributes and its retired names (`covers`), exactly
+ * as they arrived; nothing else. Messenger is not the only writer of the customer participant's
+ * attributes (Architect's Set Participant Data, scripts and integrations write the same map), so
+ * any other name is someone else's data: reported as `other`, never part of the MAC, never a
+ * reason for a status, never trusted for routing (signedPart is the MAC's input).
+ *
  * Row status, per attribute name (registry attributes first, then every other name that arrived,
  * was expected or was issued). The comparand is the `expected` value when the request lists the
  * name, else the issued value when the ledger remembers the set:
  *   arrived under the exact name,  comparand given          -> match or mismatch
+ *   a name the signature does not cover                     -> other
  *   arrived, the set is known (ledger) and did not hold it  -> unexpected
  *   arrived, nothing to compare:   valid signature          -> match (the signature vouches for it)
- *                                  registry attribute       -> present
- *                                  any other name           -> unexpected
+ *                                  otherwise                -> present
  *   arrived only under a differently-cased key             -> case_mismatch (registry attributes)
  *   did not arrive                                          -> missing
  *
@@ -24,6 +30,8 @@ import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-d
  * Overall status, the first that applies:
  *   no signature attribute                                 -> unsigned
  *   signature malformed, unknown key, MAC or identity fails -> tampered
+ *   valid, but what the signature covers differs from the
+ *     set the ledger remembers under its nonce             -> tampered (mismatch: the two cannot both be right)
  *   valid, but issued after the conversation started        -> issued_after_start
  *   valid, but expired before the conversation started     -> expired
  *   a name listed in `expected` is not `match`             -> not_as_expected
@@ -37,7 +45,7 @@ import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-d
  * rode on the visitor's first message is never a status: it cannot be told.
  */
 
-export const ROW_STATUSES = ['match', 'mismatch', 'missing', 'unexpected', 'case_mismatch', 'present'] as const;
+export const ROW_STATUSES = ['match', 'mismatch', 'missing', 'unexpected', 'case_mismatch', 'present', 'other'] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];
 
 export const REPORT_STATUSES = [
@@ -58,12 +66,14 @@ export type SignatureFinding = { kind: 'absent' } | { kind: 'invalid'; problem: 
 export interface RegistryAttribute {
   readonly name: string;
   readonly required: boolean;
+  /** The longest value issued: a value longer than this cannot be as issued. */
+  readonly maxLength: number;
   readonly pii: PiiClass;
   readonly trust: TrustLevel;
 }
 
 export interface JudgementInput {
-  /** What reached the customer participant, the signature attribute taken out. */
+  /** What reached the customer participant, the signature attribute taken out (readArrived). */
   arrived: ReadonlyMap<string, string>;
   signature: SignatureFinding;
   /** The set the ledger remembers under the signature's nonce, if any. */
@@ -71,6 +81,10 @@ export interface JudgementInput {
   /** Values the caller expects; only the names listed are compared with them. */
   expected?: ReadonlyMap<string, string>;
   registry: readonly RegistryAttribute[];
+  /** Whether the signature covers a name: a registry attribute, or one retired from the registry (AttributeRegistry.covers). */
+  covers: (name: string) => boolean;
+  /** Names whose value analytics may have cut (read from job results); none when read whole (a conversation GET). */
+  cut?: ReadonlySet<string>;
 }
 
 export const ARRIVALS = ['after_start', 'unknown'] as const;
@@ -102,7 +116,67 @@ export interface JudgedRow {
 
 export interface Judgement {
   status: Exclude<ReportStatus, 'no_customer'>;
+  /** The signature as judged: a valid one whose set the ledger contradicts is a mismatch. */
+  signature: SignatureFinding;
   rows: JudgedRow[];
+  /** Whether the whole of a value analytics may have cut could give another status: then only a conversation GET settles it. */
+  cutMatters: boolean;
+}
+
+/**
+ * What arrived, as every verdict reads it: the signature taken out, and no empty values (Genesys
+ * removes an attribute set to "", and Architect hands a data action an unset one as "", so an
+ * empty value is no attribute wherever it shows up). No prototype: `__proto__` is a name like any.
+ */
+export function readArrived(attributes: Readonly<Record<string, string>>, signatureName: string): { token?: string; arrived: Record<string, string> } {
+  const arrived = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(attributes)) if (value !== '') arrived[name] = value;
+  const token = arrived[signatureName];
+  delete arrived[signatureName];
+  return token === undefined ? { arrived } : { token, arrived };
+}
+
+/** The part of what arrived that the MAC is checked over: the names the signature covers. */
+export function signedPart(arrived: Readonly<Record<string, string>>, covers: (name: string) => boolean): Record<string, string> {
+  const signed = Object.create(null) as Record<string, string>;
+  for (const [name, value] of Object.entries(arrived)) if (covers(name)) signed[name] = value;
+  return signed;
+}
+
+/** Whether nothing of ours reached the participant: no signature and no name it covers (someone else's data aside). */
+export function nothingOfOurs(arrival: { token?: string; arrived: Readonly<Record<string, string>> }, covers: (name: string) => boolean): boolean {
+  return arrival.token === undefined && Object.keys(arrival.arrived).every((name) => !covers(name));
+}
+
+/**
+ * Whether values analytics may have cut could change the status. Not without a signature
+ * (unsigned whatever they hold), nor with one that is malformed or names an unknown key (tampered
+ * whatever they hold), nor when one cut value covered by the signature cannot be as issued: longer
+ * than its attribute's maxLength, or other than the set the ledger remembers (tampered whatever
+ * the rest holds, and the cut value fails the MAC as the whole one does). Otherwise the MAC of
+ * the cut values says nothing about the whole ones: a visitor can append to a value analytics cuts
+ * back to what was issued.
+ */
+function judgeCut(input: JudgementInput, registryByName: ReadonlyMap<string, RegistryAttribute>): boolean {
+  const { arrived, issued, covers, signature } = input;
+  const cut = [...(input.cut ?? [])].filter((name) => covers(name) && arrived.has(name));
+  if (cut.length === 0 || signature.kind === 'absent') return false;
+  if (signature.kind === 'invalid' && (signature.problem === 'malformed' || signature.problem === 'unknown_key')) return false;
+  return cut.every((name) => {
+    const value = arrived.get(name) as string;
+    if (issued !== undefined) return issued.get(name) === value;
+    // A retired name's limit is no longer known: it may have been long.
+    return (registryByName.get(name)?.maxLength ?? Infinity) >= value.length;
+  });
+}
+
+/** A valid signature over a set the ledger remembers otherwise: the MAC and the ledger disagree, so neither vouches. */
+function contradictsLedger(input: JudgementInput): boolean {
+  const { arrived, issued, covers, signature } = input;
+  if (signature.kind !== 'valid' || issued === undefined) return false;
+  for (const [name, value] of arrived) if (covers(name) && issued.get(name) !== value) return true;
+  for (const [name, value] of issued) if (arrived.get(name) !== value) return true;
+  return false;
 }
 
 const REDACTED = '[redacted]';
@@ -117,7 +191,8 @@ export function isFinding(row: Pick<JudgedRow, 'status' | 'required' | 'issued'>
 }
 
 export function judgeAttributes(input: JudgementInput): Judgement {
-  const { arrived, issued, expected, signature } = input;
+  const { arrived, issued, expected, covers } = input;
+  const signature: SignatureFinding = contradictsLedger(input) ? { kind: 'invalid', problem: 'mismatch' } : input.signature;
   const registryByName = new Map(input.registry.map((attribute) => [attribute.name, attribute]));
   const accounted = new Set<string>();
   const vouched = signature.kind === 'valid' && signature.timing === 'current';
@@ -128,7 +203,7 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   const wronglyCased = (name: string) => {
     const folded = name.toLowerCase();
     for (const key of arrived.keys()) {
-      if (key !== name && !accounted.has(key) && !registryByName.has(key) && key.toLowerCase() === folded) return key;
+      if (key !== name && !accounted.has(key) && !covers(key) && key.toLowerCase() === folded) return key;
     }
     return undefined;
   };
@@ -140,11 +215,13 @@ export function judgeAttributes(input: JudgementInput): Judgement {
     const arrivedValue = arrived.get(name);
     if (arrivedValue !== undefined) {
       accounted.add(name);
-      row.arrived = show(name, arrivedValue);
-      if (comparand !== undefined) row.status = comparand === arrivedValue ? 'match' : 'mismatch';
+      if (listedInExpected || covers(name)) row.arrived = show(name, arrivedValue);
+      if (comparand !== undefined && (listedInExpected || covers(name))) row.status = comparand === arrivedValue ? 'match' : 'mismatch';
+      // Someone else's data (a flow, a script): its value is not ours to show, nor a finding.
+      else if (!covers(name)) row.status = 'other';
       else if (issued !== undefined) row.status = 'unexpected';
       else if (signature.kind === 'valid') row.status = 'match';
-      else row.status = registryByName.has(name) ? 'present' : 'unexpected';
+      else row.status = 'present';
     } else {
       const casedKey = registryByName.has(name) ? wronglyCased(name) : undefined;
       if (casedKey !== undefined) {
@@ -168,7 +245,7 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   for (const name of others) {
     if (!registryByName.has(name) && !accounted.has(name)) rows.push(judge(name, false));
   }
-  return { status: overallStatus(signature, rows, expected), rows };
+  return { status: overallStatus(signature, rows, expected), signature, rows, cutMatters: judgeCut(input, registryByName) };
 }
 
 function overallStatus(

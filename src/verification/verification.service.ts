@@ -11,7 +11,7 @@ import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
-import { isFinding, judgeArrival, judgeAttributes, type SignatureFinding } from './report-judgement';
+import { isFinding, judgeArrival, judgeAttributes, nothingOfOurs, readArrived, signedPart, type SignatureFinding } from './report-judgement';
 import { routingUnderPolicy } from './trust-policy';
 import { verificationConfig, type VerificationConfig } from './verification.config';
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
@@ -28,8 +28,8 @@ export function customerAmong<P extends { purpose?: string }>(participants: read
 const isWebMessaging = (participant: GenesysParticipant) => participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
 
 /**
- * The hint a report carries: for an unsigned web messaging conversation that carries no custom
- * attribute at all, the usual cause (published: Genesys's deprecation of the top-level location).
+ * The hint a report carries: for an unsigned web messaging conversation that carries none of our
+ * attributes (whatever a flow wrote beside them), the usual cause (published: Genesys's deprecation of the top-level location).
  */
 function hintFor(status: string, noCustomAttributesAtAll: boolean): string | undefined {
   if (status === 'unsigned' && noCustomAttributesAtAll) {
@@ -95,7 +95,7 @@ export class VerificationService {
     const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
     const snapshot = await this.snapshotOf(conversationId);
     if (!snapshot) throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
-    return this.judgeSnapshot(snapshot, { expected });
+    return (await this.judgeSnapshot(snapshot, { expected })).report;
   }
 
   /** The conversation as `GET /api/v2/conversations/{id}` has it (one rate-limited request); null when Genesys Cloud does not know it. */
@@ -113,19 +113,22 @@ export class VerificationService {
   /**
    * The report of a conversation from what reached its customer participant, wherever that was
    * read (a conversation GET, or analytics job results for an audit): the one way a verdict is
-   * reached, from one answer: nothing else Genesys publishes would change it.
+   * reached, from one answer. With `cut`, the names whose values analytics may have cut, it also
+   * says whether their whole values could change the verdict (see judgeAttributes).
    */
-  async judgeSnapshot(snapshot: ConversationSnapshot, options: { expected?: Readonly<Record<string, string>> } = {}): Promise<VerificationReportDto> {
+  async judgeSnapshot(
+    snapshot: ConversationSnapshot,
+    options: { expected?: Readonly<Record<string, string>>; cut?: ReadonlySet<string> } = {},
+  ): Promise<{ report: VerificationReportDto; cutMatters: boolean }> {
     const { conversationId, customer } = snapshot;
     const checkedAt = new Date().toISOString();
-    if (!customer) return { conversationId, status: 'no_customer', attributes: [], checkedAt };
+    if (!customer) return { report: { conversationId, status: 'no_customer', attributes: [], checkedAt }, cutMatters: false };
 
-    const arrived: Record<string, string> = Object.assign(Object.create(null) as object, customer.attributes);
-    const token = arrived[this.signer.signatureName];
-    delete arrived[this.signer.signatureName];
-    const check = token === undefined ? undefined : this.signer.verify(arrived, token, arrived[this.registry.identity.name]);
+    const arrivals = readArrived(customer.attributes, this.signer.signatureName);
+    const { token, arrived } = arrivals;
+    const check = token === undefined ? undefined : this.signer.verify(signedPart(arrived, this.registry.covers), token, arrived[this.registry.identity.name]);
     const startedAtMs = Date.parse(snapshot.startTime);
-    const signature: SignatureFinding = !check
+    const found: SignatureFinding = !check
       ? { kind: 'absent' }
       : check.valid
         ? { kind: 'valid', timing: judgeTiming(check.claims, seconds(startedAtMs)) }
@@ -135,34 +138,44 @@ export class VerificationService {
 
     const input = {
       arrived: new Map(Object.entries(arrived)),
-      signature,
+      signature: found,
       issued: issued && new Map(Object.entries(issued)),
       expected: options.expected && new Map(Object.entries(options.expected)),
       registry: this.registry.definitions,
+      covers: this.registry.covers,
+      cut: options.cut,
     };
     const judgement = judgeAttributes(input);
+    const { signature } = judgement;
     const arrival = judgeArrival(signature);
-    const hint = hintFor(judgement.status, customer.webMessaging && Object.keys(customer.attributes).length === 0);
-    return {
+    const hint = hintFor(judgement.status, customer.webMessaging && nothingOfOurs(arrivals, this.registry.covers));
+    const claims = check?.valid && signature.kind === 'valid' ? check.claims : undefined;
+    const report: VerificationReportDto = {
       conversationId,
       status: judgement.status,
       ...(hint ? { hint } : {}),
-      ...(check && !check.valid ? { signatureProblem: check.reason } : {}),
+      ...(signature.kind === 'invalid' ? { signatureProblem: signature.problem } : {}),
       participantId: customer.participantId,
       conversationStartedAt: new Date(startedAtMs).toISOString(),
-      // Only what a valid MAC vouches for; a failed signature's claims are nobody's word.
-      ...(check?.valid
+      // Only what a valid MAC vouches for (and the ledger does not contradict); a failed signature's claims are nobody's word.
+      ...(claims
         ? {
-            userId: check.claims.userId,
-            issuedAt: isoFromSeconds(check.claims.issuedAt),
-            expiresAt: isoFromSeconds(check.claims.expiresAt),
-            signatureVersion: check.claims.version,
+            userId: claims.userId,
+            issuedAt: isoFromSeconds(claims.issuedAt),
+            expiresAt: isoFromSeconds(claims.expiresAt),
+            signatureVersion: claims.version,
           }
         : {}),
       ...(arrival ? { arrival } : {}),
       attributes: judgement.rows,
       checkedAt,
     };
+    return { report, cutMatters: judgement.cutMatters };
+  }
+
+  /** Whether none of our attributes reached a participant (no signature, no registry attribute), whatever else a flow wrote there. */
+  carriesNothingOfOurs(attributes: Readonly<Record<string, string>>): boolean {
+    return nothingOfOurs(readArrived(attributes, this.signer.signatureName), this.registry.covers);
   }
 
   /** Each id on its own: one that fails, whatever the reason, is reported in its entry and the others go on. */
@@ -188,16 +201,10 @@ export class VerificationService {
 
   /** For an Architect data action at routing time: the signature judged against now, when the conversation is starting. */
   checkSignature(attributeValues: Readonly<Record<string, unknown>>, now: Date = new Date()): SignatureCheckDto {
-    const attributes = readAttributeMap(attributeValues, 'attributes');
-    // An empty value is no attribute: Genesys removes an attribute set to "", and Architect hands a
-    // data action an unset participant attribute as "". Dropping them can only make the map
-    // smaller, which a MAC over the issued set still has to match.
-    for (const [name, value] of Object.entries(attributes)) if (value === '') delete attributes[name];
-    const token = attributes[this.signer.signatureName];
-    delete attributes[this.signer.signatureName];
+    const { token, arrived: attributes } = readArrived(readAttributeMap(attributeValues, 'attributes'), this.signer.signatureName);
     const routing = (vouched: boolean) => routingUnderPolicy(attributes, this.registry, vouched, this.config.trustPolicy);
     if (token === undefined) return { valid: false, reason: 'missing_signature', ...routing(false) };
-    const check: SignatureCheck = this.signer.verify(attributes, token, attributes[this.registry.identity.name]);
+    const check: SignatureCheck = this.signer.verify(signedPart(attributes, this.registry.covers), token, attributes[this.registry.identity.name]);
     if (!check.valid) return { valid: false, reason: check.reason, ...routing(false) };
     const timing = judgeTiming(check.claims, seconds(now.getTime()));
     if (timing !== 'current') return { valid: false, reason: timing, ...routing(false) };

@@ -1,3 +1,4 @@
+import { isWellFormedText } from '../attribute-signature/signature-format';
 import type { AttributeDefinition } from './registry/attribute-definition';
 
 /** A value Genesys will store (always a string), or why it cannot be issued. */
@@ -147,6 +148,9 @@ function serialiseByType(definition: AttributeDefinition, raw: unknown): Seriali
 export function serialiseAttribute(definition: AttributeDefinition, raw: unknown): Serialised {
   // Length before any pattern: no check below ever sees more than maxLength (at most 1024) characters.
   if (typeof raw === 'string' && raw.length > definition.maxLength) return tooLong(definition, raw.length);
+  if (typeof raw === 'string' && !isWellFormedText(raw)) {
+    return { ok: false, code: 'malformed_text', message: `${definition.name} holds a lone surrogate (text that is not well-formed UTF-16), which cannot be signed unambiguously` };
+  }
   const serialised = serialiseByType(definition, raw);
   if (!serialised.ok) return serialised;
   const value = serialised.value;

@@ -170,7 +170,14 @@ export class WidgetConfigService {
         continue;
       }
       const result = serialiseAttribute(definition, raw);
-      if (result.ok) {
+      if (result.ok && result.value === '') {
+        // Genesys removes an attribute set to "": a signed empty value could never arrive, and its set would always fail the MAC.
+        checks.push(
+          definition.required
+            ? { name, ok: false, code: 'empty_value', message: `${name} is required and empty; Genesys removes an attribute set to ""` }
+            : { name, ok: true, message: `${name} is empty, so it is left out: Genesys removes an attribute set to ""` },
+        );
+      } else if (result.ok) {
         serialised[name] = result.value;
         checks.push({ name, ok: true });
       } else {

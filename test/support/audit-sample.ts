@@ -16,7 +16,13 @@ export async function generateAuditSample(
   emulator: TestEmulator,
   span: { start: number; end: number },
   mix: Mix,
-  options: { queueId?: string; extra?: Record<string, string> } = {},
+  options: {
+    queueId?: string;
+    /** Signed into every set beside the development visitor's attributes. */
+    extra?: Record<string, string>;
+    /** What the page did to each signed set before it reached Genesys (the signature attribute included). */
+    edit?: (attributes: Record<string, string>) => Record<string, string>;
+  } = {},
 ): Promise<{ names: string[] }> {
   const signer = app.get(AttributeSigner);
   let sets = await sampleAttributeSets(app, span.start, span.end);
@@ -32,11 +38,12 @@ export async function generateAuditSample(
   const unsigned = Object.fromEntries(Object.entries(first).filter(([name]) => name !== signer.signatureName));
   const check = signer.verify(unsigned, first[signer.signatureName], unsigned.userId);
   if (check.valid) app.get(AttributeLedger).record(check.claims.nonce, { userId: check.claims.userId, issuedAt: new Date(check.claims.issuedAt * 1000).toISOString(), attributes: unsigned });
+  const edit = options.edit;
   emulator.control.generateConversations({
     start: span.start,
     end: span.end,
     mix,
-    attributeSets: sets,
+    attributeSets: edit ? sets.map((set) => ({ ...set, attributes: edit({ ...set.attributes }) })) : sets,
     signatureAttribute: signer.signatureName,
     ...(options.queueId ? { queueId: options.queueId } : {}),
   });

@@ -15,9 +15,10 @@ export class AttributeVerdictDto {
 
   /**
    * match (equal to the expected or issued value, or vouched for by a valid signature), mismatch (differs from it),
-   * missing (did not arrive), unexpected (arrived, but was not issued, or is not in the registry and nothing vouches
-   * for it), case_mismatch (arrived under a wrongly-cased key), present (a registry attribute arrived, with nothing
-   * left to compare it with).
+   * missing (did not arrive), unexpected (a registry attribute that arrived but was not issued), case_mismatch (arrived
+   * under a wrongly-cased key), present (a registry attribute arrived, with nothing left to compare it with), other (a
+   * name outside the registry, written by someone else: an Architect flow, a script, an integration; not covered by
+   * the signature, never trusted, never a reason for the status, its value not shown).
    */
   @ApiProperty({ enum: ROW_STATUSES, example: 'match' })
   status!: RowStatus;
@@ -29,7 +30,7 @@ export class AttributeVerdictDto {
   arrivedAs?: string;
 
   /**
-   * The value that arrived; "[redacted]" for personal data.
+   * The value that arrived; "[redacted]" for personal data, absent for `other` (not ours to show).
    * @example "Gold"
    */
   arrived?: string;

@@ -19,7 +19,7 @@ export class AttributeCheckDto {
   ok!: boolean;
 
   /**
-   * Why it was refused: unknown_attribute, wrong_type, too_long, pattern_mismatch, personal_data, payment_card_number, secret_value, missing_required.
+   * Why it was refused: unknown_attribute, wrong_type, too_long, pattern_mismatch, personal_data, payment_card_number, secret_value, malformed_text (a lone surrogate), empty_value (a required attribute that is ""), missing_required. An optional attribute that is "" is ok and left out of the set: Genesys removes empty values.
    * @example "unknown_attribute"
    */
   code?: string;

@@ -59,6 +59,7 @@ class RoutingFile {
 class RegistryFile {
   @IsArray() @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => DefinitionFile) attributes!: DefinitionFile[];
   @ValidateNested() @Type(() => RoutingFile) routing!: RoutingFile;
+  @IsOptional() @IsArray() @IsString({ each: true }) retired?: string[];
 }
 
 /** The registry file is wrong; each problem names the file, the definition and what is wrong. */
@@ -112,7 +113,7 @@ function loosely(value: unknown): LooseDefinition {
  * definition does not hide a duplicate name in another).
  */
 function semanticProblems(plain: unknown, reservedNames: readonly string[]): string[] {
-  const file = (typeof plain === 'object' && plain !== null ? plain : {}) as { attributes?: unknown; routing?: { rules?: unknown } };
+  const file = (typeof plain === 'object' && plain !== null ? plain : {}) as { attributes?: unknown; routing?: { rules?: unknown }; retired?: unknown };
   const definitions = Array.isArray(file.attributes) ? file.attributes.map(loosely) : [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -144,6 +145,15 @@ function semanticProblems(plain: unknown, reservedNames: readonly string[]): str
         problems.push(`${at}: pattern is not a valid regular expression`);
       }
     }
+  });
+  const retired: unknown[] = Array.isArray(file.retired) ? file.retired : [];
+  retired.forEach((name, index) => {
+    if (typeof name !== 'string') return;
+    const at = `retired[${index}] (${name})`;
+    if (!GENESYS_ATTRIBUTE_NAME.test(name)) problems.push(`${at}: not an attribute name (a letter, then letters, digits, ".", "_" or "-"; at most 64)`);
+    if (seen.has(name.toLowerCase())) problems.push(`${at}: still an attribute; retire a name only once it has left attributes`);
+    if (reservedNames.some((reserved) => reserved.toLowerCase() === name.toLowerCase())) problems.push(`${at}: the name is reserved for the attribute signature`);
+    if (retired.indexOf(name) !== index) problems.push(`${at}: listed twice`);
   });
   const identities = definitions.filter((definition) => definition.source === 'sub');
   // With a source of the wrong type somewhere, "none" could be wrong: the shape check has named that one.
@@ -213,5 +223,7 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
   const routing: RoutingTable = { defaultQueueId: parsed.routing.defaultQueueId, rules: parsed.routing.rules ?? [] };
   // semanticProblems has made sure there is exactly one.
   const identity = definitions[parsed.attributes.findIndex((definition) => definition.source === 'sub')];
-  return { definitions, identity, routing, find: (name) => byName.get(name) };
+  const retired = parsed.retired ?? [];
+  const covered = new Set([...byName.keys(), ...retired]);
+  return { definitions, identity, routing, retired, find: (name) => byName.get(name), covers: (name) => covered.has(name) };
 }
