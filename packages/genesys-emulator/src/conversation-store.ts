@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { applyParticipantData, DEFAULT_INBOUND_FLOW, type InboundFlowData } from './participant-data';
 
 export type ParticipantPurpose = 'customer' | 'workflow' | 'acd' | 'agent';
 
@@ -24,6 +25,8 @@ export interface EmulatedConversation {
   startTime: number;
   endTime?: number;
   participants: EmulatedParticipant[];
+  /** Whether the inbound flow has written its in-queue participant data. */
+  queued: boolean;
 }
 
 export interface NewWebMessagingConversation {
@@ -41,6 +44,13 @@ export const HOME_DIVISION_ID = '5a3f5e0e-0000-4000-8000-00000000d100';
 /** The web messaging conversations the emulator knows, in creation order. */
 export class ConversationStore {
   private readonly conversations = new Map<string, EmulatedConversation>();
+
+  /** What the inbound flow stand-in writes on the customer participant (see InboundFlowData). */
+  inboundFlow: InboundFlowData;
+
+  constructor(inboundFlow: InboundFlowData = DEFAULT_INBOUND_FLOW) {
+    this.inboundFlow = inboundFlow;
+  }
 
   get(id: string): EmulatedConversation | undefined {
     return this.conversations.get(id);
@@ -86,8 +96,20 @@ export class ConversationStore {
       startTime: start,
       endTime: input.endTime,
       participants,
+      queued: false,
     };
+    // The flow runs on the first message, after Messenger's attributes have landed.
+    applyParticipantData(participants[0].attributes, this.inboundFlow.onStart);
+    if (input.routedTo || ended) this.queued(conversation);
     this.conversations.set(id, conversation);
     return conversation;
+  }
+
+  /** The conversation waits in queue: the flow writes its in-queue participant data, once. */
+  queued(conversation: EmulatedConversation): void {
+    if (conversation.queued) return;
+    conversation.queued = true;
+    const customer = conversation.participants.find((participant) => participant.purpose === 'customer');
+    if (customer) applyParticipantData(customer.attributes, this.inboundFlow.inQueue);
   }
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { EmulatorControl } from './emulator-control';
 import { EMULATOR_ROUTES, FAULT_KINDS, GUEST_MESSAGE_FAULTS, type EmulatorRoute, type Fault } from './fault-injector';
+import { isParticipantData } from './participant-data';
 import type { RateLimit } from './rate-limiter';
 import { GENERATED_KINDS, GenerationError, MAX_GENERATED_CONVERSATIONS, type GenerationAttributeSet, type GenerationRequest } from './conversation-generator';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
@@ -50,6 +51,7 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
       analyticsAvailabilityLagMs?: unknown;
       dropCustomAttributes?: unknown;
       guestMessageRateLimit?: Partial<RateLimit>;
+      inboundFlow?: { onStart?: unknown; inQueue?: unknown };
     };
     const positiveInteger = (value: unknown) => Number.isInteger(value) && (value as number) > 0;
     if (body.tokenLifetimeSeconds !== undefined && !positiveInteger(body.tokenLifetimeSeconds)) {
@@ -71,6 +73,11 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     if (body.dropCustomAttributes !== undefined && typeof body.dropCustomAttributes !== 'boolean') {
       return badRequest(reply, 'dropCustomAttributes must be true or false');
     }
+    const flow = body.inboundFlow;
+    if (flow !== undefined && !(typeof flow === 'object' && flow !== null && isParticipantData(flow.onStart ?? {}) && isParticipantData(flow.inQueue ?? {}))) {
+      return badRequest(reply, 'inboundFlow must be { onStart?: { name: string value }, inQueue?: { name: string value } }');
+    }
+    if (flow !== undefined) control.setInboundFlow({ onStart: (flow.onStart ?? {}) as Record<string, string>, inQueue: (flow.inQueue ?? {}) as Record<string, string> });
     if (body.dropCustomAttributes !== undefined) control.setDropCustomAttributes(body.dropCustomAttributes as boolean);
     if (body.guestMessageRateLimit !== undefined) control.setGuestMessageRateLimit(body.guestMessageRateLimit as RateLimit);
     if (body.tokenLifetimeSeconds !== undefined) control.setTokenLifetime(body.tokenLifetimeSeconds as number);

@@ -2,6 +2,7 @@ import type { ConversationAnalytics } from './analytics';
 import type { ConversationStore, EmulatedConversation } from './conversation-store';
 import { generateConversations, type GeneratedKind, type GenerationRequest } from './conversation-generator';
 import { EMULATOR_ROUTES, type EmulatorRoute, type Fault, type FaultInjector } from './fault-injector';
+import type { InboundFlowData } from './participant-data';
 import type { PerTokenRateLimiter, RateLimit } from './rate-limiter';
 import type { TokenStore } from './token-store';
 import type { WebMessaging } from './web-messaging';
@@ -33,6 +34,8 @@ export interface EmulatorSettings {
   dropCustomAttributes: boolean;
   /** Guest API messages one session may send per window before a 4029 (Genesys publishes the refusal, not the rate). */
   guestMessageRateLimit: RateLimit;
+  /** What the inbound flow stand-in writes on new web messaging conversations' customer participant. */
+  inboundFlow: InboundFlowData;
 }
 
 export interface IngestedMessage {
@@ -95,7 +98,13 @@ export class EmulatorControl {
       analyticsAvailabilityLagMs: this.analytics.availabilityLagMs,
       dropCustomAttributes: this.webMessaging.dropCustomAttributes,
       guestMessageRateLimit: { ...this.webMessaging.messageRate.settings },
+      inboundFlow: structuredClone(this.store.inboundFlow),
     };
+  }
+
+  /** Applies to conversations created from now on. */
+  setInboundFlow(data: InboundFlowData): void {
+    this.store.inboundFlow = structuredClone(data);
   }
 
   setGuestMessageRateLimit(rateLimit: RateLimit): void {

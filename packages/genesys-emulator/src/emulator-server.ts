@@ -14,6 +14,7 @@ import { GuestApiSocket } from './guest-api.socket';
 import { registerMessengerIngestRoutes } from './messenger-ingest';
 import { registerMessengerLoaderRoutes, type DemoShop } from './messenger-loader.routes';
 import { oauthError, registerOauthRoutes } from './oauth.routes';
+import { DEFAULT_INBOUND_FLOW, NO_INBOUND_FLOW_DATA, type InboundFlowData } from './participant-data';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 import { platformGate } from './platform-gate';
 import { PerTokenRateLimiter, type RateLimit } from './rate-limiter';
@@ -35,6 +36,11 @@ export interface EmulatorOptions {
   adminRoutes?: boolean;
   /** Start with a few example conversations. */
   seed?: boolean;
+  /**
+   * The inbound flow stand-in's participant data (Set Participant Data on every new web messaging
+   * conversation, and once in queue); DEFAULT_INBOUND_FLOW when left out, none with `false`.
+   */
+  inboundFlow?: InboundFlowData | false;
   /** Serve the demo shop at /demo/, signing in with these development tokens (sandbox mode). */
   demo?: DemoShop;
   clock?: Clock;
@@ -91,7 +97,7 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   const tokens = new TokenStore(clock, options.tokenLifetimeSeconds ?? 86400);
   const limiter = new PerTokenRateLimiter(clock, options.rateLimit ?? { limit: 300, windowSeconds: 60 });
   const faults = new FaultInjector();
-  const store = new ConversationStore();
+  const store = new ConversationStore(options.inboundFlow === false ? NO_INBOUND_FLOW_DATA : (options.inboundFlow ?? DEFAULT_INBOUND_FLOW));
   const analytics = new ConversationAnalytics(store, clock, options.analyticsJobDelayMs ?? 500);
   const webMessaging = new WebMessaging(store, clock, deploymentId);
   const control = new EmulatorControl(tokens, limiter, faults, store, analytics, webMessaging, deploymentId);

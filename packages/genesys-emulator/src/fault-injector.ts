@@ -4,6 +4,8 @@ export const EMULATOR_ROUTES = [
   'conversations.get',
   'conversations.messages.get',
   'conversations.messages.details',
+  'conversations.participants.attributes',
+  'conversations.messages.participants.attributes',
   'analytics.details.query',
   'analytics.jobs.create',
   'analytics.jobs.get',

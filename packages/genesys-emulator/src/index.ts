@@ -5,4 +5,5 @@ export type { EmulatorControl, EmulatorCounters, IngestedMessage } from './emula
 export { EmulatorEnvironment, emulatorOptionsFromEnvironment } from './emulator.config';
 export { EmulatorConfigurationError } from './environment';
 export type { Clock } from './clock';
+export { DEFAULT_INBOUND_FLOW, type InboundFlowData } from './participant-data';
 export { readJson, startTestEmulator, type TestEmulator } from './test-emulator';

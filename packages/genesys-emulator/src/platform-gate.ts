@@ -7,6 +7,9 @@ const PERMISSION_BY_ROUTE: Record<Exclude<EmulatorRoute, 'oauth.token'>, string>
   'conversations.get': 'conversation:communication:view',
   'conversations.messages.get': 'conversation:communication:view',
   'conversations.messages.details': 'conversation:message:view',
+  // Not published in what we could read (the SDK names none): the emulator's choice, only quoted in an injected 403.
+  'conversations.participants.attributes': 'conversation:participant:update',
+  'conversations.messages.participants.attributes': 'conversation:participant:update',
   'analytics.details.query': 'analytics:conversationDetail:view',
   'analytics.jobs.create': 'analytics:conversationDetail:view',
   'analytics.jobs.get': 'analytics:conversationDetail:view',

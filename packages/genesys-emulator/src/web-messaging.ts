@@ -4,6 +4,7 @@ import type { ConversationStore, EmulatedConversation } from './conversation-sto
 import { MAX_CUSTOM_DATA_BYTES } from './custom-data';
 import { GUEST_API_CODES, type GuestRefusal } from './guest-api-codes';
 import type { InboundMessage } from './inbound-message';
+import { applyParticipantData, withoutRemovals } from './participant-data';
 import { PerTokenRateLimiter, type RateLimit } from './rate-limiter';
 
 /** A Guest API session lasts 72 h by default (docs/genesys-platform.md). */
@@ -105,8 +106,10 @@ export class WebMessaging {
     if (!conversation) {
       conversation = this.store.createWebMessaging({ deploymentId: session.deploymentId, customAttributes: withoutRemovals(taken ?? {}), startTime: now });
       session.conversationId = conversation.id;
-    } else if (taken) {
-      applyAttributes(customerOf(conversation).attributes, taken);
+    } else {
+      if (taken) applyParticipantData(customerOf(conversation).attributes, taken);
+      // By the visitor's next message the flow has handed the conversation to a queue.
+      this.store.queued(conversation);
     }
     const delivered: DeliveredMessage = {
       id: randomUUID(),
@@ -153,18 +156,4 @@ function customerOf(conversation: EmulatedConversation) {
   const customer = conversation.participants.find((participant) => participant.purpose === 'customer');
   if (!customer) throw new Error(`conversation ${conversation.id} has no customer participant`);
   return customer;
-}
-
-/** An empty string removes an attribute; the others replace or add (as own properties: a key named __proto__ is a key). */
-function applyAttributes(target: Record<string, string>, update: Readonly<Record<string, string>>): void {
-  for (const [key, value] of Object.entries(update)) {
-    if (value === '') delete target[key];
-    else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-}
-
-function withoutRemovals(attributes: Readonly<Record<string, string>>): Record<string, string> {
-  const kept: Record<string, string> = {};
-  applyAttributes(kept, attributes);
-  return kept;
 }

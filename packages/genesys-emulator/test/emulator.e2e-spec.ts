@@ -1,4 +1,5 @@
 import { MAX_CUSTOM_DATA_BYTES } from '../src/custom-data';
+import { DEFAULT_INBOUND_FLOW } from '../src/participant-data';
 import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
 import { expectShape, oauthErrorSchema, tokenSchema } from './oauth-schemas';
 import { expectPlatformModel } from './platform-models';
@@ -121,10 +122,13 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expectPlatformModel(body, 'Conversation');
       const purposes = body.participants.map((participant: { purpose: string }) => participant.purpose);
       expect(purposes).toEqual(['customer', 'workflow', 'acd', 'agent']);
+      // Messenger's attributes, and what the inbound flow wrote at the start and once the conversation was in queue.
       expect(body.participants[0].attributes).toEqual({
         userId: 'usr_1001',
         userTier: 'Gold',
         lastOrderDate: '2026-10-30T09:15:00.000Z',
+        ...DEFAULT_INBOUND_FLOW.onStart,
+        ...DEFAULT_INBOUND_FLOW.inQueue,
       });
     });
 
@@ -181,7 +185,7 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expectPlatformModel(conversation, 'Conversation');
       const customer = conversation.participants.find((participant: { purpose: string }) => participant.purpose === 'customer');
       expect(customer.id).toBe(created.participantId);
-      expect(customer.attributes).toEqual(attributes);
+      expect(customer.attributes).toEqual({ ...attributes, ...DEFAULT_INBOUND_FLOW.onStart });
     });
 
     it('accepts exactly 2048 bytes of keys plus values and refuses 2049, counting multi-byte characters as bytes', async () => {
@@ -301,8 +305,9 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const all = await allResults(await submit({ interval: interval(1) }));
       const customers = all.map((conversation) => conversation.participants.find((participant) => participant.purpose === 'customer')?.attributes ?? {});
       expect(customers.filter((attributes) => attributes.note !== undefined).every((attributes) => attributes.note.length === 1024)).toBe(true);
-      // The legacy one and the seeded conversation without attributes.
-      expect(customers.filter((attributes) => Object.keys(attributes).length === 0)).toHaveLength(2);
+      // The legacy one and the seeded conversation without attributes: only what the flow wrote.
+      const flowWrote = new Set([...Object.keys(DEFAULT_INBOUND_FLOW.onStart), ...Object.keys(DEFAULT_INBOUND_FLOW.inQueue)]);
+      expect(customers.filter((attributes) => Object.keys(attributes).every((name) => flowWrote.has(name)))).toHaveLength(2);
       expect(customers.filter((attributes) => attributes.userId === 'usr_9-edited')).toHaveLength(2);
     });
   });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
+import { DEFAULT_INBOUND_FLOW } from '../src/participant-data';
 import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
 import { ManualClock } from './manual-clock';
 
@@ -122,7 +123,7 @@ describe('Web Messaging Guest API', () => {
     expect(echo).toMatchObject({ type: 'message', class: 'StructuredMessage', code: 200, body: { type: 'Text', text: 'Hello', direction: 'Inbound' } });
     const messageId = (echo.body as { id: string }).id;
     const { customer } = await conversationOfMessage(messageId);
-    expect(customer.attributes).toEqual(attributes);
+    expect(customer.attributes).toEqual({ ...attributes, ...DEFAULT_INBOUND_FLOW.onStart });
   });
 
   it('starts the conversation with the autostart Presence/Join event and its attributes', async () => {
@@ -135,7 +136,7 @@ describe('Web Messaging Guest API', () => {
     });
     expect(echo).toMatchObject({ class: 'StructuredMessage', body: { type: 'Event' } });
     const { customer } = await conversationOfMessage((echo.body as { id: string }).id);
-    expect(customer.attributes).toEqual({ userId: 'usr_8' });
+    expect(customer.attributes).toEqual({ userId: 'usr_8', ...DEFAULT_INBOUND_FLOW.onStart });
   });
 
   it('ignores attributes at the old top-level channel.metadata, and counts them', async () => {
@@ -145,7 +146,7 @@ describe('Web Messaging Guest API', () => {
     const echo = await client.request({ action: 'onMessage', token: client.token, message: { type: 'Text', text: 'Hi' }, channel: { metadata: { customAttributes: { userId: 'usr_9' } } } });
     expect(echo).toMatchObject({ class: 'StructuredMessage', code: 200 });
     const { customer } = await conversationOfMessage((echo.body as { id: string }).id);
-    expect(customer.attributes).toEqual({});
+    expect(customer.attributes).toEqual(DEFAULT_INBOUND_FLOW.onStart);
     expect(emulator.control.counters().legacyAttributeLocations).toBe(before + 1);
   });
 
@@ -166,7 +167,8 @@ describe('Web Messaging Guest API', () => {
     const first = await client.sendText('Hi', { userId: 'usr_10', note: 'x' });
     await client.sendText('Still there?', { userTier: 'Gold', note: '' });
     const { customer } = await conversationOfMessage((first.body as { id: string }).id);
-    expect(customer.attributes).toEqual({ userId: 'usr_10', userTier: 'Gold' });
+    // The second message found the conversation in queue: the flow's in-queue data came with it.
+    expect(customer.attributes).toEqual({ userId: 'usr_10', userTier: 'Gold', ...DEFAULT_INBOUND_FLOW.onStart, ...DEFAULT_INBOUND_FLOW.inQueue });
   });
 
   it('resumes a session by its token (newSession false), and refuses a message before configureSession', async () => {

@@ -18,6 +18,8 @@ const OPERATIONS = [
   'ConversationsApi.getAnalyticsConversationsDetailsJobResults',
   'ConversationsApi.getAnalyticsConversationsDetailsJobsAvailability',
   'ConversationsApi.deleteAnalyticsConversationsDetailsJob',
+  'ConversationsApi.patchConversationParticipantAttributes',
+  'ConversationsApi.patchConversationsMessageParticipantAttributes',
 ].map(platformOperation);
 
 const HOUR = 3_600_000;
@@ -34,6 +36,8 @@ describe(`the emulator answers as purecloud-platform-client-v2 ${SDK_VERSION} de
       ['getAnalyticsConversationsDetailsJobResults', 'GET', '/api/v2/analytics/conversations/details/jobs/{jobId}/results', undefined, 'AnalyticsConversationAsyncQueryResponse'],
       ['getAnalyticsConversationsDetailsJobsAvailability', 'GET', '/api/v2/analytics/conversations/details/jobs/availability', undefined, 'DataAvailabilityResponse'],
       ['deleteAnalyticsConversationsDetailsJob', 'DELETE', '/api/v2/analytics/conversations/details/jobs/{jobId}', undefined, undefined],
+      ['patchConversationParticipantAttributes', 'PATCH', '/api/v2/conversations/{conversationId}/participants/{participantId}/attributes', 'ParticipantAttributes', undefined],
+      ['patchConversationsMessageParticipantAttributes', 'PATCH', '/api/v2/conversations/messages/{conversationId}/participants/{participantId}/attributes', 'ParticipantAttributes', 'ParticipantAttributes'],
     ]);
   });
 
@@ -152,6 +156,18 @@ describe(`the emulator answers as purecloud-platform-client-v2 ${SDK_VERSION} de
       expect(pages).toBeGreaterThan(2);
       expect((await call(op('deleteAnalyticsConversationsDetailsJob'), { jobId })).status).toBe(204);
       expect((await call(op('getAnalyticsConversationsDetailsJob'), { jobId })).body.state).toBe('CANCELLED');
+
+      // Participant data as scripts and integrations write it, beside what Messenger and the flow wrote.
+      const customerId = (await call(op('getConversation'), { conversationId })).body.participants.find((participant: { purpose: string }) => participant.purpose === 'customer').id as string;
+      const patch = { attributes: { 'Script.Disposition': 'callback', screenPopUrl: '' } };
+      expect(platformModelProblems(patch, 'ParticipantAttributes')).toEqual([]);
+      expect((await call(op('patchConversationParticipantAttributes'), { conversationId, participantId: customerId }, { body: patch })).status).toBe(202);
+      const patched = await call(op('patchConversationsMessageParticipantAttributes'), { conversationId, participantId: customerId }, { body: { attributes: { intent: 'billing' } } });
+      expect(patched.status).toBe(200);
+      expect(patched.body.attributes).toMatchObject({ userId: 'usr_2', 'Script.Disposition': 'callback', intent: 'billing', 'Flow.Language': 'en-GB' });
+      expect(patched.body.attributes).not.toHaveProperty('screenPopUrl');
+      expect((await call(op('patchConversationsMessageParticipantAttributes'), { conversationId, participantId: randomUUID() }, { body: patch })).status).toBe(404);
+      expect((await call(op('patchConversationParticipantAttributes'), { conversationId, participantId: customerId }, { body: { attributes: { n: 1 } } })).status).toBe(400);
 
       // The errors: every one an ErrorBody.
       expect((await call(op('getConversation'), { conversationId: randomUUID() })).status).toBe(404);

@@ -129,9 +129,18 @@ export function platformOperation(name: string): PlatformOperation {
     const text = type?.getText(source);
     return text?.startsWith('Models.') ? text.slice('Models.'.length) : undefined;
   };
-  const body = method.parameters.find((parameter) => parameter.name.getText(source) === 'body');
+  // The body is a parameter of its own, or (for operations where it is optional) a property of `opts`.
+  const body = method.parameters.find((parameter) => parameter.name.getText(source) === 'body') ?? optionsBody(source, apiName, methodName);
   const returned = method.type && ts.isTypeReferenceNode(method.type) && method.type.typeName.getText(source) === 'Promise' ? method.type.typeArguments?.[0] : undefined;
   return { name, ...implementedRoute(apiName, methodName), body: modelOf(body?.type), returns: modelOf(returned) };
+}
+
+/** `declare namespace ConversationsApi { export interface <method>Options { body?: Models.X } }`: the `body` property, if any. */
+function optionsBody(source: ts.SourceFile, apiName: string, methodName: string): ts.PropertySignature | undefined {
+  const namespace = source.statements.find((statement): statement is ts.ModuleDeclaration => ts.isModuleDeclaration(statement) && statement.name.text === apiName);
+  const block = namespace?.body && ts.isModuleBlock(namespace.body) ? namespace.body : undefined;
+  const options = block?.statements.find((statement): statement is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(statement) && statement.name.text === `${methodName}Options`);
+  return options?.members.find((member): member is ts.PropertySignature => ts.isPropertySignature(member) && member.name.getText(source).replace(/"/g, '') === 'body');
 }
 
 /** The path and method the SDK's implementation hands `apiClient.callApi`. */
