@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { readJson, startTestEmulator, type DemoShop, type TestEmulator } from 'genesys-emulator';
+import { DEFAULT_INBOUND_FLOW, readJson, startTestEmulator, type DemoShop, type TestEmulator } from 'genesys-emulator';
 import { launchChromium } from './support/chromium';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
@@ -154,6 +154,8 @@ describe('the demo shop in a real browser', () => {
     expect(result.verdict).toBe('verified');
     expect(result.arrival).toBe('unknown');
     expect(result.rows).toMatchObject({ userId: 'match', userTier: 'match', email: 'match' });
+    // The sandbox's inbound flow wrote participant data beside them: shown, not covered, not a reason for the verdict.
+    expect(result.rows).toMatchObject({ 'Flow.Language': 'other', 'conversationDetails.participantData.Account Balance': 'other' });
   });
 
   it('reports an attribute edited in the page before sending as tampered, naming it', async () => {
@@ -210,7 +212,7 @@ describe('the demo shop in a real browser', () => {
       expect(outcome.errors).toEqual([{ event: 'MessagingService.error', data: { code: 4029, message: 'Message rate too high for this session', retryAfter: 2 } }]);
       const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${outcome.messageId}/details`, await emulator.fetchToken()));
       const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
-      expect(customer.attributes).toEqual({ userId: 'usr_1001', note: 'pending' });
+      expect(customer.attributes).toEqual({ userId: 'usr_1001', note: 'pending', ...DEFAULT_INBOUND_FLOW.onStart });
     } finally {
       emulator.control.clearFaults();
       await context.close();
@@ -236,7 +238,7 @@ describe('the demo shop in a real browser', () => {
       });
       const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${messageId}/details`, await emulator.fetchToken()));
       const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
-      expect(customer.attributes).toEqual({ kept: 'a', replaced: 'B' });
+      expect(customer.attributes).toEqual({ kept: 'a', replaced: 'B', ...DEFAULT_INBOUND_FLOW.onStart });
     } finally {
       await context.close();
     }
