@@ -8,7 +8,7 @@ export type AttributeTally = Record<'mismatch' | 'missing' | 'unexpected' | 'cas
 export interface AuditSummary {
   conversations: number;
   byStatus: Partial<Record<AuditStatus, number>>;
-  /** Findings per registry attribute; every other name (visitors choose them) counts under `other`. */
+  /** Findings per name the signature covers (registry and retired); every other name (visitors choose them) counts under `other`. */
   attributes: Record<string, AttributeTally>;
   /** Of the tampered, how many had no issued set to compare with, so their attributes are not in `attributes`. */
   tamperedWithoutIssuedSet: number;
@@ -27,7 +27,7 @@ export function emptySummary(): AuditSummary {
 const TALLIED: ReadonlySet<FindingStatus> = new Set(['mismatch', 'missing', 'unexpected', 'case_mismatch', 'late']);
 
 /** Adds a verdict to the summary (in place: one summary per page of results). */
-export function tally(summary: AuditSummary, verdict: AuditVerdict, registry: Pick<AttributeRegistry, 'find'>): void {
+export function tally(summary: AuditSummary, verdict: AuditVerdict, registry: Pick<AttributeRegistry, 'covers'>): void {
   summary.conversations += 1;
   summary.byStatus[verdict.status] = (summary.byStatus[verdict.status] ?? 0) + 1;
   // `?? 0`: a summary stored before the field existed, resumed by a newer instance.
@@ -37,7 +37,7 @@ export function tally(summary: AuditSummary, verdict: AuditVerdict, registry: Pi
   if (verdict.settledBy === 'conversation') summary.settledByConversation += 1;
   for (const finding of verdict.findings) {
     if (!TALLIED.has(finding.status)) continue;
-    const name = registry.find(finding.name) ? finding.name : OTHER_ATTRIBUTE;
+    const name = registry.covers(finding.name) ? finding.name : OTHER_ATTRIBUTE;
     const counts = (summary.attributes[name] ??= { mismatch: 0, missing: 0, unexpected: 0, case_mismatch: 0, late: 0 });
     counts[finding.status as keyof AttributeTally] += 1;
   }

@@ -1,7 +1,6 @@
 import { emptySummary, tally, unsignedRate } from './audit-summary';
 import { CSV_COLUMNS, CSV_HEADER, csvLine, possiblyCut, verdictOf, type AuditVerdict } from './audit-verdict';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
-import type { AttributeDefinition } from '../widget-config/registry/attribute-definition';
 
 const report = (status: string, attributes: Partial<VerificationReportDto['attributes'][number]>[]): VerificationReportDto =>
   ({
@@ -13,7 +12,7 @@ const report = (status: string, attributes: Partial<VerificationReportDto['attri
   }) as VerificationReportDto;
 
 /** A registry of these names, as far as tallies ask it. */
-const registryOf = (...names: string[]) => ({ find: (name: string) => (names.includes(name) ? ({ name } as AttributeDefinition) : undefined) });
+const registryOf = (...names: string[]) => ({ covers: (name: string) => names.includes(name) });
 
 const context = { noCustomAttributes: false, settledBy: 'job_results' as const, truncated: [], queueIds: [] };
 

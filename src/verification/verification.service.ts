@@ -86,7 +86,7 @@ export class VerificationService {
     this.metrics.verifications.inc({ status: report.status });
     for (const row of report.attributes) {
       if (!isFinding(row)) continue;
-      const attribute = this.registry.find(row.name) ? row.name : OTHER_ATTRIBUTE;
+      const attribute = this.registry.covers(row.name) ? row.name : OTHER_ATTRIBUTE;
       this.metrics.attributeFindings.inc({ attribute, status: row.status });
     }
   }
