@@ -30,10 +30,14 @@ describe('start-up configuration', () => {
   });
 
   it('lists every offending variable of every slice in one go', async () => {
-    const error = await startUpFailure({ PORT: 'eighty', LOG_LEVEL: 'loud', GENESYS_LOGIN_URL: 'ftp://login.example' });
+    const keys = 'k1:first-signing-secret-of-32-bytes-or-more,k1:second-signing-secret-of-32-bytes-or-more';
+    const error = await startUpFailure({ PORT: 'eighty', LOG_LEVEL: 'loud', GENESYS_LOGIN_URL: 'ftp://login.example', ATTRIBUTE_SIGNING_KEYS: keys });
     expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual(
       expect.arrayContaining(['PORT', 'LOG_LEVEL', 'GENESYS_LOGIN_URL']),
     );
+    // A key id given twice: one clear line, no secret in it.
+    expect(error.problems).toContain('ATTRIBUTE_SIGNING_KEYS names key id "k1" twice; each key needs its own kid');
+    expect(error.message).not.toContain('signing-secret');
   });
 
   it('lists a cross-field rule (algorithms that do not fit the key source) with every other problem, before anything starts', async () => {

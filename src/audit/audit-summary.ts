@@ -12,7 +12,7 @@ export interface AuditSummary {
   attributes: Record<string, AttributeTally>;
   /** Of the tampered, how many had no issued set to compare with, so their attributes are not in `attributes`. */
   tamperedWithoutIssuedSet: number;
-  /** Of the unsigned, how many carried no custom attribute at all. */
+  /** Of the unsigned, how many carried none of the registry's attributes (flows' data aside). */
   noCustomAttributes: number;
   /** Conversations with a value analytics may have cut. */
   truncated: number;

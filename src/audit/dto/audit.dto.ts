@@ -55,7 +55,7 @@ export class AuditSummaryDto {
   byStatus!: Record<string, number>;
 
   /**
-   * Findings per registry attribute; names outside the registry count under `other`.
+   * Findings per name the signature covers (registry and retired attributes); any other name is never a finding.
    * @example { "userTier": { "mismatch": 12, "missing": 0, "unexpected": 0, "case_mismatch": 0, "late": 28 } }
    */
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/AttributeFindingsDto' } })
@@ -68,7 +68,7 @@ export class AuditSummaryDto {
    * signature fails, but which attribute changed cannot be said, so they add nothing to `attributes`.
    */
   tamperedWithoutIssuedSet!: number;
-  /** Of the unsigned, those with no custom attribute at all (no Database.set, or the ignored legacy location). */
+  /** Of the unsigned, those with none of the registry's attributes (no Database.set, or the ignored legacy location), whatever a flow wrote beside them. */
   noCustomAttributes!: number;
   /** Conversations with a value analytics may have cut at 1024 characters. */
   truncated!: number;

@@ -79,7 +79,7 @@ export class VerificationReportDto {
 
   /**
    * What to do about the status, where the report can tell: for an unsigned web messaging conversation that carries
-   * no custom attribute at all.
+   * none of the registry's attributes (whatever a flow wrote beside them).
    * @example "No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes."
    */
   hint?: string;
