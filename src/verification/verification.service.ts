@@ -29,10 +29,11 @@ const isWebMessaging = (participant: GenesysParticipant) => participant.messages
 
 /**
  * The hint a report carries: for an unsigned web messaging conversation that carries none of our
- * attributes (whatever a flow wrote beside them), the usual cause (published: Genesys's deprecation of the top-level location).
+ * attributes (whatever a flow wrote beside them), the usual cause (published: Genesys's
+ * deprecation of the top-level location).
  */
-function hintFor(status: string, noCustomAttributesAtAll: boolean): string | undefined {
-  if (status === 'unsigned' && noCustomAttributesAtAll) {
+function hintFor(status: string, nothingOfOursArrived: boolean): string | undefined {
+  if (status === 'unsigned' && nothingOfOursArrived) {
     return 'No custom attribute reached this conversation. Messenger sends them with the next message after Database.set; clients that put them in the top-level channel.metadata (ignored since 2026-06-05) deliver none: use message.channel.metadata.customAttributes.';
   }
   return undefined;
