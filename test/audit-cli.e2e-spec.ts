@@ -39,6 +39,17 @@ describe('npm run audit, with the service environment', () => {
     expect(clean.code).toBe(AUDIT_EXIT.clean);
   });
 
+  it('prints what visitors wrote in CSV and JSON as escapes, and no cell a `,` or `;` spreadsheet could run', async () => {
+    const end = Date.now() - 49 * HOUR;
+    await generateAuditSample(t.app, t.emulator, { start: end - HOUR, end }, { unsigned: 2 }, { edit: (set) => ({ ...set, userId: 'x;=1+1\u001b]0;owned\u0007\u009b\u202e' }) });
+    for (const format of ['--csv', '--json']) {
+      const result = await run(['--since', '51h', '--until', '48h', format], env);
+      // eslint-disable-next-line no-control-regex
+      expect(result.stdout.replace(/\r?\n/g, '')).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e]/);
+      if (format === '--csv') expect(result.stdout).toContain("x;'=1+1\\u001b]0;owned\\u0007\\u009b\\u202e");
+    }
+  });
+
   it('exits 2 on usage errors, and 0 with --help', async () => {
     expect((await run([], env)).code).toBe(AUDIT_EXIT.usage);
     const malformed = await run(['--since', 'yesterday'], env);

@@ -4,6 +4,7 @@ import { ApiError } from '../errors/api-error';
 import { CLOCK, type Clock } from '../clock/clock';
 import { isUnreadable, type AnalyticsConversation, type UnreadableConversation } from '../genesys/analytics-response';
 import { GenesysClient } from '../genesys/genesys.client';
+import { printableJson } from '../logging/printable-text';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import type { ConversationSnapshot } from '../verification/verification.service';
 import { VerificationService, customerAmong } from '../verification/verification.service';
@@ -138,7 +139,7 @@ export class AuditRunner {
         if (!verdict) continue;
         tally(record.summary, verdict, this.registry);
         this.metrics.auditConversations.inc({ status: verdict.status });
-        lines.push(JSON.stringify(verdict));
+        lines.push(printableJson(verdict));
       }
       progress.pagesRead += 1;
       progress.cursor = page.cursor;

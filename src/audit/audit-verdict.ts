@@ -1,3 +1,4 @@
+import { csvField } from '../logging/printable-text';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
 import { isFinding, type Arrival, type ReportStatus, type RowStatus } from '../verification/report-judgement';
 
@@ -84,15 +85,6 @@ export const CSV_COLUMNS = [
   'queueIds',
   'problem',
 ] as const;
-
-/**
- * A CSV field: quoted when it holds a quote, comma or line break, and with a leading apostrophe
- * when it starts like a spreadsheet formula (visitors choose attribute names and values).
- */
-function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
 
 export function csvLine(verdict: AuditVerdict): string {
   const fields: Record<(typeof CSV_COLUMNS)[number], string> = {

@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { AuditService } from '../audit/audit.service';
 import type { AuditDto } from '../audit/dto/audit.dto';
 import { DATE_TIME_WITH_OFFSET } from '../audit/dto/create-audit.dto';
+import { jsonForTerminal, neutralise } from '../logging/printable-text';
 import { CommandFailure, runCommand, withServiceContext, type CommandOutput } from './service-command';
 
 /** Exit codes, documented in the README and the command's help. */
@@ -78,9 +79,8 @@ export function summaryTable(audit: AuditDto): string {
     lines.push('', `  Not audited yet: ${audit.coverage.notYetAvailable.start} to ${audit.coverage.notYetAvailable.end} is past the analytics availability date.`);
   }
   if (audit.failure) lines.push('', `  Failed: ${audit.failure.message} (${audit.failure.code})`);
-  // A failure message can quote Genesys; nothing reaches the terminal as a control character.
-  // eslint-disable-next-line no-control-regex
-  return `${lines.join('\n')}\n`.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  // A failure message can quote Genesys, a search names a visitor: nothing reaches the terminal as a control character.
+  return `${lines.map(neutralise).join('\n')}\n`;
 }
 
 /** Progress on stderr: a bar in a terminal, a plain line per change otherwise (CI logs, pipes). */
@@ -128,7 +128,7 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
     if (options.csv) {
       for await (const chunk of (await audits.results(current.id, 'csv')).lines) output.stdout(chunk);
     } else if (options.json) {
-      output.stdout(`${JSON.stringify(current, null, 2)}\n`);
+      output.stdout(jsonForTerminal(current));
     } else {
       output.stdout(summaryTable(current));
     }

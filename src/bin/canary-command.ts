@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { CanaryService, type CanaryResult } from '../canary/canary.service';
-import { jsonForTerminal, neutralise } from '../verification/report-text';
+import { jsonForTerminal, neutralise } from '../logging/printable-text';
 import { runCommand, withServiceContext, type CommandOutput } from './service-command';
 
 /** Exit codes, documented in the README and the command's help. */

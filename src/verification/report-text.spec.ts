@@ -1,5 +1,5 @@
 import type { VerificationReportDto } from './dto/verification-report.dto';
-import { neutralise, reportJson, reportText } from './report-text';
+import { reportJson, reportText } from './report-text';
 
 const hostile = 'Gold\u001b[2J\u001b]0;owned\u0007\u009b31m\u202eevil\r\n';
 const report: VerificationReportDto = {
@@ -16,10 +16,6 @@ const report: VerificationReportDto = {
 };
 
 describe('verification report output', () => {
-  it('shows every control, C1 and bidi character as an escape', () => {
-    expect(neutralise(hostile)).toBe('Gold\\u001b[2J\\u001b]0;owned\\u0007\\u009b31m\\u202eevil\\u000d\\u000a');
-  });
-
   it('prints a table in which no visitor-written character can act on the terminal', () => {
     const text = reportText(report);
     // eslint-disable-next-line no-control-regex
