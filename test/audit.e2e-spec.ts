@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { generateAuditSample } from './support/audit-sample';
 import { ManualClock } from './support/manual-clock';
 import { startTestApp, type TestApp } from './support/test-app';
-import { serviceToken } from './support/test-tokens';
+import { serviceToken, signTestToken } from './support/test-tokens';
 
 const HOUR = 3_600_000;
 
@@ -202,6 +202,26 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     expect(response.body.userId).toBe('usr_dev_1001');
     expect(response.body.conversations.map((verdict: { status: string }) => verdict.status).sort()).toEqual([...Array(2).fill('unsigned'), ...Array(6).fill('verified')]);
     expect(response.body.more).toBe(false);
+    // Whom someone searched for stays out of the logs (the metrics carry route templates only).
+    expect(t.logLines().join('\n')).not.toContain('usr_dev_1001');
+    expect(t.logLines().join('\n')).toContain('/api/verification/visitors/[redacted]/conversations');
+  });
+
+  it("belongs to its creator: another caller is told there is no such audit, an audits:admin caller sees it", async () => {
+    const { start, end } = span();
+    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 3 });
+    const done = await audit({ since: iso(start), until: iso(end) });
+    const path = `/api/verification/audits/${done.id}`;
+    const other = { authorization: `Bearer ${signTestToken({ sub: 'another-service', scope: 'conversations:verify' })}` };
+    expect((await t.http.get(path).set(other).expect(404)).body.error).toBe('audit_not_found');
+    expect((await t.http.get(`${path}/results`).set(other).expect(404)).body.error).toBe('audit_not_found');
+    expect((await t.http.delete(path).set(other).expect(404)).body.error).toBe('audit_not_found');
+    const search = await drive(t.http.get(`/api/verification/visitors/usr_dev_1001/conversations?since=${iso(start)}`).set(auth).then((r) => r));
+    expect((await t.http.get(`/api/verification/audits/${search.body.auditId}/results`).set(other).expect(404)).body.error).toBe('audit_not_found');
+
+    const admin = { authorization: `Bearer ${signTestToken({ sub: 'auditor', scope: 'conversations:verify audits:admin' })}` };
+    expect((await t.http.get(path).set(admin).expect(200)).body.id).toBe(done.id);
+    expect((await t.http.get(`${path}/results`).set(admin).expect(200)).text.trim().split('\n')).toHaveLength(3);
   });
 
   it('refuses malformed periods and ids with the standard error body, before anything is queued', async () => {

@@ -18,7 +18,7 @@ import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ErrorBodyDto } from '../errors/error-body.dto';
 import { ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError, errorExample } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
-import { AuditService } from './audit.service';
+import { AuditService, auditReaderOf } from './audit.service';
 import { AttributeFindingsDto, AuditDto } from './dto/audit.dto';
 import { AuditVerdictDto, VisitorConversationsDto } from './dto/audit-verdict.dto';
 import { CreateAuditDto } from './dto/create-audit.dto';
@@ -29,7 +29,11 @@ const auditIdPipe = new ParseUUIDPipe({
 });
 
 const AuditNotFound = () =>
-  ApiNotFoundResponse({ type: ErrorBodyDto, description: 'No audit with this id (kept AUDIT_RETENTION_HOURS).', example: errorExample(404, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).') });
+  ApiNotFoundResponse({
+    type: ErrorBodyDto,
+    description: "No audit with this id that the caller may see: an audit is its creator's (the token's sub) and any audits:admin caller's. Kept AUDIT_RETENTION_HOURS.",
+    example: errorExample(404, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).'),
+  });
 
 const StoreUnavailable = () =>
   ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Audits are kept on Redis, and it does not answer (Retry-After).', example: errorExample(503, 'shared_state_unavailable', 'Audits are kept on Redis, which is not answering; retry shortly.') });
@@ -69,8 +73,8 @@ export class AuditController {
   @ApiParam({ name: 'auditId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditDto })
   @AuditNotFound()
-  find(@Param('auditId', auditIdPipe) id: string): Promise<AuditDto> {
-    return this.audits.find(id);
+  find(@Param('auditId', auditIdPipe) id: string, @Caller() caller: AuthenticatedCaller): Promise<AuditDto> {
+    return this.audits.find(id, auditReaderOf(caller));
   }
 
   /**
@@ -85,10 +89,11 @@ export class AuditController {
   async results(
     @Param('auditId', auditIdPipe) id: string,
     @Headers('accept') accept: string | undefined,
+    @Caller() caller: AuthenticatedCaller,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<StreamableFile> {
     const format = (accept ?? '').slice(0, 512).toLowerCase().includes('text/csv') ? 'csv' : 'ndjson';
-    const { state, lines } = await this.audits.results(id, format);
+    const { state, lines } = await this.audits.results(id, format, auditReaderOf(caller));
     reply.header('x-audit-state', state);
     return new StreamableFile(Readable.from(lines), {
       type: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
@@ -102,8 +107,8 @@ export class AuditController {
   @ApiOkResponse({ type: AuditDto, description: 'Cancelled.' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The audit has ended already.', example: errorExample(409, 'audit_ended', 'The audit has ended (done); there is nothing to cancel.') })
   @AuditNotFound()
-  cancel(@Param('auditId', auditIdPipe) id: string): Promise<AuditDto> {
-    return this.audits.cancel(id);
+  cancel(@Param('auditId', auditIdPipe) id: string, @Caller() caller: AuthenticatedCaller): Promise<AuditDto> {
+    return this.audits.cancel(id, auditReaderOf(caller));
   }
 
   /**

@@ -24,6 +24,24 @@ const VISITOR_POLL_MS = 250;
 
 export type ResultsFormat = 'ndjson' | 'csv';
 
+/** The scope that sees every audit; without it a caller sees only the audits it created. */
+export const AUDITS_ADMIN_SCOPE = 'audits:admin';
+
+/**
+ * Who asks for an audit. An audit belongs to the subject that created it: its results name
+ * visitors, and a visitor search says whom someone looked for. Another caller is told there is
+ * no such audit (404, not 403, which would confirm the id); an audits:admin caller sees all.
+ */
+export interface AuditReader {
+  subject: string;
+  admin: boolean;
+}
+
+export const auditReaderOf = (caller: { subject: string; scopes: ReadonlySet<string> }): AuditReader => ({
+  subject: caller.subject,
+  admin: caller.scopes.has(AUDITS_ADMIN_SCOPE),
+});
+
 const notFound = () => new ApiError(HttpStatus.NOT_FOUND, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).');
 
 /** Audits of whole periods: created here, run by the scheduler's runner, read back from the store by any instance. */
@@ -68,12 +86,13 @@ export class AuditService {
     return viewOf({ record, state: 'queued' });
   }
 
-  async find(id: string): Promise<AuditDto> {
-    return viewOf(await this.found(id));
+  async find(id: string, reader: AuditReader): Promise<AuditDto> {
+    return viewOf(await this.visible(id, reader));
   }
 
   /** Cancels a queued or running audit and its Genesys job; an audit that has ended stays as it ended (409). */
-  async cancel(id: string): Promise<AuditDto> {
+  async cancel(id: string, reader: AuditReader): Promise<AuditDto> {
+    await this.visible(id, reader);
     const previous = await this.stored(() => this.store.transition(id, ['queued', 'running'], 'cancelled', new Date(this.clock.now()).toISOString()));
     if (previous === undefined) throw notFound();
     const audit = await this.found(id);
@@ -90,8 +109,8 @@ export class AuditService {
   }
 
   /** The verdicts stored so far, read a chunk at a time as the stream is consumed: never the whole list in memory. */
-  async results(id: string, format: ResultsFormat): Promise<{ state: StoredAudit['state']; lines: AsyncGenerator<string> }> {
-    const audit = await this.found(id);
+  async results(id: string, format: ResultsFormat, reader: AuditReader): Promise<{ state: StoredAudit['state']; lines: AsyncGenerator<string> }> {
+    const audit = await this.visible(id, reader);
     return { state: audit.state, lines: this.resultLines(id, format) };
   }
 
@@ -138,6 +157,13 @@ export class AuditService {
   private async found(id: string): Promise<StoredAudit> {
     const audit = await this.stored(() => this.store.find(id));
     if (!audit) throw notFound();
+    return audit;
+  }
+
+  /** The audit when the reader may see it (AuditReader); otherwise it does not exist for them. */
+  private async visible(id: string, reader: AuditReader): Promise<StoredAudit> {
+    const audit = await this.found(id);
+    if (!reader.admin && audit.record.requestedBy !== reader.subject) throw notFound();
     return audit;
   }
 

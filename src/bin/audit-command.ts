@@ -112,21 +112,22 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
   if (options.json && options.csv) throw new CommandFailure('Choose one of --json and --csv.', AUDIT_EXIT.usage);
   return withServiceContext(AUDIT_EXIT, async (app) => {
     const audits = app.get(AuditService);
-    const created = await audits.create({ since: options.since, ...(options.until ? { until: options.until } : {}), queueIds: options.queue ?? [] }, 'cli');
+    const reader = { subject: 'cli', admin: false };
+    const created = await audits.create({ since: options.since, ...(options.until ? { until: options.until } : {}), queueIds: options.queue ?? [] }, reader.subject);
     const progress = progressReporter(output, tty);
     let current = created;
     try {
       while (current.state === 'queued' || current.state === 'running') {
         progress.update(current);
         await sleep(POLL_MS);
-        current = await audits.find(created.id);
+        current = await audits.find(created.id, reader);
       }
       progress.update(current);
     } finally {
       progress.stop();
     }
     if (options.csv) {
-      for await (const chunk of (await audits.results(current.id, 'csv')).lines) output.stdout(chunk);
+      for await (const chunk of (await audits.results(current.id, 'csv', reader)).lines) output.stdout(chunk);
     } else if (options.json) {
       output.stdout(jsonForTerminal(current));
     } else {
