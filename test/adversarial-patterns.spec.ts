@@ -27,14 +27,19 @@ const SHAPES = [
   `eyJ${'A'.repeat(KB64)}.x`,
 ];
 
+/** The fastest of three runs: a busy machine (a garbage collection, another process) slows one run, never a pattern's order. */
 function elapsedMs(run: () => unknown): number {
-  const started = process.hrtime.bigint();
-  try {
-    run();
-  } catch {
-    // Refusing is the expected outcome; only the time matters here.
+  let fastest = Infinity;
+  for (let attempt = 0; attempt < 3 && fastest >= BOUND_MS; attempt += 1) {
+    const started = process.hrtime.bigint();
+    try {
+      run();
+    } catch {
+      // Refusing is the expected outcome; only the time matters here.
+    }
+    fastest = Math.min(fastest, Number(process.hrtime.bigint() - started) / 1e6);
   }
-  return Number(process.hrtime.bigint() - started) / 1e6;
+  return fastest;
 }
 
 describe('patterns on 64 KB of hostile input', () => {
