@@ -18,6 +18,7 @@ const API_VERSIONS: Record<string, string> = {
   Deployment: 'apps/v1',
   HorizontalPodAutoscaler: 'autoscaling/v2',
   PodDisruptionBudget: 'policy/v1',
+  NetworkPolicy: 'networking.k8s.io/v1',
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -57,8 +58,10 @@ describe('deploy/kubernetes', () => {
   it('gives the gateway only variables the service reads, every one production requires, the secret ones from the Secret', () => {
     const read = new Set(ENVIRONMENT_SCHEMAS.flatMap((schema) => variableNames(schema)));
     const sources = container.envFrom.map((source: Manifest) => (source.configMapRef ? find('ConfigMap', source.configMapRef.name).data : find('Secret', source.secretRef.name).stringData));
-    const given = new Set<string>(sources.flatMap((values: Record<string, string>) => Object.keys(values)));
-    expect([...given].filter((name) => !read.has(name))).toEqual([]);
+    const given = new Set<string>([...sources.flatMap((values: Record<string, string>) => Object.keys(values)), ...container.env.map((entry: Manifest) => entry.name)]);
+    // What the container's own settings refer to ($(NAME)) is read by Kubernetes, not by the service.
+    const referenced = new Set(container.env.flatMap((entry: Manifest) => [...String(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((match) => match[1])));
+    expect([...given].filter((name) => !read.has(name) && !referenced.has(name))).toEqual([]);
     expect(requiredInProduction().filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
     const secret = find('Secret', container.envFrom.find((source: Manifest) => source.secretRef).secretRef.name).stringData;
     expect(Object.keys(secret)).toEqual(expect.arrayContaining(['GENESYS_CLIENT_SECRET', 'ATTRIBUTE_SIGNING_KEYS']));
@@ -74,10 +77,32 @@ describe('deploy/kubernetes', () => {
     const pdb = find('PodDisruptionBudget', 'wm-attribute-gateway');
     expect(matches(pdb.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
     expect(pdb.spec.minAvailable).toBeLessThan(hpa.spec.minReplicas);
-    const redisUrl = new URL(find('ConfigMap', 'wm-attribute-gateway').data.REDIS_URL);
+    const redisUrl = new URL(container.env.find((entry: Manifest) => entry.name === 'REDIS_URL').value);
     const redisService = find('Service', redisUrl.hostname);
     expect(redisService.spec.ports.map((entry: Manifest) => String(entry.port))).toContain(redisUrl.port);
     const redis = manifests.find((manifest) => manifest.kind === 'Deployment' && matches(redisService.spec.selector, manifest.spec.template.metadata.labels));
     expect(redis).toBeDefined();
+  });
+
+  it('locks Redis: a password from the Secret, which REDIS_URL carries, and a NetworkPolicy that lets only the gateway in', () => {
+    const redis = find('Deployment', 'wm-attribute-gateway-redis');
+    const server = redis.spec.template.spec.containers[0];
+    const password = server.env.find((entry: Manifest) => entry.name === 'REDIS_PASSWORD').valueFrom.secretKeyRef;
+    const secret = container.envFrom.find((source: Manifest) => source.secretRef).secretRef.name;
+    expect(password).toEqual({ name: secret, key: 'REDIS_PASSWORD' });
+    expect(find('Secret', secret).stringData.REDIS_PASSWORD).toEqual(expect.any(String));
+    expect(server.args.slice(server.args.indexOf('--requirepass'))).toEqual(['--requirepass', '$(REDIS_PASSWORD)']);
+    expect(server.readinessProbe.exec.command.join(' ')).toContain('REDISCLI_AUTH');
+    const redisUrl = new URL(container.env.find((entry: Manifest) => entry.name === 'REDIS_URL').value);
+    expect(decodeURIComponent(redisUrl.password)).toBe('$(REDIS_PASSWORD)');
+    expect(find('ConfigMap', 'wm-attribute-gateway').data.REDIS_URL).toBeUndefined();
+
+    const policy = find('NetworkPolicy', 'wm-attribute-gateway-redis');
+    expect(matches(policy.spec.podSelector.matchLabels, redis.spec.template.metadata.labels)).toBe(true);
+    expect(policy.spec.policyTypes).toEqual(['Ingress']);
+    expect(policy.spec.ingress).toHaveLength(1);
+    const [rule] = policy.spec.ingress;
+    expect(rule.from).toEqual([{ podSelector: { matchLabels: gateway.spec.selector.matchLabels } }]);
+    expect(rule.ports).toEqual([{ port: 'redis', protocol: 'TCP' }]);
   });
 });

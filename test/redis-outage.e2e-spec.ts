@@ -1,5 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer as createTlsServer } from 'node:tls';
+import { createClient } from '@redis/client';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { genesysSettingsFor } from '../src/development/development-state';
 import { compileService, type CompiledService } from './support/compiled-service';
@@ -141,5 +146,56 @@ withRedis('production start-up with Redis down', () => {
     expect(log.lines.filter((entry) => /^Redis answers again/.test(entry.msg))).toHaveLength(1);
     expect(redisLines()).toHaveLength(1);
     await door.close();
+  }, 60_000);
+
+  it('connects to a managed Redis as it is usually offered: rediss:// (TLS) with a password in the URL', async () => {
+    // A TLS endpoint in front of the Redis, with a certificate of its own that the service trusts through NODE_EXTRA_CA_CERTS.
+    const dir = mkdtempSync(join(tmpdir(), 'rediss-'));
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    const target = new URL(redis.url);
+    // A private redis-server gets a password; a shared one (REDIS_URL) is left as it is.
+    const password = redis.kill ? 'a-url-safe-redis-password-0123456789' : undefined;
+    const admin = createClient({ url: redis.url });
+    await admin.connect();
+    if (password) await admin.configSet('requirepass', password);
+    const tls = createTlsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (socket) => {
+      const upstream = createConnection(Number(target.port), target.hostname);
+      for (const end of [socket, upstream]) end.on('error', () => undefined);
+      socket.pipe(upstream).pipe(socket);
+    });
+    const tlsPort = await freePort();
+    await new Promise<void>((resolve) => tls.listen(tlsPort, '127.0.0.1', resolve));
+    const port = await freePort();
+    const service = spawn(process.execPath, [build.entry('main')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        NODE_EXTRA_CA_CERTS: cert,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: 'info',
+        REDIS_URL: `rediss://${password ? `:${password}@` : ''}localhost:${tlsPort}`,
+        CACHE_KEY_PREFIX: 'rediss-test',
+        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_ISSUER: TEST_JWT_ISSUER,
+        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+        ...genesysSettingsFor(emulator),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const log = logLines(service);
+      await log.next(/^Listening on /);
+      const ready = await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json();
+      expect(ready.details.cacheStore).toEqual({ status: 'up', store: 'redis' });
+      expect(log.lines.filter((entry) => entry.level >= 40 && /redis/i.test(entry.msg))).toEqual([]);
+    } finally {
+      service.kill('SIGKILL');
+      await new Promise<void>((resolve) => tls.close(() => resolve()));
+      if (password) await admin.configSet('requirepass', '').catch(() => undefined);
+      await admin.close().catch(() => undefined);
+    }
   }, 60_000);
 });

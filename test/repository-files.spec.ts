@@ -83,6 +83,7 @@ describe('.dockerignore', () => {
 interface ComposeService {
   build?: unknown;
   image?: string;
+  command?: string[];
   ports?: string[];
   environment?: Record<string, string>;
   healthcheck?: { test: string[] };
@@ -125,6 +126,19 @@ describe('docker-compose.yml', () => {
       expect(gateway.ports?.map((mapping) => mapping.split(':').pop())).toContain(port);
       expect(gateway.healthcheck?.test.join(' ')).toContain(`127.0.0.1:${port}/health/ready`);
     }
+  });
+
+  it('keeps Redis off every host interface and behind a password from .env, which every REDIS_URL carries', () => {
+    const redis = compose.services.redis;
+    // Redis holds the Genesys token, issued sets and audits: no published port (127.0.0.1 at most).
+    expect((redis.ports ?? []).filter((mapping) => !mapping.startsWith('127.0.0.1:'))).toEqual([]);
+    const password = '${REDIS_PASSWORD:?set REDIS_PASSWORD in .env}';
+    expect(redis.environment?.REDIS_PASSWORD).toBe(password);
+    expect(JSON.stringify(redis.command)).toContain('--requirepass \\"$$REDIS_PASSWORD\\"');
+    expect(redis.healthcheck?.test.join(' ')).toContain('REDISCLI_AUTH');
+    for (const name of gateways) expect(compose.services[name].environment?.REDIS_URL).toBe(`redis://:${password}@redis:6379`);
+    // The development profile's ports answer on loopback only; the production gateway's is the service's own.
+    for (const name of ['emulator', 'gateway-sandbox']) for (const mapping of compose.services[name].ports ?? []) expect(mapping).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('builds on a Node 24 image and runs as a non-root user', () => {
