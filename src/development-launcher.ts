@@ -29,7 +29,7 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
   const demo: DemoShop | undefined = developmentCredentials && {
     gatewayUrl: '',
     visitorToken: developmentCredentials.visitorToken,
-    serviceToken: developmentCredentials.serviceToken,
+    serviceToken: developmentCredentials.demoShopToken,
   };
   const sandbox = await startSandboxEmulator(configurationSource(), demo);
   let app: NestFastifyApplication;

@@ -1,10 +1,10 @@
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchDevelopmentService } from '../src/development-launcher';
 import { ConfigurationError } from '../src/config/environment';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
-import { developmentState, keepsDevelopmentState, runningSandboxes } from '../src/development/development-state';
+import { developmentState, keepsDevelopmentState, recordRunningSandbox, runningSandboxes } from '../src/development/development-state';
 import { runCaptured } from './support/command-run';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
@@ -21,6 +21,19 @@ describe('development state', () => {
     expect(statSync(env.DEVELOPMENT_STATE_FILE).mode & 0o777).toBe(0o600);
     expect(developmentState(env)).toEqual(first);
     expect(first.jwtSecret).not.toBe(first.attributeSigningSecret);
+  });
+
+  it('is replaced through a new temporary file: a symlink planted where it used to be written is not followed', () => {
+    const env = { DEVELOPMENT_STATE_FILE: stateFileIn() };
+    developmentState(env);
+    const victim = join(mkdtempSync(join(tmpdir(), 'victim-')), 'authorized_keys');
+    writeFileSync(victim, 'untouched\n');
+    // The name the state was once written to first, predictable from the process id.
+    symlinkSync(victim, `${env.DEVELOPMENT_STATE_FILE}.${process.pid}.tmp`);
+    recordRunningSandbox({ url: 'http://127.0.0.1:1', servicePort: 1, pid: process.pid, seeded: [] }, env);
+    expect(readFileSync(victim, 'utf8')).toBe('untouched\n');
+    expect(runningSandboxes(env).map((sandbox) => sandbox.url)).toEqual(['http://127.0.0.1:1']);
+    expect(lstatSync(env.DEVELOPMENT_STATE_FILE).isFile()).toBe(true);
   });
 
   it('refuses a file that is not a state file, without echoing what it holds', () => {
@@ -66,7 +79,9 @@ describe('development mode across a restart', () => {
         const response = await fetch(`${await app.getUrl()}/api/verification/conversations/${verifiedId}`, {
           headers: { authorization: `Bearer ${token ?? serviceToken}` },
         });
-        return { printed, serviceToken, deploymentId, status: response.status, report: (await response.json()) as { status: string } };
+        const emulatorUrl = /emulator\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
+        const demoSession = (await (await fetch(`${emulatorUrl}/demo/session.json`)).json()) as { serviceToken: string; visitorToken: string };
+        return { printed, serviceToken, deploymentId, demoSession, status: response.status, report: (await response.json()) as { status: string } };
       } finally {
         await app.close();
       }
@@ -150,5 +165,12 @@ describe('development mode across a restart', () => {
     expect(first.printed).toContain('ingest         POST http://127.0.0.1:');
     const second = await startAndCall(first.serviceToken);
     expect(second).toMatchObject({ status: 200, report: { status: 'verified' }, deploymentId: first.deploymentId });
+  });
+
+  it("hands the demo shop's page a token that only reads reports, for an hour: nothing that could issue attributes", async () => {
+    const { demoSession } = await startAndCall(undefined);
+    const claims = JSON.parse(Buffer.from(demoSession.serviceToken.split('.')[1], 'base64url').toString()) as { scope: string; iat: number; exp: number };
+    expect(claims.scope).toBe('conversations:verify');
+    expect(claims.exp - claims.iat).toBe(3600);
   });
 });

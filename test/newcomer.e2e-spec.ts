@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,10 +45,9 @@ function startUntil(entry: string, env: Record<string, string | undefined>, unti
   return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
 }
 
-/** `npm start`'s environment on 127.0.0.1:`port`, with a development state file of its own and the sandbox. */
+/** `npm start`'s environment on `port` (HOST left to its loopback default), with a development state file of its own and the sandbox. */
 const developmentOn = (port: number) => ({
   NODE_ENV: 'development',
-  HOST: '127.0.0.1',
   PORT: String(port),
   DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-gateway.dev.json'),
   ...WITHOUT_GENESYS_SETTINGS,
@@ -139,6 +138,16 @@ describe('what a newcomer meets, from real processes', () => {
     expect(logLines.some((line) => / INFO: .*Listening on http:\/\/127\.0\.0\.1:\d+/.test(line))).toBe(true);
     expect(logLines.some((line) => / INFO: GET \/favicon\.ico \d{3} \d+ ms$/.test(line))).toBe(true);
     expect(stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+  });
+
+  it('runs the production entry point as production when NODE_ENV is unset: it refuses to start, naming what it lacks, and makes up nothing', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'main-unset-'));
+    const stateFile = join(directory, '.wm-gateway.dev.json');
+    const result = await startUntil(build.entry('main'), { ...WITHOUT_GENESYS_SETTINGS, DEVELOPMENT_STATE_FILE: stateFile, PORT: String(await freePort()) }, /Listening/);
+    expect(result.code).toBe(1);
+    for (const name of ['GENESYS_CLIENT_ID', 'JWT_SECRET or JWT_JWKS_URL', 'JWT_ISSUER', 'ATTRIBUTE_SIGNING_KEYS']) expect(result.stderr).toContain(name);
+    expect(result.stdout).not.toContain('Development JWTs');
+    expect(existsSync(stateFile)).toBe(false);
   });
 
   it('says where Swagger UI is only where it is served: not in production', async () => {

@@ -188,7 +188,7 @@ withRedis('production start-up with Redis down', () => {
     try {
       const log = logLines(service);
       await log.next(/^Listening on /);
-      const ready = await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json();
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { details: Record<string, unknown> };
       expect(ready.details.cacheStore).toEqual({ status: 'up', store: 'redis' });
       expect(log.lines.filter((entry) => entry.level >= 40 && /redis/i.test(entry.msg))).toEqual([]);
     } finally {

@@ -7,6 +7,11 @@ export interface DevelopmentCredentials {
   secret: string;
   visitorToken: string;
   serviceToken: string;
+  /**
+   * What the sandbox's demo shop hands its page: its back office only reads verification reports
+   * (conversations:verify), for an hour. A page gets nothing that could issue attributes.
+   */
+  demoShopToken: string;
 }
 
 /** The visitor of the printed development token (and of the sandbox's signed example conversations). */
@@ -36,6 +41,7 @@ export function createDevelopmentCredentials(env: NodeJS.ProcessEnv): Developmen
     secret,
     visitorToken: sign(DEVELOPMENT_VISITOR_CLAIMS, secret, common),
     serviceToken: sign({ sub: 'dev-internal-service', scope: INTERNAL_SCOPES.join(' ') }, secret, common),
+    demoShopToken: sign({ sub: 'dev-demo-shop', scope: 'conversations:verify' }, secret, { ...common, expiresIn: '1h' as const }),
   };
 }
 

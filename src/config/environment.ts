@@ -38,6 +38,16 @@ function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.Proce
 }
 
 let overrides: Readonly<Record<string, string>> = {};
+let defaults: Readonly<Record<string, string>> = {};
+
+/**
+ * What an entry point chooses for variables the environment leaves unset or blank: the production
+ * entry point's NODE_ENV=production (development only ever behind `npm start`), the development
+ * one's loopback HOST. Set before anything reads the configuration; replaced, not merged.
+ */
+export function useConfigurationDefaults(values: Readonly<Record<string, string>>): void {
+  defaults = { ...values };
+}
 
 /**
  * Values that take precedence over the process environment for every config slice: what an
@@ -49,9 +59,12 @@ export function useConfigurationOverrides(values: Readonly<Record<string, string
   overrides = { ...values };
 }
 
-/** The variables configuration is read from: the process environment under the overrides. */
+/** The variables configuration is read from: the entry point's defaults, under the process environment, under the overrides. */
 export function configurationSource(): NodeJS.ProcessEnv {
-  return Object.keys(overrides).length === 0 ? process.env : { ...process.env, ...overrides };
+  if (Object.keys(overrides).length === 0 && Object.keys(defaults).length === 0) return process.env;
+  const source: NodeJS.ProcessEnv = { ...process.env };
+  for (const [name, value] of Object.entries(defaults)) if (!source[name]?.trim()) source[name] = value;
+  return { ...source, ...overrides };
 }
 
 /** Reads one config slice from the environment, or throws a ConfigurationError. */

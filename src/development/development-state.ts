@@ -154,9 +154,14 @@ export function developmentState(env: NodeJS.ProcessEnv = configurationSource())
   return read(file);
 }
 
+/**
+ * Writes the state whole, then puts it in place. The temporary file is new (O_CREAT | O_EXCL, so
+ * nothing planted at its name, a symlink least of all, is followed or overwritten) and its name
+ * unguessable.
+ */
 function replace(file: string, state: DevelopmentState): void {
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  const temporary = `${file}.${randomBytes(8).toString('hex')}.tmp`;
+  writeFileSync(temporary, `${JSON.stringify(state, null, 2)}\n`, { flag: 'wx', mode: 0o600 });
   renameSync(temporary, file);
 }
 

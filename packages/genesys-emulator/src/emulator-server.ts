@@ -123,6 +123,14 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
+  // DNS rebinding: a page the developer visits can point a name of its own at 127.0.0.1 and call
+  // this port. The admin routes, the demo shop (its session holds a token) and the ingest answer
+  // only requests addressed to this machine by a loopback name or the address it listens on.
+  const localNames = new Set(['localhost', '127.0.0.1', '[::1]', '::1', options.host ?? '127.0.0.1']);
+  app.addHook('onRequest', async (request, reply) => {
+    if (!/^\/(emulator|demo)(\/|$|\?)/.test(request.url)) return;
+    if (!localNames.has(request.hostname.toLowerCase())) return sendPlatformError(reply, PLATFORM_ERRORS.forbidden('this route answers requests addressed to localhost only'));
+  });
   app.addHook('onResponse', async (_request, reply) => {
     control.record((counters) => {
       const key = String(reply.statusCode);

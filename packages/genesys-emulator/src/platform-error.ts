@@ -40,6 +40,8 @@ export const PLATFORM_ERRORS = {
       { permissions: permission },
     ),
   notFound: () => platformError(404, 'not.found', 'The requested resource was not found.'),
+  /** The emulator's own refusal (its admin routes), in the platform's error shape. */
+  forbidden: (message: string) => platformError(403, 'forbidden', message),
   tooManyRequests: (limit: number, windowSeconds: number) =>
     platformError(429, 'too.many.requests', `Rate limit exceeded the maximum [${limit}] requests within [${windowSeconds}] seconds`, {
       limit: String(limit),

@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { MAX_CUSTOM_DATA_BYTES } from '../src/custom-data';
 import { DEFAULT_INBOUND_FLOW } from '../src/participant-data';
 import { readJson, startTestEmulator, type TestEmulator } from '../src/test-emulator';
@@ -395,6 +396,26 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const counters = await readJson(await emulator.get('/emulator/admin/counters'));
       expect(counters.tokenRequests).toBe(1);
       expect(counters.apiCalls['conversations.get']).toBe(1);
+    });
+
+    it('answer only requests addressed to this machine: a name rebound to 127.0.0.1 by a page gets 403', async () => {
+      const status = (path: string, host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const target = new URL(emulator.url);
+          const request = httpRequest({ host: target.hostname, port: target.port, path, headers: { host } }, (response) => {
+            response.resume();
+            resolve(response.statusCode ?? 0);
+          });
+          request.on('error', reject);
+          request.end();
+        });
+      const port = new URL(emulator.url).port;
+      for (const path of ['/emulator/admin/settings', '/emulator/admin/counters', '/emulator', '/demo/session.json']) {
+        expect(await status(path, `attacker.example:${port}`)).toBe(403);
+      }
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect(await status('/emulator/admin/settings', host)).toBe(200);
+      // The Platform API is what the gateway calls by whatever name it was given (compose: emulator:8787).
+      expect(await status(`/api/v2/conversations/${SEEDED}`, `emulator:${port}`)).toBe(401);
     });
 
     it('refuse a malformed fault', async () => {
