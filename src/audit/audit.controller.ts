@@ -7,7 +7,6 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiParam,
-  ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -34,6 +33,8 @@ const AuditNotFound = () =>
     description: "No audit with this id that the caller may see: an audit is its creator's (the token's sub) and any audits:admin caller's. Kept AUDIT_RETENTION_HOURS.",
     example: errorExample(404, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).'),
   });
+
+const AuditIdMalformed = () => ApiValidationError('the audit id is not a UUID.', { field: 'auditId', code: 'isUuid', message: 'auditId must be a UUID' });
 
 const StoreUnavailable = () =>
   ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Audits are kept on Redis, and it does not answer (Retry-After).', example: errorExample(503, 'shared_state_unavailable', 'Audits are kept on Redis, which is not answering; retry shortly.') });
@@ -72,6 +73,7 @@ export class AuditController {
   @Get('audits/:auditId')
   @ApiParam({ name: 'auditId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditDto })
+  @AuditIdMalformed()
   @AuditNotFound()
   find(@Param('auditId', auditIdPipe) id: string, @Caller() caller: AuthenticatedCaller): Promise<AuditDto> {
     return this.audits.find(id, auditReaderOf(caller));
@@ -83,8 +85,12 @@ export class AuditController {
    */
   @Get('audits/:auditId/results')
   @ApiParam({ name: 'auditId', schema: { type: 'string', format: 'uuid' } })
-  @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'NDJSON lines of AuditVerdictDto, or CSV with the same fields.', schema: { type: 'string' } })
+  // The verdicts come as NDJSON or CSV; the errors, like every error, as the JSON error body.
+  @ApiOkResponse({
+    description: 'NDJSON lines of AuditVerdictDto, or CSV with the same fields.',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },
+  })
+  @AuditIdMalformed()
   @AuditNotFound()
   async results(
     @Param('auditId', auditIdPipe) id: string,
@@ -106,6 +112,7 @@ export class AuditController {
   @ApiParam({ name: 'auditId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditDto, description: 'Cancelled.' })
   @ApiConflictResponse({ type: ErrorBodyDto, description: 'The audit has ended already.', example: errorExample(409, 'audit_ended', 'The audit has ended (done); there is nothing to cancel.') })
+  @AuditIdMalformed()
   @AuditNotFound()
   cancel(@Param('auditId', auditIdPipe) id: string, @Caller() caller: AuthenticatedCaller): Promise<AuditDto> {
     return this.audits.cancel(id, auditReaderOf(caller));

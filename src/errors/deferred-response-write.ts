@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
-import { pathOf } from '../logging/request-logging';
+import { loggedPath } from '../logging/request-logging';
 import type { ErrorBodyDto } from './error-body.dto';
 
 type SendDone = (error: Error | null, payload?: unknown) => void;
@@ -48,7 +48,7 @@ function answerUnwritableResponse(
   { headers, requestIdHeader, log }: { headers: Readonly<Record<string, string>>; requestIdHeader: string; log: PinoLogger },
 ): void {
   log.error(
-    { context: 'ResponseWrite', requestId: request.id, req: { method: request.method, path: pathOf(request.url) }, err: error, status: 500, code: 'internal_error' },
+    { context: 'ResponseWrite', requestId: request.id, req: { method: request.method, path: loggedPath(request) }, err: error, status: 500, code: 'internal_error' },
     'Response could not be written',
   );
   const raw = reply.raw;

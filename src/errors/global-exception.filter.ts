@@ -2,11 +2,11 @@ import { Catch, HttpException, HttpStatus, Inject, type ArgumentsHost, type Exce
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { APPLICATION_LOG } from '../logging/logging.tokens';
-import { pathOf } from '../logging/request-logging';
+import { loggedPath } from '../logging/request-logging';
 import { ApiError } from './api-error';
 import type { ErrorBodyDto, ErrorDetailDto } from './error-body.dto';
 
-const CODE_BY_STATUS: Readonly<Record<number, string>> = {
+export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'bad_request',
   401: 'unauthorized',
   403: 'forbidden',
@@ -25,8 +25,8 @@ const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   504: 'gateway_timeout',
 };
 
-/** Our own wording for errors raised by the HTTP layer, so no library text reaches callers. */
-const MESSAGE_BY_STATUS: Readonly<Record<number, string>> = {
+/** Our own wording for errors raised by the HTTP layer, so no library text reaches callers (the OpenAPI document quotes it). */
+export const MESSAGE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'The request could not be read.',
   404: 'No such route.',
   413: 'The request body is too large.',
@@ -117,7 +117,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         {
           context: GlobalExceptionFilter.name,
           requestId: request.id,
-          req: { method: request.method, path: pathOf(request.url) },
+          req: { method: request.method, path: loggedPath(request) },
           err: exception,
           status: problem.status,
           code: problem.code,

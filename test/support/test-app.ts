@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { PassThrough } from 'node:stream';
 import request from 'supertest';
+import { loadConformance } from './openapi-conformance';
 import type TestAgent from 'supertest/lib/agent';
 import { AppModule } from '../../src/app.module';
 import { configureApp, createHttpAdapter } from '../../src/bootstrap';
@@ -100,6 +101,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     }
   });
 
+  /** Answers openapi.yaml does not describe (test/support/openapi-conformance.ts); close() fails on any. */
+  const undocumented: string[] = [];
+
   async function buildApp(): Promise<NestFastifyApplication> {
     assertValidEnvironment(ENVIRONMENT_SCHEMAS);
     const moduleRef = await Test.createTestingModule({
@@ -115,6 +119,20 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     const nestApp = moduleRef.createNestApplication<NestFastifyApplication>(createHttpAdapter(config), {
       bufferLogs: true,
     });
+    // Before configureApp: onSend hooks run in order, and the service's own writes the response in the last one.
+    const conformance = await loadConformance();
+    nestApp
+      .getHttpAdapter()
+      .getInstance()
+      .addHook('onSend', async (request, reply, payload) => {
+        // A path no route has is answered by the not-found handler: outside every operation, and tested for its error body elsewhere.
+        if (request.is404) return payload;
+        const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload === null || payload === undefined ? '' : undefined;
+        const contentType = reply.getHeader('content-type');
+        const problem = conformance({ method: request.method, url: request.url, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body });
+        if (problem) undocumented.push(problem);
+        return payload;
+      });
     await configureApp(nestApp, config);
     await nestApp.init();
     await nestApp.getHttpAdapter().getInstance().ready();
@@ -139,6 +157,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       if (!options.emulator) await emulator.close();
+      if (undocumented.length > 0) {
+        throw new Error(`Answers openapi.yaml does not describe (document them, or change the service):\n  ${[...new Set(undocumented)].join('\n  ')}`);
+      }
     },
   };
 }
