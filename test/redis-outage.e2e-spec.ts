@@ -102,6 +102,24 @@ withRedis('production start-up with Redis down', () => {
     emulator = await startTestEmulator();
     redis = (await startTestRedis()) as TestRedis;
   }, 60_000);
+  /** The production build on 127.0.0.1 against the emulator, with these settings besides. */
+  const startProduction = (settings: Record<string, string>) =>
+    spawn(process.execPath, [build.entry('main')], {
+      env: {
+        PATH: process.env.PATH,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_ISSUER: TEST_JWT_ISSUER,
+        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+        ...genesysSettingsFor(emulator),
+        ...settings,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+
   afterAll(async () => {
     child?.kill('SIGKILL');
     await emulator.close();
@@ -111,23 +129,7 @@ withRedis('production start-up with Redis down', () => {
 
   it('is not held by a refusing Redis, warns once for the outage however many attempts fail, and says once when Redis answers', async () => {
     const door = new RedisDoor(await freePort(), new URL(redis.url));
-    child = spawn(process.execPath, [build.entry('main')], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        HOST: '127.0.0.1',
-        PORT: String(await freePort()),
-        LOG_LEVEL: 'info',
-        REDIS_URL: `redis://127.0.0.1:${door.port}`,
-        CACHE_KEY_PREFIX: 'redis-outage-test',
-        JWT_SECRET: TEST_JWT_SECRET,
-        JWT_ISSUER: TEST_JWT_ISSUER,
-        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
-        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
-        ...genesysSettingsFor(emulator),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    child = startProduction({ PORT: String(await freePort()), REDIS_URL: `redis://127.0.0.1:${door.port}`, CACHE_KEY_PREFIX: 'redis-outage-test' });
     const log = logLines(child);
     await log.next(/^Listening on /);
     const listening = log.lines.findIndex((entry) => /^Listening on /.test(entry.msg));
@@ -167,23 +169,11 @@ withRedis('production start-up with Redis down', () => {
     const tlsPort = await freePort();
     await new Promise<void>((resolve) => tls.listen(tlsPort, '127.0.0.1', resolve));
     const port = await freePort();
-    const service = spawn(process.execPath, [build.entry('main')], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'production',
-        NODE_EXTRA_CA_CERTS: cert,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        LOG_LEVEL: 'info',
-        REDIS_URL: `rediss://${password ? `:${password}@` : ''}localhost:${tlsPort}`,
-        CACHE_KEY_PREFIX: 'rediss-test',
-        JWT_SECRET: TEST_JWT_SECRET,
-        JWT_ISSUER: TEST_JWT_ISSUER,
-        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
-        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
-        ...genesysSettingsFor(emulator),
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const service = startProduction({
+      PORT: String(port),
+      NODE_EXTRA_CA_CERTS: cert,
+      REDIS_URL: `rediss://${password ? `:${password}@` : ''}localhost:${tlsPort}`,
+      CACHE_KEY_PREFIX: 'rediss-test',
     });
     try {
       const log = logLines(service);

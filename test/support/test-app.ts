@@ -125,8 +125,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       .getHttpAdapter()
       .getInstance()
       .addHook('onSend', async (request, reply, payload) => {
-        // A path no route has is answered by the not-found handler: outside every operation, and tested for its error body elsewhere.
-        if (request.is404) return payload;
+        // A path no route has is answered by the not-found handler, a CORS preflight by the CORS layer:
+        // neither is an operation (foundation and browser tests check both).
+        if (request.is404 || request.method === 'OPTIONS') return payload;
         const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload === null || payload === undefined ? '' : undefined;
         const contentType = reply.getHeader('content-type');
         const problem = conformance({ method: request.method, url: request.url, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body });
