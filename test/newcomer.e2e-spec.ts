@@ -12,7 +12,7 @@ import { startAppForCommands } from './support/command-run';
 import { compileService, type CompiledService } from './support/compiled-service';
 import { freePort } from './support/free-port';
 import { WITHOUT_GENESYS_SETTINGS, type TestApp } from './support/test-app';
-import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './support/test-tokens';
+import { serviceToken, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, TEST_JWT_SECRET } from './support/test-tokens';
 
 const HOUR = 3_600_000;
 const ENGINES = packageJson.engines.node;
@@ -148,6 +148,45 @@ describe('what a newcomer meets, from real processes', () => {
     for (const name of ['GENESYS_CLIENT_ID', 'JWT_SECRET or JWT_JWKS_URL', 'JWT_ISSUER', 'ATTRIBUTE_SIGNING_KEYS']) expect(result.stderr).toContain(name);
     expect(result.stdout).not.toContain('Development JWTs');
     expect(existsSync(stateFile)).toBe(false);
+  });
+
+  it('runs the production bundle, the artefact start:prod and the image run: it issues a configuration and verifies the conversation it reached', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--max-semi-space-size=8', build.bundle()], {
+      env: {
+        PATH: process.env.PATH,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        JWT_SECRET: TEST_JWT_SECRET,
+        JWT_ISSUER: TEST_JWT_ISSUER,
+        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+        ...genesysSettingsFor(t.emulator),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const closed = new Promise((resolve) => child.on('close', resolve));
+    try {
+      await printed(child, () => stdout, /Listening on/);
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/health/ready`)).status).toBe(200);
+      const issued = await fetch(`${base}/api/web-messaging/config`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${serviceToken(['attributes:issue'])}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ userId: 'usr_1001', attributes: { userTier: 'Gold' } }),
+      });
+      expect(issued.status).toBe(200);
+      const conversationId = await t.emulator.sendFirstMessage(((await issued.json()) as { guestAttributes: Record<string, string> }).guestAttributes);
+      const report = await fetch(`${base}/api/verification/conversations/${conversationId}`, { headers: { authorization: `Bearer ${serviceToken(['conversations:verify'])}` } });
+      expect(((await report.json()) as { status: string }).status).toBe('verified');
+      // Production by default (NODE_ENV was not set), without Swagger UI.
+      expect((await fetch(`${base}/docs`)).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+      await closed;
+    }
   });
 
   it('says where Swagger UI is only where it is served: not in production', async () => {

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 export interface CompiledService {
   /** The path of an entry point of `src/bin`, e.g. `entry('audit')`. */
   entry(name: string): string;
+  /** The production bundle of this build, as `npm run build` makes it (made on first call): the shipped artefact. */
+  bundle(): string;
   remove(): void;
 }
 
@@ -19,8 +21,16 @@ export function compileService(): CompiledService {
   const dir = mkdtempSync(join(process.cwd(), '.test-build-'));
   execFileSync(SWC, ['src', '-d', dir, '--strip-leading-paths', '--ignore', '**/*.spec.ts', '--quiet'], { stdio: 'ignore' });
   execFileSync(SWC, ['src', '-d', 'dist', '--strip-leading-paths', '--config-file', '.swcrc', '--quiet'], { stdio: 'ignore', cwd: resolve('packages', 'genesys-emulator') });
+  let bundled: string | undefined;
   return {
     entry: (name) => join(dir, 'bin', `${name}.js`),
+    bundle: () => {
+      if (bundled === undefined) {
+        execFileSync(process.execPath, [join('scripts', 'bundle-production.mjs'), dir, join(dir, 'bundle')], { stdio: 'ignore' });
+        bundled = join(dir, 'bundle', 'main.js');
+      }
+      return bundled;
+    },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }

@@ -1,0 +1,39 @@
+// The production bundle: the service as swc compiled it (dist/, decorator metadata included),
+// in one file. Loading one file instead of ~1,000 modules is most of what start-up cost
+// (BENCHMARKS.md, "Start-up"). Usage: node scripts/bundle-production.mjs [compiled dir] [out dir].
+import { build } from 'esbuild';
+import { join, resolve } from 'node:path';
+
+const compiled = resolve(process.argv[2] ?? 'dist');
+const out = resolve(process.argv[3] ?? join(compiled, 'bundle'));
+
+await build({
+  entryPoints: [join(compiled, 'bin', 'main.js')],
+  outfile: join(out, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  // Nest names providers, contexts and Swagger operation ids after classes: keep them.
+  keepNames: true,
+  // Beside the bundle, mapped back to src/ through swc's maps; not loaded at start (Node's
+  // --enable-source-maps reads all of it eagerly: +130 MB and +300 ms), for `node
+  // --enable-source-maps dist/bundle/main.js` when a stack trace needs reading.
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+  external: [
+    // Optional packages Nest and its Fastify adapter load only when used, and this service does not use.
+    '@nestjs/microservices',
+    '@nestjs/websockets',
+    '@nestjs/platform-express',
+    '@fastify/view',
+    '@fastify/multipart',
+    'class-transformer/storage',
+    // Serves its files from its own folder (Swagger UI, off in production by default).
+    'swagger-ui-dist',
+  ],
+  // Some dependencies (@nestjs/terminus) call createRequire(import.meta.url), which a CommonJS bundle lacks.
+  banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__bundleImportMetaUrl' },
+});
+console.log(`bundled ${join(compiled, 'bin', 'main.js')} into ${join(out, 'main.js')}`);
