@@ -147,6 +147,15 @@ describe('docker-compose.yml', () => {
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 
+  it('builds the production bundle in the image and runs it, as npm run build and start:prod do', () => {
+    const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.build).toContain('node scripts/bundle-production.mjs');
+    expect(scripts['start:prod']).toMatch(/ dist\/bundle\/main\.js$/);
+    const build = read('Dockerfile').split(/^(?=FROM )/m).find((stage) => /AS build$/m.test(stage))!;
+    expect(build).toMatch(/^COPY scripts \.\/scripts$/m);
+    expect(build).toMatch(/^RUN npm run build /m);
+  });
+
   it('starts the production image as npm run start:prod starts the service, flags included', () => {
     const production = read('Dockerfile').split(/^(?=FROM )/m).at(-1)!;
     const command = JSON.parse(/^CMD (\[.*\])$/m.exec(production)![1]) as string[];
