@@ -14,7 +14,7 @@ await build({
   platform: 'node',
   target: 'node22',
   // Names are not forced back (keepNames): its wrappers cost the config endpoint a fifth of its
-  // throughput and 30 MB at peak (16.7k vs 21.3k req/s, 221 vs 186 MB, measured paired). esbuild
+  // throughput and 35 MB at peak (16.7k vs 21.3k req/s, 221 vs 186 MB, measured paired). esbuild
   // renames a class only when two share a name, which none of ours does (the process test runs
   // the bundle; a library class may log as _RouterExplorer).
   // Beside the bundle, mapped back to src/ through swc's maps; not loaded at start (Node's
