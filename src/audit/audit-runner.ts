@@ -164,14 +164,15 @@ export class AuditRunner {
       startTime: entry.conversationStart,
       ...(customer ? { customer: { participantId: customer.participantId, attributes, webMessaging: customer.webMessaging } } : {}),
     };
+    const truncated = possiblyCut(attributes);
+    const { report, cutMatters, nothingOfOurs } = await this.verification.judgeSnapshot(snapshot, { cut: new Set(truncated) });
     const context = {
       claimedUserId,
-      noCustomAttributes: customer !== undefined && this.verification.carriesNothingOfOurs(attributes),
-      truncated: possiblyCut(attributes),
+      noCustomAttributes: nothingOfOurs,
+      truncated,
       queueIds: [...new Set(entry.participants.flatMap((participant) => participant.queueIds))],
       settledBy: 'job_results' as AuditVerdict['settledBy'],
     };
-    const { report, cutMatters } = await this.verification.judgeSnapshot(snapshot, { cut: new Set(context.truncated) });
     // No verdict rests on a cut value: where the whole one could change it, one GET settles it (a lookup spent only there).
     if (!cutMatters) return verdictOf(report, context);
     return this.settleByConversation(entry.conversationId, record, context);

@@ -115,15 +115,16 @@ export class VerificationService {
    * The report of a conversation from what reached its customer participant, wherever that was
    * read (a conversation GET, or analytics job results for an audit): the one way a verdict is
    * reached, from one answer. With `cut`, the names whose values analytics may have cut, it also
-   * says whether their whole values could change the verdict (see judgeAttributes).
+   * says whether their whole values could change the verdict (see judgeAttributes); and whether
+   * none of our attributes arrived (no signature, no name it covers), whatever a flow wrote.
    */
   async judgeSnapshot(
     snapshot: ConversationSnapshot,
     options: { expected?: Readonly<Record<string, string>>; cut?: ReadonlySet<string> } = {},
-  ): Promise<{ report: VerificationReportDto; cutMatters: boolean }> {
+  ): Promise<{ report: VerificationReportDto; cutMatters: boolean; nothingOfOurs: boolean }> {
     const { conversationId, customer } = snapshot;
     const checkedAt = new Date().toISOString();
-    if (!customer) return { report: { conversationId, status: 'no_customer', attributes: [], checkedAt }, cutMatters: false };
+    if (!customer) return { report: { conversationId, status: 'no_customer', attributes: [], checkedAt }, cutMatters: false, nothingOfOurs: false };
 
     const arrivals = readArrived(customer.attributes, this.signer.signatureName);
     const { token, arrived } = arrivals;
@@ -149,7 +150,8 @@ export class VerificationService {
     const judgement = judgeAttributes(input);
     const { signature } = judgement;
     const arrival = judgeArrival(signature);
-    const hint = hintFor(judgement.status, customer.webMessaging && nothingOfOurs(arrivals, this.registry.covers));
+    const noneOfOurs = nothingOfOurs(arrivals, this.registry.covers);
+    const hint = hintFor(judgement.status, customer.webMessaging && noneOfOurs);
     const claims = check?.valid && signature.kind === 'valid' ? check.claims : undefined;
     const report: VerificationReportDto = {
       conversationId,
@@ -171,12 +173,7 @@ export class VerificationService {
       attributes: judgement.rows,
       checkedAt,
     };
-    return { report, cutMatters: judgement.cutMatters };
-  }
-
-  /** Whether none of our attributes reached a participant (no signature, no registry attribute), whatever else a flow wrote there. */
-  carriesNothingOfOurs(attributes: Readonly<Record<string, string>>): boolean {
-    return nothingOfOurs(readArrived(attributes, this.signer.signatureName), this.registry.covers);
+    return { report, cutMatters: judgement.cutMatters, nothingOfOurs: noneOfOurs };
   }
 
   /** Each id on its own: one that fails, whatever the reason, is reported in its entry and the others go on. */

@@ -47,13 +47,11 @@ export interface AttributeRegistry {
   /** The attribute that names the visitor: the one sourced from the token's subject. Signatures bind its value as the user id. */
   readonly identity: AttributeDefinition;
   readonly routing: RoutingTable;
-  /**
-   * Names that were registry attributes once: nothing issues them any more, but signatures issued
-   * while they were still cover them, so they stay covered (a set issued before the change would
-   * otherwise fail its MAC wherever it arrives, and be reported tampered).
-   */
-  readonly retired: readonly string[];
   find(name: string): AttributeDefinition | undefined;
-  /** Whether a signature covers this name wherever it arrives: a registry attribute or a retired one; no other name. */
+  /**
+   * Whether a signature covers this name wherever it arrives: a registry attribute, or a name the
+   * file retires (nothing issues it any more, but signatures issued while it was an attribute
+   * cover it: a set issued before the change would otherwise fail its MAC and read tampered).
+   */
   covers(name: string): boolean;
 }

@@ -223,7 +223,6 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
   const routing: RoutingTable = { defaultQueueId: parsed.routing.defaultQueueId, rules: parsed.routing.rules ?? [] };
   // semanticProblems has made sure there is exactly one.
   const identity = definitions[parsed.attributes.findIndex((definition) => definition.source === 'sub')];
-  const retired = parsed.retired ?? [];
-  const covered = new Set([...byName.keys(), ...retired]);
-  return { definitions, identity, routing, retired, find: (name) => byName.get(name), covers: (name) => covered.has(name) };
+  const covered = new Set([...byName.keys(), ...(parsed.retired ?? [])]);
+  return { definitions, identity, routing, find: (name) => byName.get(name), covers: (name) => covered.has(name) };
 }
