@@ -1,4 +1,4 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { AuditModule } from './audit/audit.module';
@@ -8,10 +8,11 @@ import { CacheStoreModule } from './cache-store/cache-store.module';
 import { ClockModule } from './clock/clock.module';
 import { appConfig } from './config/app.config';
 import { GlobalExceptionFilter } from './errors/global-exception.filter';
-import { validationErrorFactory } from './errors/validation-error.factory';
 import { HealthModule } from './health/health.module';
 import { LoggingModule } from './logging/logging.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { MetricsScrapeModule } from './metrics/scrape/metrics-scrape.module';
+import { RequestValidationPipe } from './request-body/request-validation.pipe';
 import { VerificationModule } from './verification/verification.module';
 import { WidgetConfigModule } from './widget-config/widget-config.module';
 
@@ -24,6 +25,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
     CacheStoreModule,
     AuthModule,
     HealthModule,
+    MetricsScrapeModule,
     WidgetConfigModule,
     VerificationModule,
     AuditModule,
@@ -31,16 +33,7 @@ import { WidgetConfigModule } from './widget-config/widget-config.module';
   ],
   providers: [
     { provide: APP_FILTER, useClass: GlobalExceptionFilter },
-    {
-      provide: APP_PIPE,
-      useFactory: () =>
-        new ValidationPipe({
-          whitelist: true,
-          forbidNonWhitelisted: true,
-          transform: true,
-          exceptionFactory: validationErrorFactory,
-        }),
-    },
+    { provide: APP_PIPE, useClass: RequestValidationPipe },
   ],
 })
 export class AppModule {}

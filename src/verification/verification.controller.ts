@@ -2,7 +2,6 @@ import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, applyDecor
 import {
   ApiBadGatewayResponse,
   ApiBearerAuth,
-  ApiBody,
   ApiGatewayTimeoutResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -20,7 +19,6 @@ import {
   errorExample,
 } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
-import { AttributeMapBodyPipe } from '../request-body/attribute-map-body.pipe';
 import { BatchVerificationDto } from './dto/batch-verification.dto';
 import { BatchVerificationRequestDto, ExpectedAttributesDto, SignatureCheckDto, SignatureCheckRequestDto } from './dto/verification-requests.dto';
 import { VerificationReportDto } from './dto/verification-report.dto';
@@ -144,12 +142,11 @@ export class VerificationController {
     code: 'not_a_string',
     message: 'expected.userTier must be a string, as every custom attribute is',
   })
-  @ApiBody({ type: ExpectedAttributesDto })
   verifyAgainst(
     @Param('conversationId', conversationIdPipe) conversationId: string,
-    @Body(new AttributeMapBodyPipe('expected', false)) body: Record<string, unknown>,
+    @Body() body: ExpectedAttributesDto,
   ): Promise<VerificationReportDto> {
-    return this.verification.verifyConversation(conversationId, body.expected as Record<string, unknown> | undefined);
+    return this.verification.verifyConversation(conversationId, body.expected);
   }
 
   /**
@@ -165,9 +162,8 @@ export class VerificationController {
     code: 'not_a_string',
     message: 'attributes.attributesSignature must be a string, as every custom attribute is',
   })
-  @ApiBody({ type: SignatureCheckRequestDto })
-  signature(@Body(new AttributeMapBodyPipe('attributes', true)) body: Record<string, unknown>): SignatureCheckDto {
-    return this.verification.checkSignature(body.attributes as Record<string, unknown>);
+  signature(@Body() body: SignatureCheckRequestDto): SignatureCheckDto {
+    return this.verification.checkSignature(body.attributes);
   }
 
   /**

@@ -1,9 +1,8 @@
 import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BEARER_AUTH, Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ApiAttributesInvalidError, ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError } from '../errors/error-responses';
-import { AttributeMapBodyPipe, stringOfLength } from '../request-body/attribute-map-body.pipe';
 import { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import { IssueConfigDto } from './dto/issue-config.dto';
 import { AttributeValidationReportDto, ValidateAttributesDto } from './dto/validate-attributes.dto';
@@ -29,9 +28,8 @@ export class WidgetConfigController {
   @HttpCode(200)
   @ApiOkResponse({ type: AttributeValidationReportDto })
   @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
-  @ApiBody({ type: ValidateAttributesDto })
-  validate(@Body(new AttributeMapBodyPipe('attributes', true)) body: Record<string, unknown>): AttributeValidationReportDto {
-    return this.widgetConfig.validate(body.attributes as Record<string, unknown>);
+  validate(@Body() body: ValidateAttributesDto): AttributeValidationReportDto {
+    return this.widgetConfig.validate(body.attributes);
   }
 
   /** The signed-in visitor's Messenger configuration, with attributes built from the verified claims of their token. */
@@ -60,8 +58,7 @@ export class WidgetConfigController {
     'Some attributes cannot be issued.',
     { field: 'attributes.usertier', code: 'unknown_attribute', message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.', suggestion: 'userTier' },
   )
-  @ApiBody({ type: IssueConfigDto })
-  serviceConfig(@Body(new AttributeMapBodyPipe('attributes', true, { userId: stringOfLength(1, 128) })) body: Record<string, unknown>): Promise<WidgetConfigDto> {
-    return this.widgetConfig.configForService(body as unknown as IssueConfigDto);
+  serviceConfig(@Body() body: IssueConfigDto): Promise<WidgetConfigDto> {
+    return this.widgetConfig.configForService(body);
   }
 }

@@ -1,27 +1,26 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsUUID } from 'class-validator';
+import { AttributeMapProperty } from '../../request-body/attribute-map.property';
 import { SIGNATURE_PROBLEMS } from './verification-report.dto';
 
-/** Documents the body; AttributeMapBodyPipe reads it, so that no attribute name is lost on the way. */
 export class ExpectedAttributesDto {
   /**
    * Values the conversation should carry (strings). Only the names listed are compared with these values (a listed
    * name that did not arrive is `missing`); every other attribute is judged as without `expected`.
    * @example { "userTier": "Gold" }
    */
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' } })
-  expected?: Record<string, string>;
+  @AttributeMapProperty({ optional: true, values: 'strings' })
+  expected?: Record<string, unknown>;
 }
 
-/** Documents the body; AttributeMapBodyPipe reads it, so that no attribute name is lost on the way. */
 export class SignatureCheckRequestDto {
   /**
    * The attributes as the conversation carries them, signature attribute included (what an Architect data action
    * reads); every value a string.
    * @example { "userId": "usr_1001", "userTier": "Gold", "attributesSignature": "v2.k1.1795597200.1795600800.3q2-7w1A9bcD0eF1.Xx1nJ3cM0b5i1Zq9Wc4qN8rT2yU6oP0aS5dF7gH9jK2" }
    */
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
-  attributes!: Record<string, string>;
+  @AttributeMapProperty({ values: 'strings' })
+  attributes!: Record<string, unknown>;
 }
 
 const SIGNATURE_CHECK_REASONS = ['valid', 'missing_signature', ...SIGNATURE_PROBLEMS, 'expired', 'not_yet_valid'] as const;

@@ -1,4 +1,5 @@
-import { IsObject, IsString, Length } from 'class-validator';
+import { IsString, Length } from 'class-validator';
+import { AttributeMapProperty } from '../../request-body/attribute-map.property';
 
 /** An internal service asks for a visitor's configuration. */
 export class IssueConfigDto {
@@ -7,13 +8,13 @@ export class IssueConfigDto {
    * @example "usr_1001"
    */
   @IsString()
-  @Length(1, 128)
+  @Length(1, 128, { message: '$property must be 1 to 128 characters long' })
   userId!: string;
 
   /**
-   * Attribute names to raw values; validated against the registry.
+   * Attribute names to raw values (strings, numbers, booleans); validated against the registry.
    * @example { "userTier": "Gold", "lastOrderDate": "2026-10-30T09:15:00Z" }
    */
-  @IsObject()
+  @AttributeMapProperty({ values: 'raw' })
   attributes!: Record<string, unknown>;
 }

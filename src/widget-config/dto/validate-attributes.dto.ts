@@ -1,4 +1,4 @@
-import { IsObject } from 'class-validator';
+import { AttributeMapProperty } from '../../request-body/attribute-map.property';
 
 /** A candidate attribute map to check against the registry. */
 export class ValidateAttributesDto {
@@ -6,7 +6,7 @@ export class ValidateAttributesDto {
    * Attribute names to raw values (strings, numbers, booleans).
    * @example { "userId": "usr_1001", "usertier": "Gold" }
    */
-  @IsObject()
+  @AttributeMapProperty({ values: 'raw' })
   attributes!: Record<string, unknown>;
 }
 
