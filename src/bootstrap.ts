@@ -1,15 +1,14 @@
 import { NestFactory } from '@nestjs/core';
-import helmet from 'helmet';
 import { existsSync } from 'node:fs';
 import type { Logger as PinoLogger } from 'pino';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { createDevelopmentCredentials, describeDevelopmentCredentials, type DevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigurationError, configurationSource, useConfigurationOverrides } from './config/environment';
 import { assertValidConfiguration } from './environment-schemas';
-import { deferResponseWrites } from './errors/deferred-response-write';
+import { deferResponseWrites } from './performance/deferred-response-write';
+import { securityHeaders } from './performance/security-headers';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
@@ -35,34 +34,6 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
     logger: false,
     frameworkErrors: frameworkErrorResponder(SECURITY_HEADERS, REQUEST_ID_HEADER),
   });
-}
-
-/**
- * Helmet's headers, computed once: they do not depend on the request, and building them per
- * request (as the Fastify plugin does) re-parses the CSP directives every time.
- */
-function securityHeaders(): Record<string, string> {
-  const headers: Record<string, string> = {};
-  const collector = {
-    setHeader: (name: string, value: string | number) => {
-      headers[name.toLowerCase()] = String(value);
-    },
-    removeHeader: () => undefined,
-  } as unknown as ServerResponse;
-  helmet({
-    // Swagger UI needs inline styles and its own scripts; everything else stays same-origin.
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
-        scriptSrc: ["'self'"],
-        // Upgrading would break the UI wherever the service is reached over plain HTTP (sandbox, cluster-internal).
-        upgradeInsecureRequests: null,
-      },
-    },
-  })({} as IncomingMessage, collector, () => undefined);
-  return headers;
 }
 
 const SECURITY_HEADERS = securityHeaders();

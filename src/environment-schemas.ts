@@ -5,11 +5,11 @@ import { CanaryEnvironment } from './canary/canary.config';
 import { CacheStoreEnvironment } from './cache-store/cache-store.config';
 import { DevelopmentEnvironment } from './development/development-state';
 import { GenesysEnvironment } from './genesys/genesys.config';
-import { MetricsEnvironment } from './health/metrics.config';
+import { MetricsEnvironment } from './metrics/scrape/metrics-scrape.config';
 import { VerificationEnvironment } from './verification/verification.config';
 import { resolve } from 'node:path';
-import { loadAttributeRegistry } from './widget-config/registry/attribute-registry.loader';
-import { WidgetConfigEnvironment } from './widget-config/widget-config.config';
+import { AttributeRegistryEnvironment } from './attribute-registry/attribute-registry.config';
+import { loadAttributeRegistry } from './attribute-registry/attribute-registry.loader';
 import { AppEnvironment } from './config/app.config';
 import { ConfigurationError, assertValidEnvironment, configurationSource, readEnvironment, type EnvironmentSchema } from './config/environment';
 
@@ -20,7 +20,7 @@ export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [
   CacheStoreEnvironment,
   AuthEnvironment,
   AttributeSignatureEnvironment,
-  WidgetConfigEnvironment,
+  AttributeRegistryEnvironment,
   VerificationEnvironment,
   AuditEnvironment,
   CanaryEnvironment,
@@ -48,7 +48,7 @@ export function assertValidConfiguration(env: NodeJS.ProcessEnv = configurationS
   const problems = [...problemsOf(() => assertValidEnvironment(ENVIRONMENT_SCHEMAS, env))];
   problems.push(
     ...problemsOf(() => {
-      const file = readEnvironment(WidgetConfigEnvironment, env).ATTRIBUTES_FILE;
+      const file = readEnvironment(AttributeRegistryEnvironment, env).ATTRIBUTES_FILE;
       const { ATTRIBUTE_SIGNATURE_NAME } = readEnvironment(AttributeSignatureEnvironment, env);
       loadAttributeRegistry(resolve(file), [ATTRIBUTE_SIGNATURE_NAME]);
     }).filter((problem) => !problems.includes(problem)),

@@ -26,7 +26,7 @@ describe('verdicts a visitor cannot bend', () => {
 
   beforeAll(async () => {
     emulator = await startTestEmulator({ clock: time.clock });
-    t = await startTestApp({ emulator, env: { WIDGET_CONFIG_TTL_SECONDS: '60' } });
+    t = await startTestApp({ emulator, env: { ATTRIBUTE_SIGNATURE_TTL_SECONDS: '60' } });
   });
   afterAll(async () => {
     await t.close();
@@ -84,7 +84,7 @@ describe('verdicts a visitor cannot bend', () => {
     expect(emulator.control.counters().apiCalls['conversations.get']).toBe(0);
   });
 
-  it('reports a set used after its lifetime as expired (WIDGET_CONFIG_TTL_SECONDS=60, conversation 75 s and 1 month later)', async () => {
+  it('reports a set used after its lifetime as expired (ATTRIBUTE_SIGNATURE_TTL_SECONDS=60, conversation 75 s and 1 month later)', async () => {
     const attributes = await issue();
     for (const laterMs of [75_000 + 60_000, 30 * 86_400_000]) {
       time.moveTo(laterMs);

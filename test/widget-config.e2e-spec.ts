@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { ConfigurationError } from '../src/config/environment';
 import { customDataBytes } from '../src/genesys/custom-attributes';
-import { loadAttributeRegistry } from '../src/widget-config/registry/attribute-registry.loader';
+import { loadAttributeRegistry } from '../src/attribute-registry/attribute-registry.loader';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, signTestToken, visitorToken } from './support/test-tokens';
 

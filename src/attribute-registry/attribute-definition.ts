@@ -42,6 +42,9 @@ export interface RoutingTable {
   readonly rules: readonly RoutingRule[];
 }
 
+/** The injection token of the loaded AttributeRegistry. */
+export const ATTRIBUTE_REGISTRY = Symbol('ATTRIBUTE_REGISTRY');
+
 export interface AttributeRegistry {
   readonly definitions: readonly AttributeDefinition[];
   /** The attribute that names the visitor: the one sourced from the token's subject. Signatures bind its value as the user id. */

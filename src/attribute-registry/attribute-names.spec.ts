@@ -1,4 +1,4 @@
-import type { AttributeDefinition } from './registry/attribute-definition';
+import type { AttributeDefinition } from './attribute-definition';
 import { suggestAttributeName } from './attribute-names';
 
 const named = (...names: string[]) => names.map((name) => ({ name }) as AttributeDefinition);

@@ -1,4 +1,4 @@
-import type { AttributeDefinition } from './registry/attribute-definition';
+import type { AttributeDefinition } from './attribute-definition';
 
 /** Edit distance (insert, delete, substitute, swap neighbours), for "did you mean" suggestions. */
 function editDistance(a: string, b: string): number {

@@ -3,15 +3,15 @@ import { IsOptional, IsString } from 'class-validator';
 import { resolve } from 'node:path';
 import { readEnvironment } from '../config/environment';
 
-export class WidgetConfigEnvironment {
+export class AttributeRegistryEnvironment {
   @IsOptional()
   @IsString()
   ATTRIBUTES_FILE = 'config/attributes.yaml';
 }
 
-export const widgetConfigConfig = registerAs('widgetConfig', () => {
-  const env = readEnvironment(WidgetConfigEnvironment);
+export const attributeRegistryConfig = registerAs('attributeRegistry', () => {
+  const env = readEnvironment(AttributeRegistryEnvironment);
   return { attributesFile: resolve(env.ATTRIBUTES_FILE) };
 });
 
-export type WidgetConfigConfig = ConfigType<typeof widgetConfigConfig>;
+export type AttributeRegistryConfig = ConfigType<typeof attributeRegistryConfig>;

@@ -14,8 +14,8 @@ import {
 } from 'class-validator';
 import { load } from 'js-yaml';
 import { readFileSync } from 'node:fs';
-import { ConfigurationError } from '../../config/environment';
-import { validationProblems } from '../../config/validation-problems';
+import { ConfigurationError } from '../config/environment';
+import { validationProblems } from '../config/validation-problems';
 import {
   ATTRIBUTE_TYPES,
   DEFAULT_MAX_LENGTH,

@@ -1,4 +1,4 @@
-import type { AttributeDefinition } from './registry/attribute-definition';
+import type { AttributeDefinition } from './attribute-definition';
 import { isEmailAddress, looksLikeCardNumber, looksLikeSecret, serialiseAttribute } from './attribute-values';
 
 const definition = (overrides: Partial<AttributeDefinition>): AttributeDefinition => ({

@@ -1,5 +1,5 @@
 import { isWellFormedText } from '../attribute-signature/signature-format';
-import type { AttributeDefinition } from './registry/attribute-definition';
+import type { AttributeDefinition } from './attribute-definition';
 
 /** A value Genesys will store (always a string), or why it cannot be issued. */
 export type Serialised = { ok: true; value: string } | { ok: false; code: string; message: string };

@@ -1,4 +1,4 @@
-import type { RoutingTable } from './registry/attribute-definition';
+import type { RoutingTable } from './attribute-definition';
 
 /** The queue the registry's routing rules pick for an attribute set: the first rule whose attribute equals its value, else the default. */
 export function queueFor(routing: RoutingTable, attributes: Readonly<Record<string, string>>): string {

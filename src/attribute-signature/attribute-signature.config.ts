@@ -19,6 +19,8 @@ const DistinctKeyIds = () =>
     },
   });
 
+const DEFAULT_SIGNATURE_TTL_SECONDS = 3600;
+
 export class AttributeSignatureEnvironment {
   /** Read, not validated here: production must configure its signing keys. */
   readonly NODE_ENV?: string;
@@ -39,10 +41,15 @@ export class AttributeSignatureEnvironment {
   @IntegerVariable(60, 2592000)
   ATTRIBUTE_LEDGER_TTL_SECONDS = 86400;
 
-  /** The lifetime of an issued configuration is the lifetime of its signature, so it is read here. */
+  /** Seconds from issue to expiry of a signature (and of the configuration carrying it); 3600 when unset. */
   @IsOptional()
   @IntegerVariable(60, 86400)
-  WIDGET_CONFIG_TTL_SECONDS = 3600;
+  ATTRIBUTE_SIGNATURE_TTL_SECONDS?: number;
+
+  /** ATTRIBUTE_SIGNATURE_TTL_SECONDS's name before 0.3, still read when the new name is unset; goes in 0.4. */
+  @IsOptional()
+  @IntegerVariable(60, 86400)
+  WIDGET_CONFIG_TTL_SECONDS?: number;
 }
 
 export interface SigningKey {
@@ -73,7 +80,7 @@ export const attributeSignatureConfig = registerAs('attributeSignature', () => {
     signatureName: env.ATTRIBUTE_SIGNATURE_NAME,
     ledgerTtlSeconds: env.ATTRIBUTE_LEDGER_TTL_SECONDS,
     /** Seconds from issue to expiry of a signature, and of the configuration that carries it. */
-    lifetimeSeconds: env.WIDGET_CONFIG_TTL_SECONDS,
+    lifetimeSeconds: env.ATTRIBUTE_SIGNATURE_TTL_SECONDS ?? env.WIDGET_CONFIG_TTL_SECONDS ?? DEFAULT_SIGNATURE_TTL_SECONDS,
   };
 });
 

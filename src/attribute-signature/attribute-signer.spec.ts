@@ -11,7 +11,7 @@ const ISSUED = new Date('2026-11-24T09:00:00Z');
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const signerWith = (keys: string, deploymentId = DEPLOYMENT, lifetime = '3600') =>
-  withEnvironment({ ATTRIBUTE_SIGNING_KEYS: keys, GENESYS_DEPLOYMENT_ID: deploymentId, WIDGET_CONFIG_TTL_SECONDS: lifetime }, async () =>
+  withEnvironment({ ATTRIBUTE_SIGNING_KEYS: keys, GENESYS_DEPLOYMENT_ID: deploymentId, ATTRIBUTE_SIGNATURE_TTL_SECONDS: lifetime }, async () =>
     new AttributeSigner(attributeSignatureConfig(), genesysConfig()),
   );
 
@@ -33,6 +33,14 @@ describe('AttributeSigner', () => {
     expect(token.length).toBeLessThanOrEqual(102);
     expect(claims).toMatchObject({ version: 'v2', kid: 'k1', userId: 'usr_1001', issuedAt: ISSUED.getTime() / 1000, expiresAt: ISSUED.getTime() / 1000 + 3600 });
     expect(signer.verify({ ...attributes }, token, 'usr_1001')).toEqual({ valid: true, claims });
+  });
+
+  it('takes its lifetime from WIDGET_CONFIG_TTL_SECONDS, the name before 0.3, when ATTRIBUTE_SIGNATURE_TTL_SECONDS is unset', async () => {
+    const lifetimeUnder = (env: Record<string, string>) =>
+      withEnvironment({ ATTRIBUTE_SIGNING_KEYS: KEY_1, GENESYS_DEPLOYMENT_ID: DEPLOYMENT, ...env }, async () => attributeSignatureConfig().lifetimeSeconds);
+    expect(await lifetimeUnder({ WIDGET_CONFIG_TTL_SECONDS: '600' })).toBe(600);
+    expect(await lifetimeUnder({ WIDGET_CONFIG_TTL_SECONDS: '600', ATTRIBUTE_SIGNATURE_TTL_SECONDS: '900' })).toBe(900);
+    expect(await lifetimeUnder({})).toBe(3600);
   });
 
   it('refuses text that is not well-formed: a lone surrogate does not verify under the MAC of U+FFFD, whose UTF-8 it shares', async () => {

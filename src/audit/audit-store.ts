@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { SharedStateStore } from '../cache-store/shared-state.store';
+import { CLOCK, type Clock } from '../clock/clock';
 import type { Span } from './audit-plan';
 import type { AuditSummary } from './audit-summary';
 import { auditConfig, type AuditConfig } from './audit.config';
@@ -98,6 +99,7 @@ export class AuditStore {
   constructor(
     private readonly shared: SharedStateStore,
     @Inject(auditConfig.KEY) private readonly config: AuditConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   private keys(id: string) {
@@ -107,7 +109,7 @@ export class AuditStore {
   async create(record: AuditRecord): Promise<void> {
     if (!this.shared.shared) {
       if (!this.roomInMemory()) throw new AuditCapacityError(`${MEMORY_AUDITS} audits are queued or running in this instance`);
-      this.memory.set(record.id, { stored: { record: structuredClone(record), state: 'queued' }, results: [], expiresAt: Date.now() + this.config.retentionMs });
+      this.memory.set(record.id, { stored: { record: structuredClone(record), state: 'queued' }, results: [], expiresAt: this.clock.now() + this.config.retentionMs });
       return;
     }
     const keys = this.keys(record.id);
@@ -183,7 +185,7 @@ export class AuditStore {
 
   private liveInMemory(id: string): MemoryAudit | undefined {
     const entry = this.memory.get(id);
-    if (entry && entry.expiresAt <= Date.now()) {
+    if (entry && entry.expiresAt <= this.clock.now()) {
       this.memory.delete(id);
       return undefined;
     }

@@ -1,5 +1,5 @@
 import { OTHER_ATTRIBUTE } from '../metrics/service-metrics';
-import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
+import type { AttributeRegistry } from '../attribute-registry/attribute-definition';
 import type { AuditStatus, AuditVerdict, FindingStatus } from './audit-verdict';
 
 export type AttributeTally = Record<'mismatch' | 'missing' | 'unexpected' | 'case_mismatch' | 'late', number>;

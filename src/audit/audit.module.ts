@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { GenesysModule } from '../genesys/genesys.module';
 import { VerificationModule } from '../verification/verification.module';
-import { WidgetConfigModule } from '../widget-config/widget-config.module';
+import { AttributeRegistryModule } from '../attribute-registry/attribute-registry.module';
 import { AuditController } from './audit.controller';
 import { AuditRunner } from './audit-runner';
 import { AuditScheduler } from './audit-scheduler';
@@ -11,7 +11,7 @@ import { auditConfig } from './audit.config';
 import { AuditService } from './audit.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(auditConfig), GenesysModule, VerificationModule, WidgetConfigModule],
+  imports: [ConfigModule.forFeature(auditConfig), GenesysModule, VerificationModule, AttributeRegistryModule],
   controllers: [AuditController],
   providers: [AuditStore, AuditRunner, AuditScheduler, AuditService],
 })

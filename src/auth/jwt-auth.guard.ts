@@ -7,7 +7,7 @@ import { ApiError } from '../errors/api-error';
 import { IS_PUBLIC, REQUIRED_SCOPES } from './auth.decorators';
 import type { AuthenticatedCaller } from './authenticated-caller';
 import { JwtStrategy } from './jwt.strategy';
-import { runStrategy } from './strategy-run';
+import { runStrategy } from '../performance/strategy-run';
 import { TokenRefusal } from './token-rules';
 
 const TOKEN_MISSING = { code: 'token_missing', message: 'A bearer token is required.' };

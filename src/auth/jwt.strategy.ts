@@ -40,7 +40,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  /** Runs after jsonwebtoken has verified the signature, exp and nbf. */
+  /**
+   * Runs after jsonwebtoken has verified the signature, exp and nbf. The claim rules read the system
+   * clock, not the injected one, because jsonwebtoken reads it for exp and nbf: one token is judged
+   * against one reading of time.
+   */
   validate(payload: Record<string, unknown>): AuthenticatedCaller | false {
     const violation = claimRuleViolation(payload, Math.floor(Date.now() / 1000), {
       clockToleranceSeconds: this.config.clockToleranceSeconds,

@@ -1,4 +1,4 @@
-import './compile-cache';
+import '../performance/compile-cache';
 import 'reflect-metadata';
 import { runCanaryCommand } from './canary-command';
 import { terminalOutput } from './service-command';

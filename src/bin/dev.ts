@@ -1,4 +1,4 @@
-import { keepCompiledCode } from './compile-cache';
+import { keepCompiledCode } from '../performance/compile-cache';
 import 'reflect-metadata';
 import { serve } from '../bootstrap';
 import { useConfigurationDefaults } from '../config/environment';

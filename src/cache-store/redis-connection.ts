@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createClient, type RedisClientType } from '@redis/client';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
+import { CLOCK, type Clock } from '../clock/clock';
 import { withTimeout } from '../clock/with-timeout';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
@@ -36,6 +37,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
     metrics: ServiceMetrics,
     private readonly outage: RedisOutage,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {
     this.client = config.redisUrl
       ? createClient({
@@ -69,7 +71,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     try {
       return await this.breaker.execute(() => withTimeout(command(), REDIS_COMMAND_TIMEOUT_MS));
     } catch (error) {
-      this.lastFailure = { at: Date.now(), message: (error as Error).message };
+      this.lastFailure = { at: this.clock.now(), message: (error as Error).message };
       throw error;
     }
   }
@@ -77,7 +79,7 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   /** Why Redis is not to be relied on right now: the circuit is open, or a command failed recently. */
   get recentFailure(): string | undefined {
     if (this.breaker.state === CircuitState.Open) return 'Redis failed repeatedly; commands are paused until the next probe';
-    return this.lastFailure && Date.now() - this.lastFailure.at < RECENT_FAILURE_MS ? `a Redis command failed: ${this.lastFailure.message}` : undefined;
+    return this.lastFailure && this.clock.now() - this.lastFailure.at < RECENT_FAILURE_MS ? `a Redis command failed: ${this.lastFailure.message}` : undefined;
   }
 
   get configured(): boolean {

@@ -36,8 +36,11 @@ interface UpstreamRequest {
 }
 
 /**
- * The one gateway to Genesys Cloud: every upstream call goes through here, and nothing else in
- * the service sees axios. Each call has a timeout, waits for the client-side rate limiter, and
+ * The service's way to the Genesys Cloud Platform API (conversations, analytics jobs, the OAuth
+ * token): nothing else in the service sees axios. Two upstream connections are not its: the
+ * canary's Web Messaging Guest API WebSocket (canary/guest-session.ts, a visitor's connection,
+ * with its own timeouts) and the JWKS fetch of our callers' keys (auth/jwks-key-provider.ts,
+ * not Genesys). Each call has a timeout, waits for the client-side rate limiter, and
  * is retried only here: 401 once with a new token; 429 after Retry-After; 502/503/504 and
  * connection errors with jittered backoff; all within GENESYS_MAX_RETRIES and GENESYS_RETRY_BUDGET_MS.
  */

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
+import { CLOCK, type Clock } from '../clock/clock';
 import { withTimeout } from '../clock/with-timeout';
 import { ApiError } from '../errors/api-error';
 import { GenesysClient } from './genesys.client';
@@ -19,12 +20,13 @@ export class GenesysTokenHealthIndicator {
     private readonly client: GenesysClient,
     private readonly tokens: GenesysTokenService,
     private readonly health: HealthIndicatorService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   async check(): Promise<HealthIndicatorResult> {
     const indicator = this.health.check('genesysToken');
     if (this.tokens.peek()) return indicator.up();
-    if (this.lastFailure && Date.now() - this.lastFailure.at < FAILURE_MEMORY_MS) {
+    if (this.lastFailure && this.clock.now() - this.lastFailure.at < FAILURE_MEMORY_MS) {
       return indicator.down({ message: this.lastFailure.message });
     }
     try {
@@ -33,7 +35,7 @@ export class GenesysTokenHealthIndicator {
       return indicator.up();
     } catch (error) {
       const message = error instanceof ApiError ? error.message : 'no Genesys Cloud token yet (token request still running or failed)';
-      this.lastFailure = { at: Date.now(), message };
+      this.lastFailure = { at: this.clock.now(), message };
       return indicator.down({ message });
     }
   }

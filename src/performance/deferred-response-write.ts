@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger as PinoLogger } from 'pino';
 import { loggedPath } from '../logging/request-logging';
-import type { ErrorBodyDto } from './error-body.dto';
+import type { ErrorBodyDto } from '../errors/error-body.dto';
 
 type SendDone = (error: Error | null, payload?: unknown) => void;
 

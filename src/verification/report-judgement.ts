@@ -1,6 +1,6 @@
 import type { SignatureProblem } from '../attribute-signature/attribute-signer';
 import type { SignatureTiming } from '../attribute-signature/signature-format';
-import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-definition';
+import type { PiiClass, TrustLevel } from '../attribute-registry/attribute-definition';
 
 /**
  * The one definition of a verification report (the README's table is this function in words).
@@ -34,6 +34,7 @@ import type { PiiClass, TrustLevel } from '../widget-config/registry/attribute-d
  *     set the ledger remembers under its nonce             -> tampered (mismatch: the two cannot both be right)
  *   valid, but issued after the conversation started        -> issued_after_start
  *   valid, but expired before the conversation started     -> expired
+ *     (both with 60 s of tolerance, CLOCK_SKEW_SECONDS: our clock and Genesys's may differ by that)
  *   a name listed in `expected` is not `match`             -> not_as_expected
  *   a required registry attribute missing or case_mismatch -> incomplete
  *   otherwise                                              -> verified

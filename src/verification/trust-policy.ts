@@ -1,5 +1,5 @@
-import type { AttributeDefinition, RoutingTable } from '../widget-config/registry/attribute-definition';
-import { queueFor } from '../widget-config/queue-routing';
+import type { AttributeDefinition, RoutingTable } from '../attribute-registry/attribute-definition';
+import { queueFor } from '../attribute-registry/queue-routing';
 
 export type TrustPolicyMode = 'enforce' | 'report';
 

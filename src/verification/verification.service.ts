@@ -5,8 +5,8 @@ import { judgeTiming } from '../attribute-signature/signature-format';
 import { ApiError } from '../errors/api-error';
 import type { GenesysParticipant } from '../genesys/genesys-models';
 import { GenesysClient } from '../genesys/genesys.client';
-import type { AttributeRegistry } from '../widget-config/registry/attribute-definition';
-import { ATTRIBUTE_REGISTRY } from '../widget-config/widget-config.service';
+import { ATTRIBUTE_REGISTRY, type AttributeRegistry } from '../attribute-registry/attribute-definition';
+import { CLOCK, type Clock } from '../clock/clock';
 import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
@@ -67,6 +67,7 @@ export class VerificationService {
     @Inject(ATTRIBUTE_REGISTRY) private readonly registry: AttributeRegistry,
     @Inject(verificationConfig.KEY) private readonly config: VerificationConfig,
     private readonly metrics: ServiceMetrics,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   /** The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message id). */
@@ -123,7 +124,7 @@ export class VerificationService {
     options: { expected?: Readonly<Record<string, string>>; cut?: ReadonlySet<string> } = {},
   ): Promise<{ report: VerificationReportDto; cutMatters: boolean; nothingOfOurs: boolean }> {
     const { conversationId, customer } = snapshot;
-    const checkedAt = new Date().toISOString();
+    const checkedAt = new Date(this.clock.now()).toISOString();
     if (!customer) return { report: { conversationId, status: 'no_customer', attributes: [], checkedAt }, cutMatters: false, nothingOfOurs: false };
 
     const arrivals = readArrived(customer.attributes, this.signer.signatureName);
@@ -198,13 +199,13 @@ export class VerificationService {
   }
 
   /** For an Architect data action at routing time: the signature judged against now, when the conversation is starting. */
-  checkSignature(attributeValues: Readonly<Record<string, unknown>>, now: Date = new Date()): SignatureCheckDto {
+  checkSignature(attributeValues: Readonly<Record<string, unknown>>): SignatureCheckDto {
     const { token, arrived: attributes } = readArrived(readAttributeMap(attributeValues, 'attributes'), this.signer.signatureName);
     const routing = (vouched: boolean) => routingUnderPolicy(attributes, this.registry, vouched, this.config.trustPolicy);
     if (token === undefined) return { valid: false, reason: 'missing_signature', ...routing(false) };
     const check: SignatureCheck = this.signer.verify(signedPart(attributes, this.registry.covers), token, attributes[this.registry.identity.name]);
     if (!check.valid) return { valid: false, reason: check.reason, ...routing(false) };
-    const timing = judgeTiming(check.claims, seconds(now.getTime()));
+    const timing = judgeTiming(check.claims, seconds(this.clock.now()));
     if (timing !== 'current') return { valid: false, reason: timing, ...routing(false) };
     return { valid: true, reason: 'valid', userId: check.claims.userId, expiresAt: isoFromSeconds(check.claims.expiresAt), ...routing(true) };
   }

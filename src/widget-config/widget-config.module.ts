@@ -1,24 +1,16 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AttributeRegistryModule } from '../attribute-registry/attribute-registry.module';
 import { AttributeSignatureModule } from '../attribute-signature/attribute-signature.module';
-import { AttributeSigner } from '../attribute-signature/attribute-signer';
 import { genesysConfig } from '../genesys/genesys.config';
-import { loadAttributeRegistry } from './registry/attribute-registry.loader';
 import { WidgetConfigController } from './widget-config.controller';
-import { widgetConfigConfig, type WidgetConfigConfig } from './widget-config.config';
-import { ATTRIBUTE_REGISTRY, WidgetConfigService } from './widget-config.service';
+import { WidgetConfigService } from './widget-config.service';
 
+/** Issuing: a visitor's Messenger configuration, its attributes checked against the registry, signed and kept in the ledger. */
 @Module({
-  imports: [ConfigModule.forFeature(widgetConfigConfig), ConfigModule.forFeature(genesysConfig), AttributeSignatureModule],
+  imports: [ConfigModule.forFeature(genesysConfig), AttributeRegistryModule, AttributeSignatureModule],
   controllers: [WidgetConfigController],
-  providers: [
-    WidgetConfigService,
-    {
-      provide: ATTRIBUTE_REGISTRY,
-      inject: [widgetConfigConfig.KEY, AttributeSigner],
-      useFactory: (config: WidgetConfigConfig, signer: AttributeSigner) => loadAttributeRegistry(config.attributesFile, [signer.signatureName]),
-    },
-  ],
-  exports: [ATTRIBUTE_REGISTRY, WidgetConfigService],
+  providers: [WidgetConfigService],
+  exports: [WidgetConfigService],
 })
 export class WidgetConfigModule {}

@@ -2,20 +2,19 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
 import { AttributeSigner } from '../attribute-signature/attribute-signer';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
+import { CLOCK, type Clock } from '../clock/clock';
 import { ApiError } from '../errors/api-error';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { MAX_CUSTOM_DATA_BYTES, customDataBytes } from '../genesys/custom-attributes';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
-import { suggestAttributeName } from './attribute-names';
-import { serialiseAttribute } from './attribute-values';
-import { queueFor } from './queue-routing';
+import { suggestAttributeName } from '../attribute-registry/attribute-names';
+import { serialiseAttribute } from '../attribute-registry/attribute-values';
+import { queueFor } from '../attribute-registry/queue-routing';
 import type { AttributeCheckDto, AttributeValidationReportDto } from './dto/validate-attributes.dto';
 import type { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import type { IssueConfigDto } from './dto/issue-config.dto';
 import type { WidgetConfigDto } from './dto/widget-config.dto';
-import type { AttributeDefinition, AttributeRegistry } from './registry/attribute-definition';
-
-export const ATTRIBUTE_REGISTRY = Symbol('ATTRIBUTE_REGISTRY');
+import { ATTRIBUTE_REGISTRY, type AttributeDefinition, type AttributeRegistry } from '../attribute-registry/attribute-definition';
 
 interface CheckedAttributes {
   checks: AttributeCheckDto[];
@@ -43,6 +42,7 @@ export class WidgetConfigService {
     private readonly ledger: AttributeLedger,
     private readonly metrics: ServiceMetrics,
     @Inject(genesysConfig.KEY) private readonly genesys: GenesysConfig,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   describeRegistry(): AttributeRegistryDto {
@@ -121,7 +121,7 @@ export class WidgetConfigService {
         { field: `attributes.${identity}`, code: 'identity_mismatch', message: `${identity} must equal the user id the attributes are issued for` },
       ]);
     }
-    const { token, claims } = this.signer.sign(checked.serialised, userId, new Date());
+    const { token, claims } = this.signer.sign(checked.serialised, userId, new Date(this.clock.now()));
     const guestAttributes = this.withSignature(checked.serialised, token);
     const totalBytes = customDataBytes(guestAttributes);
     if (totalBytes > MAX_CUSTOM_DATA_BYTES) {
@@ -169,15 +169,18 @@ export class WidgetConfigService {
         });
         continue;
       }
-      const result = serialiseAttribute(definition, raw);
-      if (result.ok && result.value === '') {
-        // Genesys removes an attribute set to "": a signed empty value could never arrive, and its set would always fail the MAC.
+      // Genesys removes an attribute set to "": a signed empty value could never arrive, and its set would always fail
+      // the MAC. Whatever the type: "" for an optional date means no date, not a malformed one.
+      if (raw === '') {
         checks.push(
           definition.required
             ? { name, ok: false, code: 'empty_value', message: `${name} is required and empty; Genesys removes an attribute set to ""` }
             : { name, ok: true, message: `${name} is empty, so it is left out: Genesys removes an attribute set to ""` },
         );
-      } else if (result.ok) {
+        continue;
+      }
+      const result = serialiseAttribute(definition, raw);
+      if (result.ok) {
         serialised[name] = result.value;
         checks.push({ name, ok: true });
       } else {
@@ -193,7 +196,7 @@ export class WidgetConfigService {
   }
 
   private sizeWithSignature(serialised: Record<string, string>, userId: string): number {
-    const { token } = this.signer.sign(serialised, userId, new Date());
+    const { token } = this.signer.sign(serialised, userId, new Date(this.clock.now()));
     return customDataBytes(this.withSignature(serialised, token));
   }
 

@@ -1,6 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsOptional, MinLength } from 'class-validator';
-import { readEnvironment } from '../config/environment';
+import { readEnvironment } from '../../config/environment';
 
 export class MetricsEnvironment {
   /** Bearer token Prometheus sends for /metrics. Unset: /metrics is open outside production and off (404) in production. */

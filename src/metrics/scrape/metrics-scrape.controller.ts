@@ -2,11 +2,11 @@ import { Controller, Get, Headers, HttpStatus, Inject, Res } from '@nestjs/commo
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import { Public } from '../auth/auth.decorators';
-import { appConfig, type AppConfig } from '../config/app.config';
-import { ApiError } from '../errors/api-error';
-import { metricsConfig, type MetricsConfig } from './metrics.config';
-import { ServiceMetrics } from '../metrics/service-metrics';
+import { Public } from '../../auth/auth.decorators';
+import { appConfig, type AppConfig } from '../../config/app.config';
+import { ApiError } from '../../errors/api-error';
+import { metricsConfig, type MetricsConfig } from './metrics-scrape.config';
+import { ServiceMetrics } from '../service-metrics';
 
 const sameSecret = (given: string, expected: string) => {
   const left = Buffer.from(given);
@@ -22,7 +22,7 @@ const sameSecret = (given: string, expected: string) => {
 @ApiExcludeController()
 @Public()
 @Controller('metrics')
-export class MetricsController {
+export class MetricsScrapeController {
   constructor(
     private readonly metrics: ServiceMetrics,
     @Inject(metricsConfig.KEY) private readonly config: MetricsConfig,
