@@ -100,7 +100,7 @@ export class AuditService {
       throw new ApiError(HttpStatus.CONFLICT, 'audit_ended', `The audit has ended (${previous}); there is nothing to cancel.`);
     }
     this.metrics.audits.inc({ outcome: 'cancelled' });
-    // The runner cancels the job too at its next step; this covers a runner that is gone.
+    // The stored job is cancelled here, whether or not a runner is still alive; a job the runner submits after this read it cancels itself.
     const jobId = audit.record.progress.jobId;
     if (jobId !== undefined) {
       await this.genesys.cancelDetailsJob(jobId).catch((error: Error) => this.logger.warn(`Cancelling the details job failed: ${error.message}`));

@@ -1,63 +1,22 @@
-import { createSecretKey } from 'node:crypto';
-import { ManualClock } from '../../test/support/manual-clock';
-import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
-import { strictFake } from '../../test/support/strict-fake';
-import { loadAttributeRegistry } from '../attribute-registry/attribute-registry.loader';
-import { AttributeLedger } from '../attribute-signature/attribute-ledger';
-import type { AttributeSignatureConfig } from '../attribute-signature/attribute-signature.config';
-import { AttributeSigner } from '../attribute-signature/attribute-signer';
 import { ApiError } from '../errors/api-error';
-import type { GenesysConversation } from '../genesys/genesys-models';
 import type { GenesysClient } from '../genesys/genesys.client';
-import type { GenesysConfig } from '../genesys/genesys.config';
-import { ServiceMetrics } from '../metrics/service-metrics';
-import type { VerificationConfig } from './verification.config';
-import { VerificationService } from './verification.service';
+import { ManualClock } from '../../test/support/manual-clock';
+import { conversationWith as conversationOf, verificationKit } from '../../test/support/verification-kit';
 
 const CONVERSATION = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
-const SIGNATURE = 'attributesSignature';
-const signatureConfig: AttributeSignatureConfig = {
-  keys: [{ kid: 'k1', secret: createSecretKey(Buffer.from('a-signing-secret-of-thirty-two-bytes!!')) }],
-  signatureName: SIGNATURE,
-  ledgerTtlSeconds: 86400,
-  lifetimeSeconds: 3600,
-};
-const registry = loadAttributeRegistry('config/attributes.yaml', [SIGNATURE]);
-const issuedSet = { userId: 'usr_1001', userTier: 'Gold' };
+const conversationWith = (attributes: Record<string, string>, startTime: string) => conversationOf(CONVERSATION, attributes, startTime);
 
-function conversationWith(attributes: Record<string, string>, startTime: string): GenesysConversation {
-  return {
-    id: CONVERSATION,
-    startTime,
-    participants: [
-      { id: 'p-agent', purpose: 'agent' },
-      { id: 'p-customer', purpose: 'customer', attributes, messages: [{ id: 'm1', type: 'webmessaging' }] },
-    ],
-  };
-}
-
-/** The service with a real signer, ledger and registry; Genesys is whatever the test says it answers. */
-function setUp(genesys: Partial<GenesysClient> = {}) {
+/** The service over a clock made first, so that Genesys's answers can read it. */
+function setUp(genesys: (clock: ManualClock) => Partial<GenesysClient> = () => ({})) {
   const clock = new ManualClock();
-  const signer = new AttributeSigner(signatureConfig, { deploymentId: 'deployment-1' } as GenesysConfig);
-  const ledger = new AttributeLedger(inMemorySharedState(), signatureConfig);
-  const metrics = new ServiceMetrics();
-  const config: VerificationConfig = { trustPolicy: 'enforce' };
-  const service = new VerificationService(strictFake<GenesysClient>('GenesysClient', genesys), signer, ledger, registry, config, metrics, clock);
-  /** Issues `attributes` now, as the config endpoint does: signed and remembered. */
-  const issue = (attributes: Record<string, string> = issuedSet) => {
-    const { token, claims } = signer.sign(attributes, attributes.userId, new Date(clock.now()));
-    ledger.record(claims.nonce, { userId: attributes.userId, issuedAt: new Date(claims.issuedAt * 1000).toISOString(), attributes });
-    return { ...attributes, [SIGNATURE]: token };
-  };
-  const counted = async (name: string) => (await metrics.registry.getSingleMetricAsString(name)).split('\n').filter((line) => !line.startsWith('#'));
-  return { clock, service, issue, counted };
+  const kit = verificationKit(genesys(clock), clock);
+  return { ...kit, counted: kit.samples };
 }
 
 describe('VerificationService', () => {
   it('reports an intact conversation verified, checked at the time its clock reads', async () => {
     let arrived: Record<string, string> = {};
-    const { clock, service, issue } = setUp({ getConversation: async () => conversationWith(arrived, new Date(clock.now() + 60_000).toISOString()) });
+    const { clock, service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now() + 60_000).toISOString()) }));
     arrived = issue();
     const report = await service.verifyConversation(CONVERSATION);
     expect(report).toMatchObject({ status: 'verified', userId: 'usr_1001', participantId: 'p-customer', checkedAt: new Date(clock.now()).toISOString() });
@@ -66,7 +25,7 @@ describe('VerificationService', () => {
 
   it('reports a registry attribute changed after issue as tampered, with its row a mismatch', async () => {
     let arrived: Record<string, string> = {};
-    const { clock, service, issue } = setUp({ getConversation: async () => conversationWith(arrived, new Date(clock.now()).toISOString()) });
+    const { service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()) }));
     arrived = { ...issue(), userTier: 'Platinum' };
     const report = await service.verifyConversation(CONVERSATION);
     expect(report.status).toBe('tampered');
@@ -76,13 +35,13 @@ describe('VerificationService', () => {
 
   it('judges a set against the conversation start, not the time of the check: used after its lifetime it is expired', async () => {
     let arrived: Record<string, string> = {};
-    const { clock, service, issue } = setUp({ getConversation: async () => conversationWith(arrived, new Date(clock.now() + 3600_000 + 61_000).toISOString()) });
+    const { service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now() + 3600_000 + 61_000).toISOString()) }));
     arrived = issue();
     expect((await service.verifyConversation(CONVERSATION)).status).toBe('expired');
   });
 
   it('answers 404 conversation_not_found and message_not_found for what Genesys does not know', async () => {
-    const { service } = setUp({ getConversation: async () => null, getMessageDetails: async () => null });
+    const { service } = setUp(() => ({ getConversation: async () => null, getMessageDetails: async () => null }));
     await expect(service.verifyConversation(CONVERSATION)).rejects.toMatchObject({ code: 'conversation_not_found' });
     await expect(service.verifyMessage(CONVERSATION)).rejects.toMatchObject({ code: 'message_not_found' });
   });
@@ -99,13 +58,13 @@ describe('VerificationService', () => {
     const failing = '11111111-1111-4111-8111-111111111111';
     const broken = '22222222-2222-4222-8222-222222222222';
     let arrived: Record<string, string> = {};
-    const { clock, service, issue } = setUp({
+    const { service, issue } = setUp((time) => ({
       getConversation: async (id: string) => {
         if (id === failing) throw new ApiError(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service; retry after 120 s.');
         if (id === broken) throw new TypeError('a bug of ours');
-        return conversationWith(arrived, new Date(clock.now()).toISOString());
+        return conversationWith(arrived, new Date(time.now()).toISOString());
       },
-    });
+    }));
     arrived = issue();
     const results = await service.verifyBatch([CONVERSATION, failing, broken]);
     expect(results.map((entry) => entry.report?.status ?? entry.error?.error)).toEqual(['verified', 'upstream_rate_limited', 'internal_error']);
@@ -114,7 +73,7 @@ describe('VerificationService', () => {
 
   it('counts verdicts by status and findings by registry name only: a visitor-chosen name counts as other', async () => {
     let arrived: Record<string, string> = {};
-    const { clock, service, issue, counted } = setUp({ getConversation: async () => conversationWith(arrived, new Date(clock.now()).toISOString()) });
+    const { service, issue, counted } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()) }));
     arrived = { ...issue(), userTier: 'Platinum', 'made-up-name': 'x' };
     await service.verifyConversation(CONVERSATION, { 'made-up-name': 'y' });
     expect(await counted('wm_verifications_total')).toContainEqual(expect.stringContaining('status="tampered"} 1'));

@@ -1,33 +1,24 @@
-import { createSecretKey } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../test/support/manual-clock';
 import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
+import { REGISTRY, SIGNATURE, SIGNATURE_CONFIG } from '../../test/support/verification-kit';
 import { loadAttributeRegistry } from '../attribute-registry/attribute-registry.loader';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
-import type { AttributeSignatureConfig } from '../attribute-signature/attribute-signature.config';
 import { AttributeSigner } from '../attribute-signature/attribute-signer';
 import type { GenesysConfig } from '../genesys/genesys.config';
 import { findRegion } from '../genesys/genesys-regions';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { WidgetConfigService } from './widget-config.service';
 
-const SIGNATURE = 'attributesSignature';
-const signatureConfig: AttributeSignatureConfig = {
-  keys: [{ kid: 'k1', secret: createSecretKey(Buffer.from('a-signing-secret-of-thirty-two-bytes!!')) }],
-  signatureName: SIGNATURE,
-  ledgerTtlSeconds: 86400,
-  lifetimeSeconds: 3600,
-};
 const genesys = { deploymentId: 'deployment-1', organizationId: 'org-1', region: findRegion('mypurecloud.ie') } as GenesysConfig;
-const registry = loadAttributeRegistry('config/attributes.yaml', [SIGNATURE]);
 const visitor = (claims: Record<string, unknown>) => ({ subject: String(claims.sub), scopes: new Set<string>(), claims });
 
-function setUp(attributeRegistry = registry) {
+function setUp(attributeRegistry = REGISTRY) {
   const clock = new ManualClock();
-  const signer = new AttributeSigner(signatureConfig, genesys);
-  const ledger = new AttributeLedger(inMemorySharedState(), signatureConfig);
+  const signer = new AttributeSigner(SIGNATURE_CONFIG, genesys);
+  const ledger = new AttributeLedger(inMemorySharedState(), SIGNATURE_CONFIG);
   const metrics = new ServiceMetrics();
   const service = new WidgetConfigService(attributeRegistry, signer, ledger, metrics, genesys, clock);
   const issuedCount = async () => (await metrics.attributeSetsIssued.get()).values[0]?.value ?? 0;
