@@ -21,7 +21,7 @@ import type { GenesysConfig } from '../src/genesys/genesys.config';
  */
 const QUICK = process.argv.includes('--quick');
 // Five, not the minimum three: on this shared machine one round in three or four is off by 20 % or more.
-const ROUNDS = QUICK ? 1 : 5;
+const ROUNDS = QUICK ? 1 : process.argv.includes('--compare') ? 3 : 5;
 const WARMUP_S = QUICK ? 1 : 5;
 const MEASURE_S = QUICK ? 3 : 10;
 const CONNECTIONS = 50;
@@ -181,7 +181,35 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
   };
 }
 
+/**
+ * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"]`: the shipped bundle
+ * against another build of the service (the same tree with one performance mechanism taken out,
+ * bundled by scripts/bundle-production.mjs) on the config endpoint, memory store, interleaved
+ * round by round. How each mechanism in src/performance is defended (docs/performance.md);
+ * prints, writes nothing.
+ */
+async function compare(variant: string, variantFlags: readonly string[]): Promise<void> {
+  const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });
+  const token = visitorToken();
+  const shipped = join(BUILD, 'bundle', 'main.js');
+  const figures = await throughput([
+    { name: 'shipped', start: () => startProcess(shipped, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS), token },
+    { name: 'variant', start: () => startProcess(resolve(variant), serviceEnv(emulator), '/health/ready', variantFlags), token },
+  ]);
+  await emulator.close();
+  for (const name of ['shipped', 'variant']) {
+    process.stdout.write(`${name}: ${figures.rps[name].toFixed(0)} req/s, p99 ${figures.p99[name]} ms, peak RSS ${figures.rssMb[name].toFixed(0)} MB\n`);
+  }
+  process.stdout.write(`shipped / variant: ${(figures.rps.shipped / figures.rps.variant).toFixed(2)} (req/s), errors ${figures.errors}\n`);
+}
+
 async function main() {
+  const compareAt = process.argv.indexOf('--compare');
+  if (compareAt > 0) {
+    const flagsAt = process.argv.indexOf('--variant-flags');
+    const variantFlags = flagsAt > 0 ? process.argv[flagsAt + 1].split(/\s+/).filter(Boolean) : SERVICE_NODE_FLAGS;
+    return compare(process.argv[compareAt + 1], variantFlags);
+  }
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);

@@ -2,19 +2,20 @@ import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import type { Logger as PinoLogger } from 'pino';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import helmet from 'helmet';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
 import { createDevelopmentCredentials, describeDevelopmentCredentials, type DevelopmentCredentials } from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigurationError, configurationSource, useConfigurationOverrides } from './config/environment';
 import { assertValidConfiguration } from './environment-schemas';
 import { deferResponseWrites } from './performance/deferred-response-write';
-import { securityHeaders } from './performance/security-headers';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
 import { REQUEST_ID_HEADER, assignRequestId } from './logging/request-id';
 import { registerRequestContext } from './logging/request-context';
-import { logAbortedRequest, registerRequestLogging } from './logging/request-logging';
+import { registerRequestLogging } from './logging/request-logging';
 import { registerHttpMetrics } from './metrics/http-metrics';
 import { ServiceMetrics } from './metrics/service-metrics';
 import { setupSwaggerUi } from './openapi-document';
@@ -36,6 +37,36 @@ export function createHttpAdapter(app: AppConfig): FastifyAdapter {
   });
 }
 
+/**
+ * Helmet's headers, computed once: they do not depend on the request, and three writers need the
+ * same map: every response (an onRequest hook), Fastify's framework errors, and the 500 written
+ * when a response head could not be. (Running helmet per request instead measured within the
+ * noise on Node 24: docs/performance.md.)
+ */
+function securityHeaders(): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const collector = {
+    setHeader: (name: string, value: string | number) => {
+      headers[name.toLowerCase()] = String(value);
+    },
+    removeHeader: () => undefined,
+  } as unknown as ServerResponse;
+  helmet({
+    // Swagger UI needs inline styles and its own scripts; everything else stays same-origin.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'validator.swagger.io'],
+        scriptSrc: ["'self'"],
+        // Upgrading would break the UI wherever the service is reached over plain HTTP (sandbox, cluster-internal).
+        upgradeInsecureRequests: null,
+      },
+    },
+  })({} as IncomingMessage, collector, () => undefined);
+  return headers;
+}
+
 const SECURITY_HEADERS = securityHeaders();
 
 /** Everything main.ts and the tests share once the Nest application exists. */
@@ -50,12 +81,7 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   registerRequestContext(fastify);
   const requestLog = app.get<PinoLogger>(REQUEST_LOG);
-  deferResponseWrites(fastify, {
-    headers: SECURITY_HEADERS,
-    requestIdHeader: REQUEST_ID_HEADER,
-    log: app.get(APPLICATION_LOG),
-    onClientGone: (request, reply) => logAbortedRequest(requestLog, request, reply),
-  });
+  deferResponseWrites(fastify, { headers: SECURITY_HEADERS, requestIdHeader: REQUEST_ID_HEADER, log: app.get(APPLICATION_LOG) });
   registerRequestLogging(fastify, requestLog);
   registerHttpMetrics(fastify, app.get(ServiceMetrics));
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.

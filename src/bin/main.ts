@@ -2,9 +2,6 @@ import { keepCompiledCode } from '../performance/compile-cache';
 import 'reflect-metadata';
 import { createApp, serve } from '../bootstrap';
 import { useConfigurationDefaults } from '../config/environment';
-import { limitHeapGrowth } from '../performance/heap-growth';
-
-limitHeapGrowth();
 
 // Production unless told otherwise: with NODE_ENV unset this entry point must not make up secrets,
 // write development state or print tokens; it refuses to start, naming every setting it lacks.

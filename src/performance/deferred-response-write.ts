@@ -7,10 +7,9 @@ type SendDone = (error: Error | null, payload?: unknown) => void;
 
 /**
  * Writes responses from the check phase, after every request readable in this event-loop turn
- * has been handled, instead of from inside each socket's read callback. Under load this cut the
- * CPU per request of the config endpoint from ~145 to ~90–110 µs on Node 20; on Node 24 it still
- * gives ~16 % more throughput (paired, 3 rounds: 13.4k vs 11.5k req/s median; BENCHMARKS.md). An
- * idle service pays one loop turn per response.
+ * has been handled, instead of from inside each socket's read callback. Buys on Node 24 1.13×
+ * the config endpoint's throughput (bench row "config, memory store"; paired without it, 7.7k vs
+ * 6.8k req/s: docs/performance.md). An idle service pays one loop turn per response.
  *
  * Writing the head can throw (a header value Node refuses, which only a bug of ours can set).
  * Inline, that error would reach whoever called `send`; here it would reach nobody and stop the
@@ -24,14 +23,11 @@ export interface DeferredWriteOptions {
   requestIdHeader: string;
   /** Where a failure to write is logged. */
   log: PinoLogger;
-  /** Told of each answer whose client has already hung up. */
-  onClientGone: (request: FastifyRequest, reply: FastifyReply) => void;
 }
 
 export function deferResponseWrites(fastify: FastifyInstance, options: DeferredWriteOptions): void {
-  const { headers, requestIdHeader, log, onClientGone } = options;
+  const { headers, requestIdHeader, log } = options;
   const write = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: SendDone) => {
-    if (reply.raw.destroyed) onClientGone(request, reply);
     try {
       done(null, payload);
     } catch (error) {

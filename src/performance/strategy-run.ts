@@ -14,9 +14,10 @@ export interface RunnableStrategy<Request> {
 /**
  * Runs a passport strategy once, as passport.authenticate() does: on a per-request instance
  * given the five actions a strategy may call, and resolves with the first one it calls (a throw
- * from `authenticate` counts as `error`). Passport's middleware and @nestjs/passport's AuthGuard
- * are not wrapped around it: on the config endpoint those layers cost 12 % of the throughput and
- * 100 MB of peak RSS (5.6k against 6.4k req/s, 270 against 170 MB).
+ * from `authenticate` counts as `error`). Passport's middleware is not wrapped around it: on Node 24
+ * it cost the config endpoint 9 % of its throughput and 50 MB of peak RSS (bench row "config,
+ * memory store"; paired against `passport.authenticate`, 8.9k vs 8.2k req/s, 177 vs 227 MB:
+ * docs/performance.md).
  */
 export function runStrategy<User, Request>(strategy: RunnableStrategy<Request>, request: Request): Promise<StrategyOutcome<User>> {
   return new Promise((resolve) => {

@@ -200,8 +200,8 @@ export class WidgetConfigService {
     return customDataBytes(this.withSignature(serialised, token));
   }
 
-  /** The map Messenger sends: the attributes plus the signature. (Spread with a computed key measured 10× slower on Node 20.) */
+  /** The map Messenger sends: the attributes plus the signature. */
   private withSignature(serialised: Record<string, string>, token: string): Record<string, string> {
-    return Object.assign({}, serialised, { [this.signer.signatureName]: token });
+    return { ...serialised, [this.signer.signatureName]: token };
   }
 }
