@@ -1,9 +1,14 @@
 import { load } from 'js-yaml';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { variableNames } from '../src/config/environment';
 import { ENVIRONMENT_SCHEMAS } from '../src/environment-schemas';
 import { EmulatorEnvironment } from 'genesys-emulator';
+import { AUDIT_STATES } from '../src/audit/audit-store';
+import { AUDIT_EXIT } from '../src/bin/audit-command';
+import { CANARY_EXIT } from '../src/bin/canary-command';
+import { VERIFY_EXIT } from '../src/bin/verify-command';
+import { REPORT_STATUSES, ROW_STATUSES } from '../src/verification/report-judgement';
 import { requiredInProduction } from './support/production-environment';
 
 const root = join(__dirname, '..');
@@ -11,22 +16,91 @@ const read = (file: string) => readFileSync(join(root, file), 'utf8');
 const configVariables = new Set(ENVIRONMENT_SCHEMAS.flatMap((schema) => variableNames(schema)));
 const emulatorVariables = new Set(variableNames(EmulatorEnvironment));
 
-describe('README configuration tables', () => {
-  const readme = read('README.md');
-  const tableRows = (section: string) =>
-    [...section.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
+/** The markdown tables of `text`, each as rows of cells (its header first). */
+const tablesOf = (text: string) =>
+  text
+    .split(/\n(?!\|)/)
+    .map((block) => block.split('\n').filter((line) => line.startsWith('| ') && !line.startsWith('|---')))
+    .filter((rows) => rows.length > 0)
+    .map((rows) => rows.map((line) => line.slice(2, -2).split(' | ')));
+/**
+ * The backticked codes `tables` define, headers left out: every one in a row's first cell, or the
+ * first one in its last cell (what follows it there says more of it: `tampered`, with `signatureProblem`).
+ */
+const tableCodes = (tables: string[][][], column: 'first' | 'last') =>
+  tables
+    .flatMap((rows) => rows.slice(1))
+    .flatMap((cells) => {
+      const codes = [...(column === 'first' ? cells[0] : cells[cells.length - 1]).matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+      return column === 'first' ? codes : codes.slice(0, 1);
+    });
+/** The part of a markdown document under one `## ` heading. */
+const section = (text: string, heading: string) => text.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
 
-  it('list every variable the service config classes read, and no other', () => {
-    expect([...tableRows(readme)].sort()).toEqual([...configVariables].sort());
+describe('the configuration reference (docs/configuration.md)', () => {
+  const reference = read('docs/configuration.md');
+  const tableRows = (text: string) => [...text.matchAll(/^\| `([A-Z][A-Z0-9_]*)` \|/gm)].map((match) => match[1]);
+
+  it('lists every variable the service config classes read, and no other, each once', () => {
+    const rows = tableRows(reference);
+    expect([...rows].sort()).toEqual([...configVariables].sort());
+    expect(new Set(rows).size).toBe(rows.length);
   });
 
-  it("list every variable of the standalone emulator, and no other, in the emulator's own README", () => {
+  it("lists every variable of the standalone emulator, and no other, in the emulator's own README", () => {
     expect([...tableRows(read('packages/genesys-emulator/README.md'))].sort()).toEqual([...emulatorVariables].sort());
   });
+});
 
-  it('list each variable once', () => {
-    const all = tableRows(readme);
-    expect(new Set(all).size).toBe(all.length);
+describe('the verification reference (docs/verification.md)', () => {
+  const reference = read('docs/verification.md');
+
+  it('defines every row status and every report status in its tables, and nothing else', () => {
+    const statusTables = tablesOf(section(reference, 'The report, defined once')).filter((rows) => ['row', 'status'].includes(rows[0].at(-1) ?? ''));
+    const defined = new Set(tableCodes(statusTables, 'last'));
+    expect([...defined].filter((code) => !ROW_STATUSES.includes(code as never) && !REPORT_STATUSES.includes(code as never))).toEqual([]);
+    expect([...ROW_STATUSES, ...REPORT_STATUSES].filter((status) => !defined.has(status))).toEqual([]);
+  });
+});
+
+describe('the audit reference (docs/audits.md)', () => {
+  const reference = read('docs/audits.md');
+
+  it('defines every audit state and every verdict status an audit line can hold', () => {
+    const firstColumn = new Set(tableCodes(tablesOf(reference), 'first'));
+    expect(AUDIT_STATES.filter((state) => !firstColumn.has(state))).toEqual([]);
+    expect([...REPORT_STATUSES, 'unsettled', 'unreadable'].filter((status) => !firstColumn.has(status))).toEqual([]);
+  });
+});
+
+describe('the command-line reference (docs/cli.md)', () => {
+  const reference = read('docs/cli.md');
+
+  it.each([
+    ['verify', VERIFY_EXIT],
+    ['canary', CANARY_EXIT],
+    ['audit', AUDIT_EXIT],
+  ] as const)('gives %s exactly the exit codes its command returns', (command, exits) => {
+    const documented = tableCodes(tablesOf(section(reference, command)), 'first').map(Number);
+    expect(documented).toEqual([...new Set(Object.values(exits))].sort((a, b) => a - b));
+  });
+});
+
+describe('the architecture reference (docs/architecture.md)', () => {
+  it('names every folder of src/ in its tree', () => {
+    const tree = /```text\n([\s\S]*?)```/.exec(read('docs/architecture.md'))?.[1] ?? '';
+    const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    expect(folders.filter((folder) => !tree.includes(` ${folder}/ `))).toEqual([]);
+  });
+});
+
+describe('the README', () => {
+  it('is a newcomer\'s five minutes: under 150 lines, its links resolving to files that exist', () => {
+    const readme = read('README.md');
+    expect(readme.split('\n').length).toBeLessThan(150);
+    const targets = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((match) => match[1]).filter((target) => !/^https?:/.test(target));
+    expect(targets.length).toBeGreaterThan(5);
+    expect(targets.filter((target) => !existsSync(join(root, target)))).toEqual([]);
   });
 });
 
@@ -53,8 +127,8 @@ describe('the production command', () => {
   const required = requiredInProduction();
   const names = (text: string) => new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
 
-  it("is complete in the README: its .env block names every variable production requires", () => {
-    const block = /cat > \.env <<'END'\n([\s\S]*?)\nEND/.exec(read('README.md'))![1];
+  it("is complete in docs/operations.md: its .env block names every variable production requires", () => {
+    const block = /cat > \.env <<'END'\n([\s\S]*?)\nEND/.exec(read('docs/operations.md'))![1];
     const given = names(block);
     expect(required.filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
     expect(required.length).toBeGreaterThanOrEqual(8);

@@ -1,5 +1,6 @@
 import { ManualClock } from '../../test/support/manual-clock';
 import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
+import { refusalOf } from '../../test/support/refusal';
 import { strictFake } from '../../test/support/strict-fake';
 import { SharedStateUnavailableError } from '../cache-store/shared-state.store';
 import type { GenesysClient } from '../genesys/genesys.client';
@@ -27,11 +28,6 @@ function setUp(store?: AuditStore) {
 }
 
 /** The refusal's status and code, from an ApiError. */
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: { getStatus(): number; code: string; headers: Record<string, string> }) => ({ status: error.getStatus(), code: error.code, headers: error.headers }),
-  );
 
 describe('AuditService', () => {
   it('creates an audit of the period up to now on the injected clock, queued once, its queue ids without repeats', async () => {
@@ -93,7 +89,7 @@ describe('AuditService', () => {
         throw new SharedStateUnavailableError('audit create');
       },
     });
-    expect(await refusalOf(setUp(unavailable).service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toEqual({
+    expect(await refusalOf(setUp(unavailable).service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toMatchObject({
       status: 503,
       code: 'shared_state_unavailable',
       headers: { 'retry-after': '5' },

@@ -8,6 +8,7 @@ import { CallerKeysHealthIndicator } from './caller-keys.health';
 import { JwtAuthGuard } from './jwt-auth.guard';
 import { JwtStrategy } from './jwt.strategy';
 
+/** Our callers: bearer JWTs checked by passport-jwt (secret or JWKS), scopes per route, development tokens. */
 @Module({
   imports: [ConfigModule.forFeature(authConfig), TerminusModule],
   providers: [

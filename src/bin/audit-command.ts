@@ -7,7 +7,7 @@ import { DATE_TIME_WITH_OFFSET } from '../audit/dto/create-audit.dto';
 import { jsonForTerminal, neutralise } from '../logging/printable-text';
 import { CommandFailure, runCommand, withServiceContext, type CommandOutput } from './service-command';
 
-/** Exit codes, documented in the README and the command's help. */
+/** Exit codes, documented in docs/cli.md and the command's help. */
 export const AUDIT_EXIT = { clean: 0, tampered: 1, usage: 2, notChecked: 3, notAllJudged: 4 } as const;
 
 /** Conversations the audit could not judge: a cut value no conversation GET settled, or job data it could not read. */

@@ -3,7 +3,7 @@ import { CanaryService, type CanaryResult } from '../canary/canary.service';
 import { jsonForTerminal, neutralise } from '../logging/printable-text';
 import { runCommand, withServiceContext, type CommandOutput } from './service-command';
 
-/** Exit codes, documented in the README and the command's help. */
+/** Exit codes, documented in docs/cli.md and the command's help. */
 export const CANARY_EXIT = { ok: 0, broken: 1, usage: 2, notChecked: 3 } as const;
 
 function resultText(result: CanaryResult): string {

@@ -4,7 +4,7 @@ import { reportJson, reportText } from '../verification/report-text';
 import { VerificationService } from '../verification/verification.service';
 import { runCommand, withServiceContext, type CommandOutput } from './service-command';
 
-/** Exit codes, documented in the README and the command's help. */
+/** Exit codes, documented in docs/cli.md and the command's help. */
 export const VERIFY_EXIT = { verified: 0, notVerified: 1, usage: 2, notChecked: 3 } as const;
 
 

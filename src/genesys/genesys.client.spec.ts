@@ -3,6 +3,7 @@ import { AxiosError, type AxiosRequestConfig, type AxiosResponse } from 'axios';
 import { defer, type Observable } from 'rxjs';
 import { ManualClock } from '../../test/support/manual-clock';
 import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
+import { refusalOf } from '../../test/support/refusal';
 import { strictFake } from '../../test/support/strict-fake';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { GenesysRateLimiter } from './genesys-rate-limiter';
@@ -53,11 +54,6 @@ function setUp(script: { token?: Answer[]; api?: Answer[] }) {
   return { clock, client, sent, apiRequests };
 }
 
-const refusalOf = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: { getStatus(): number; code: string; headers: Record<string, string> }) => ({ status: error.getStatus(), code: error.code, headers: error.headers }),
-  );
 
 describe('GenesysClient', () => {
   it('sends each API call with the bearer token, a timeout, no redirects and a bound on the answer', async () => {

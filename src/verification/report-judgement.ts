@@ -3,7 +3,7 @@ import type { SignatureTiming } from '../attribute-signature/signature-format';
 import type { PiiClass, TrustLevel } from '../attribute-registry/attribute-definition';
 
 /**
- * The one definition of a verification report (the README's table is this function in words).
+ * The one definition of a verification report (docs/verification.md's table is this function in words).
  *
  * What the signature covers: the registry's attributes and its retired names (`covers`), exactly
  * as they arrived; nothing else. Messenger is not the only writer of the customer participant's

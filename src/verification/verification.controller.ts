@@ -106,7 +106,7 @@ const ReportResponse = () => ApiOkResponse({ type: VerificationReportDto, exampl
 export class VerificationController {
   constructor(private readonly verification: VerificationService) {}
 
-  /** Did the visitor's attributes reach this conversation as issued? One row per attribute; the README's report table defines every status. */
+  /** Did the visitor's attributes reach this conversation as issued? One row per attribute; docs/verification.md's report table defines every status. */
   @Get('conversations/:conversationId')
   @ConversationIdParam()
   @UpstreamErrorResponses()

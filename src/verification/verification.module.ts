@@ -7,6 +7,7 @@ import { VerificationController } from './verification.controller';
 import { verificationConfig } from './verification.config';
 import { VerificationService } from './verification.service';
 
+/** Verification: a conversation's report, by id, by message id, in a batch, and the signature check for routing. */
 @Module({
   imports: [ConfigModule.forFeature(verificationConfig), GenesysModule, AttributeSignatureModule, AttributeRegistryModule],
   controllers: [VerificationController],

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../test/support/manual-clock';
 import { inMemorySharedState } from '../../test/support/in-memory-shared-state';
+import { refusalOf } from '../../test/support/refusal';
 import { REGISTRY, SIGNATURE, SIGNATURE_CONFIG } from '../../test/support/verification-kit';
 import { loadAttributeRegistry } from '../attribute-registry/attribute-registry.loader';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
@@ -25,12 +26,11 @@ function setUp(attributeRegistry = REGISTRY) {
   return { clock, signer, ledger, service, issuedCount };
 }
 
-/** The 422's details, field and code. */
-const refusal = (promise: Promise<unknown>) =>
-  promise.then(
-    () => undefined,
-    (error: { code: string; details: { field: string; code: string; suggestion?: string }[] }) => ({ code: error.code, details: error.details.map(({ field, code, suggestion }) => ({ field, code, ...(suggestion ? { suggestion } : {}) })) }),
-  );
+/** The 422's code, and each detail's field, code and suggestion. */
+const refusal = async (promise: Promise<unknown>) => {
+  const refused = await refusalOf(promise);
+  return refused && { code: refused.code, details: refused.details.map(({ field, code, suggestion }) => ({ field, code, ...(suggestion ? { suggestion } : {}) })) };
+};
 
 describe('WidgetConfigService', () => {
   it("issues a visitor's attributes from the token's claims, signed at the injected clock's time and remembered in the ledger", async () => {

@@ -22,7 +22,7 @@ export interface Answer {
 
 /**
  * Routes that are not the API: Swagger UI and its document; /metrics, Prometheus's scrape target
- * (documented for operators in the README, absent from the API document on purpose: it answers
+ * (documented for operators in docs/operations.md, absent from the API document on purpose: it answers
  * 404 in production without METRICS_TOKEN, and no client is generated for it); the test suites'
  * own probe controllers.
  */

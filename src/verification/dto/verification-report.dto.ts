@@ -58,7 +58,7 @@ export class AttributeVerdictDto {
   trusted!: boolean;
 }
 
-/** Whether a conversation's attributes are what this service issued. See the README's report table. */
+/** Whether a conversation's attributes are what this service issued. See docs/verification.md's report table. */
 export class VerificationReportDto {
   /**
    * @example "0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f"
