@@ -25,7 +25,8 @@ const LAYERS = [
   ['audit', 'canary'],
 ];
 
-const COMPOSITION_ROOTS = '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
+const COMPOSITION_ROOTS =
+  '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
 /** The only files that may use the emulator: the development launcher and what it starts the sandbox with. */
 const EMULATOR_USERS = '^src/(bin/dev\\.ts|development-launcher\\.ts|development/sandbox\\.ts)$';
 const folders = (names) => `^src/(${names.join('|')})/`;
@@ -38,7 +39,10 @@ const layerRules = LAYERS.flatMap((layer, index) => {
     name: `${folder}-stays-in-its-layer`,
     comment: `src/${folder}/ imports only from the layers below it (${LAYERS.slice(0, index).flat().join(', ') || 'none'}).`,
     severity: 'error',
-    from: { path: folders([folder]), ...(subFoldersOf(folder).length > 0 ? { pathNot: folders(subFoldersOf(folder)) } : {}) },
+    from: {
+      path: folders([folder]),
+      ...(subFoldersOf(folder).length > 0 ? { pathNot: folders(subFoldersOf(folder)) } : {}),
+    },
     to: { path: folders([...above, ...layer.filter((other) => other !== folder), 'emulator']) },
   }));
 });
@@ -75,10 +79,13 @@ module.exports = {
     },
     {
       name: 'shared-state-through-its-store',
-      comment: 'Redis, the cache store and the job queue are reached only through src/cache-store (SharedStateStore, WorkQueues): one place for timeouts, fallback and outage warnings.',
+      comment:
+        'Redis, the cache store and the job queue are reached only through src/cache-store (SharedStateStore, WorkQueues): one place for timeouts, fallback and outage warnings.',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/cache-store/' },
-      to: { path: '(^src/cache-store/redis-connection\\.ts$|@redis/client|@keyv/redis|@nestjs/cache-manager|node_modules/cache-manager|node_modules/bullmq|node_modules/ioredis)' },
+      to: {
+        path: '(^src/cache-store/redis-connection\\.ts$|@redis/client|@keyv/redis|@nestjs/cache-manager|node_modules/cache-manager|node_modules/bullmq|node_modules/ioredis)',
+      },
     },
     ...layerRules,
   ],

@@ -1,5 +1,10 @@
 import type { KeyObject } from 'node:crypto';
-import { computeMac, formatSignature, setNonce, type SignatureClaims } from '../src/attribute-signature/signature-format';
+import {
+  computeMac,
+  formatSignature,
+  setNonce,
+  type SignatureClaims,
+} from '../src/attribute-signature/signature-format';
 
 /** The settings every server in the benchmark shares, so they do the same work. */
 export const BENCH_JWT_SECRET = 'bench-secret-that-is-at-least-32-bytes-long';
@@ -18,6 +23,16 @@ export function signedAttributes(claims: Record<string, unknown>, key: KeyObject
     lastOrderDate: new Date(String(claims.lastOrderDate)).toISOString(),
   };
   const issuedAt = Math.floor(Date.now() / 1000);
-  const signed: SignatureClaims = { version: 'v2', kid: 'k1', userId: attributes.userId, issuedAt, expiresAt: issuedAt + LIFETIME_SECONDS, nonce: setNonce(key, 'k1', BENCH_DEPLOYMENT_ID, attributes.userId, attributes) };
-  return { ...attributes, attributesSignature: formatSignature(signed, computeMac(key, signed, BENCH_DEPLOYMENT_ID, attributes)) };
+  const signed: SignatureClaims = {
+    version: 'v2',
+    kid: 'k1',
+    userId: attributes.userId,
+    issuedAt,
+    expiresAt: issuedAt + LIFETIME_SECONDS,
+    nonce: setNonce(key, 'k1', BENCH_DEPLOYMENT_ID, attributes.userId, attributes),
+  };
+  return {
+    ...attributes,
+    attributesSignature: formatSignature(signed, computeMac(key, signed, BENCH_DEPLOYMENT_ID, attributes)),
+  };
 }

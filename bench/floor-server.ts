@@ -1,6 +1,20 @@
-import { createHmac, createPublicKey, createSecretKey, timingSafeEqual, verify as verifySignature, type KeyObject } from 'node:crypto';
+import {
+  createHmac,
+  createPublicKey,
+  createSecretKey,
+  timingSafeEqual,
+  verify as verifySignature,
+  type KeyObject,
+} from 'node:crypto';
 import { createServer } from 'node:http';
-import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from './bench-claims';
+import {
+  BENCH_AUDIENCE,
+  BENCH_DEPLOYMENT_ID,
+  BENCH_ISSUER,
+  BENCH_JWT_SECRET,
+  BENCH_SIGNING_SECRET,
+  signedAttributes,
+} from './bench-claims';
 
 /**
  * The floor: the config endpoint's work done by hand on node:http and node:crypto (verify the
@@ -8,7 +22,9 @@ import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BE
  * HS256 by default; RS256 with BENCH_RS256_PUBLIC_KEY (PEM).
  */
 const hmacKey = createSecretKey(Buffer.from(BENCH_JWT_SECRET));
-const rsaKey: KeyObject | undefined = process.env.BENCH_RS256_PUBLIC_KEY ? createPublicKey(process.env.BENCH_RS256_PUBLIC_KEY) : undefined;
+const rsaKey: KeyObject | undefined = process.env.BENCH_RS256_PUBLIC_KEY
+  ? createPublicKey(process.env.BENCH_RS256_PUBLIC_KEY)
+  : undefined;
 const signingKey = createSecretKey(Buffer.from(BENCH_SIGNING_SECRET));
 const expectedAlg = rsaKey ? 'RS256' : 'HS256';
 
@@ -28,13 +44,22 @@ function verifyJwt(token: string): Record<string, unknown> | undefined {
   if (!valid) return undefined;
   const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString()) as Record<string, unknown>;
   const now = Date.now() / 1000;
-  if (typeof claims.exp !== 'number' || claims.exp < now || claims.iss !== BENCH_ISSUER || claims.aud !== BENCH_AUDIENCE) return undefined;
+  if (
+    typeof claims.exp !== 'number' ||
+    claims.exp < now ||
+    claims.iss !== BENCH_ISSUER ||
+    claims.aud !== BENCH_AUDIENCE
+  )
+    return undefined;
   return claims;
 }
 
 const server = createServer((request, response) => {
   const header = request.headers.authorization ?? '';
-  const claims = request.url === '/api/web-messaging/config' && header.startsWith('Bearer ') ? verifyJwt(header.slice(7)) : undefined;
+  const claims =
+    request.url === '/api/web-messaging/config' && header.startsWith('Bearer ')
+      ? verifyJwt(header.slice(7))
+      : undefined;
   if (!claims) {
     response.writeHead(401, { 'content-type': 'application/json' }).end('{"error":"unauthorized"}');
     return;
@@ -46,13 +71,20 @@ const server = createServer((request, response) => {
     environment: 'prod',
     region: 'mypurecloud.com',
     guestAttributes: signedAttributes(claims, signingKey),
-    routing: { queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support', defaultQueueId: 'queue-support' },
+    routing: {
+      queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support',
+      defaultQueueId: 'queue-support',
+    },
     issuedAt: issuedAt.toISOString(),
     expiresAt: new Date(issuedAt.getTime() + 3600_000).toISOString(),
   });
   // Written from the check phase, as the service writes its responses: deferring the write this
   // way lets the same work run in ~35 instead of ~63 µs of CPU, and the floor is the limit.
-  setImmediate(() => response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }).end(body));
+  setImmediate(() =>
+    response
+      .writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' })
+      .end(body),
+  );
 });
 
 server.listen(Number(process.env.PORT ?? 3100), '127.0.0.1', () => process.stdout.write('ready\n'));

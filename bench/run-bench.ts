@@ -53,15 +53,26 @@ interface Running {
 }
 
 /** The Node flags production starts the service with (`npm run start:prod`, which the image's CMD equals). */
-const SERVICE_NODE_FLAGS = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts['start:prod']
+const SERVICE_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts['start:prod']
   .split(/\s+/)
   .filter((word) => word.startsWith('--'));
 
-async function startProcess(script: string, env: Record<string, string>, readyPath: string, nodeFlags: readonly string[] = []): Promise<Running> {
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+  readyPath: string,
+  nodeFlags: readonly string[] = [],
+): Promise<Running> {
   const port = await freePort();
   const started = Date.now();
   const [command, args] = pinned(SERVER_CPU, process.execPath, [...nodeFlags, script]);
-  const child = spawn(command, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   children.add(child);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -113,21 +124,43 @@ interface LoadResult {
 
 async function load(url: string, token: string, seconds: number): Promise<LoadResult> {
   const cli = join(ROOT, 'node_modules', 'autocannon', 'autocannon.js');
-  const [command, args] = pinned(LOAD_CPU, process.execPath, [cli, '-c', String(CONNECTIONS), '-d', String(seconds), '-j', '-H', `authorization=Bearer ${token}`, `${url}/api/web-messaging/config`]);
+  const [command, args] = pinned(LOAD_CPU, process.execPath, [
+    cli,
+    '-c',
+    String(CONNECTIONS),
+    '-d',
+    String(seconds),
+    '-j',
+    '-H',
+    `authorization=Bearer ${token}`,
+    `${url}/api/web-messaging/config`,
+  ]);
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'ignore'] });
   children.add(child);
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise((resolveExit) => child.once('exit', resolveExit));
   children.delete(child);
-  const result = JSON.parse(output) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, errors: result.non2xx + result.errors };
+  const result = JSON.parse(output) as {
+    requests: { average: number };
+    latency: { p50: number; p99: number };
+    non2xx: number;
+    errors: number;
+  };
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.non2xx + result.errors,
+  };
 }
 
 function visitorToken(privateKey?: string): string {
   const claims = { sub: 'usr_1001', tier: 'Gold', lastOrderDate: '2026-10-30T09:15:00Z' };
   const options = { issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE, expiresIn: '2h' as const };
-  return privateKey ? sign(claims, privateKey, { ...options, algorithm: 'RS256', keyid: 'bench' }) : sign(claims, BENCH_JWT_SECRET, { ...options, algorithm: 'HS256' });
+  return privateKey
+    ? sign(claims, privateKey, { ...options, algorithm: 'RS256', keyid: 'bench' })
+    : sign(claims, BENCH_JWT_SECRET, { ...options, algorithm: 'HS256' });
 }
 
 function serviceEnv(emulator: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
@@ -171,13 +204,18 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
       await server.stop();
     }
   }
-  const pick = (key: keyof LoadResult) => Object.fromEntries(Object.entries(samples).map(([name, results]) => [name, median(results.map((result) => result[key]))]));
+  const pick = (key: keyof LoadResult) =>
+    Object.fromEntries(
+      Object.entries(samples).map(([name, results]) => [name, median(results.map((result) => result[key]))]),
+    );
   return {
     rps: pick('rps'),
     p50: pick('p50'),
     p99: pick('p99'),
     rssMb: Object.fromEntries(Object.entries(rss).map(([name, values]) => [name, Math.max(...values)])),
-    errors: Object.values(samples).flat().reduce((total, result) => total + result.errors, 0),
+    errors: Object.values(samples)
+      .flat()
+      .reduce((total, result) => total + result.errors, 0),
   };
 }
 
@@ -193,14 +231,26 @@ async function compare(variant: string, variantFlags: readonly string[]): Promis
   const token = visitorToken();
   const shipped = join(BUILD, 'bundle', 'main.js');
   const figures = await throughput([
-    { name: 'shipped', start: () => startProcess(shipped, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS), token },
-    { name: 'variant', start: () => startProcess(resolve(variant), serviceEnv(emulator), '/health/ready', variantFlags), token },
+    {
+      name: 'shipped',
+      start: () => startProcess(shipped, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS),
+      token,
+    },
+    {
+      name: 'variant',
+      start: () => startProcess(resolve(variant), serviceEnv(emulator), '/health/ready', variantFlags),
+      token,
+    },
   ]);
   await emulator.close();
   for (const name of ['shipped', 'variant']) {
-    process.stdout.write(`${name}: ${figures.rps[name].toFixed(0)} req/s, p99 ${figures.p99[name]} ms, peak RSS ${figures.rssMb[name].toFixed(0)} MB\n`);
+    process.stdout.write(
+      `${name}: ${figures.rps[name].toFixed(0)} req/s, p99 ${figures.p99[name]} ms, peak RSS ${figures.rssMb[name].toFixed(0)} MB\n`,
+    );
   }
-  process.stdout.write(`shipped / variant: ${(figures.rps.shipped / figures.rps.variant).toFixed(2)} (req/s), errors ${figures.errors}\n`);
+  process.stdout.write(
+    `shipped / variant: ${(figures.rps.shipped / figures.rps.variant).toFixed(2)} (req/s), errors ${figures.errors}\n`,
+  );
 }
 
 async function main() {
@@ -215,7 +265,8 @@ async function main() {
     lines.push(line);
     process.stdout.write(`${line}\n`);
   };
-  // The shipped artefact (npm run build, the image): the production bundle. The unbundled build is measured beside it at start-up.
+  // The shipped artefact (npm run build, the image): the production bundle. The unbundled build is measured beside it
+  // at start-up.
   const service = join(BUILD, 'bundle', 'main.js');
   const unbundled = join(BUILD, 'src', 'bin', 'main.js');
   const floor = join(BUILD, 'bench', 'floor-server.js');
@@ -232,26 +283,70 @@ async function main() {
   // 1. Config endpoint throughput.
   const memory = await throughput([
     { name: 'floor', start: () => startProcess(floor, {}, '/'), token: hsToken },
-    { name: 'service', start: () => startProcess(service, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS), token: hsToken },
+    {
+      name: 'service',
+      start: () => startProcess(service, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS),
+      token: hsToken,
+    },
     { name: 'peer', start: () => startProcess(peer, {}, '/'), token: hsToken },
   ]);
   const vsFloor = memory.rps.service / memory.rps.floor;
   const vsPeer = memory.rps.service / memory.rps.peer;
-  row('config, memory store', 'req/s floor / service / peer', `${fixed(memory.rps.floor, 0)} / ${fixed(memory.rps.service, 0)} / ${fixed(memory.rps.peer, 0)}`, '', '');
+  row(
+    'config, memory store',
+    'req/s floor / service / peer',
+    `${fixed(memory.rps.floor, 0)} / ${fixed(memory.rps.service, 0)} / ${fixed(memory.rps.peer, 0)}`,
+    '',
+    '',
+  );
   row('config, memory store', 'service / floor', fixed(vsFloor), '≥ 0.55', verdict(vsFloor >= 0.55));
   row('config, memory store', 'service / peer', fixed(vsPeer, 1), '≥ 10', verdict(vsPeer >= 10));
-  row('config, memory store', 'service p50 / p99 latency (ms)', `${memory.p50.service} / ${memory.p99.service}`, 'p99 ≤ 10', verdict(memory.p99.service <= 10));
-  row('config, memory store', 'peak RSS MB service / floor / peer', `${fixed(memory.rssMb.service, 0)} / ${fixed(memory.rssMb.floor, 0)} / ${fixed(memory.rssMb.peer, 0)}`, 'service ≤ 160', verdict(memory.rssMb.service <= 160));
+  row(
+    'config, memory store',
+    'service p50 / p99 latency (ms)',
+    `${memory.p50.service} / ${memory.p99.service}`,
+    'p99 ≤ 10',
+    verdict(memory.p99.service <= 10),
+  );
+  row(
+    'config, memory store',
+    'peak RSS MB service / floor / peer',
+    `${fixed(memory.rssMb.service, 0)} / ${fixed(memory.rssMb.floor, 0)} / ${fixed(memory.rssMb.peer, 0)}`,
+    'service ≤ 160',
+    verdict(memory.rssMb.service <= 160),
+  );
   row('config, memory store', 'non-2xx or errors (all contenders)', memory.errors, '0', verdict(memory.errors === 0));
 
   if (redis) {
     const withRedis = await throughput([
       { name: 'floor', start: () => startProcess(floor, {}, '/'), token: hsToken },
-      { name: 'service', start: () => startProcess(service, serviceEnv(emulator, { REDIS_URL: redis.url, CACHE_KEY_PREFIX: `bench-${randomUUID()}` }), '/health/ready', SERVICE_NODE_FLAGS), token: hsToken },
+      {
+        name: 'service',
+        start: () =>
+          startProcess(
+            service,
+            serviceEnv(emulator, { REDIS_URL: redis.url, CACHE_KEY_PREFIX: `bench-${randomUUID()}` }),
+            '/health/ready',
+            SERVICE_NODE_FLAGS,
+          ),
+        token: hsToken,
+      },
     ]);
     const ratio = withRedis.rps.service / withRedis.rps.floor;
-    row('config, Redis store', 'service / floor (req/s)', `${fixed(ratio)} (${fixed(withRedis.rps.service, 0)} / ${fixed(withRedis.rps.floor, 0)})`, '≥ 0.55', verdict(ratio >= 0.55));
-    row('config, Redis store', 'service p99 (ms), peak RSS (MB)', `${withRedis.p99.service}, ${fixed(withRedis.rssMb.service, 0)}`, '≤ 10, ≤ 160', verdict(withRedis.p99.service <= 10 && withRedis.rssMb.service <= 160));
+    row(
+      'config, Redis store',
+      'service / floor (req/s)',
+      `${fixed(ratio)} (${fixed(withRedis.rps.service, 0)} / ${fixed(withRedis.rps.floor, 0)})`,
+      '≥ 0.55',
+      verdict(ratio >= 0.55),
+    );
+    row(
+      'config, Redis store',
+      'service p99 (ms), peak RSS (MB)',
+      `${withRedis.p99.service}, ${fixed(withRedis.rssMb.service, 0)}`,
+      '≤ 10, ≤ 160',
+      verdict(withRedis.p99.service <= 10 && withRedis.rssMb.service <= 160),
+    );
   }
 
   const jwks = await startJwksServer();
@@ -259,51 +354,134 @@ async function main() {
   jwks.keys = [{ kid: 'bench', privateKey, publicKey }];
   const rsToken = visitorToken(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
   const rs256 = await throughput([
-    { name: 'floor', start: () => startProcess(floor, { BENCH_RS256_PUBLIC_KEY: publicKey.export({ format: 'pem', type: 'spki' }).toString() }, '/'), token: rsToken },
-    { name: 'service', start: () => startProcess(service, serviceEnv(emulator, { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' }), '/health/ready', SERVICE_NODE_FLAGS), token: rsToken },
+    {
+      name: 'floor',
+      start: () =>
+        startProcess(
+          floor,
+          { BENCH_RS256_PUBLIC_KEY: publicKey.export({ format: 'pem', type: 'spki' }).toString() },
+          '/',
+        ),
+      token: rsToken,
+    },
+    {
+      name: 'service',
+      start: () =>
+        startProcess(
+          service,
+          serviceEnv(emulator, { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' }),
+          '/health/ready',
+          SERVICE_NODE_FLAGS,
+        ),
+      token: rsToken,
+    },
   ]);
   await jwks.close();
   const rsRatio = rs256.rps.service / rs256.rps.floor;
-  row('config, RS256 via local JWKS', 'service / floor (req/s)', `${fixed(rsRatio)} (${fixed(rs256.rps.service, 0)} / ${fixed(rs256.rps.floor, 0)})`, '≥ 0.40', verdict(rsRatio >= 0.4));
+  row(
+    'config, RS256 via local JWKS',
+    'service / floor (req/s)',
+    `${fixed(rsRatio)} (${fixed(rs256.rps.service, 0)} / ${fixed(rs256.rps.floor, 0)})`,
+    '≥ 0.40',
+    verdict(rsRatio >= 0.4),
+  );
 
   // 2. Token single flight: two cold instances, 200 concurrent verifications each.
   const seeded = emulator.control.conversationIds()[0];
-  const verifyToken = sign({ sub: 'bench', scope: 'conversations:verify' }, BENCH_JWT_SECRET, { issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE, expiresIn: '1h' });
+  const verifyToken = sign({ sub: 'bench', scope: 'conversations:verify' }, BENCH_JWT_SECRET, {
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    expiresIn: '1h',
+  });
   const singleFlight = async (extra: Record<string, string>) => {
     const env = serviceEnv(emulator, { GENESYS_RATE_LIMIT_REQUESTS: '100000', ...extra });
-    const instances = await Promise.all([startProcess(service, env, '/health/live'), startProcess(service, env, '/health/live')]);
+    const instances = await Promise.all([
+      startProcess(service, env, '/health/live'),
+      startProcess(service, env, '/health/live'),
+    ]);
     emulator.control.revokeAllTokens();
     emulator.control.resetCounters();
     const responses = await Promise.all(
       instances.flatMap((instance) =>
-        Array.from({ length: 200 }, () => fetch(`${instance.url}/api/verification/conversations/${seeded}`, { headers: { authorization: `Bearer ${verifyToken}` } }).then((response) => response.status)),
+        Array.from({ length: 200 }, () =>
+          fetch(`${instance.url}/api/verification/conversations/${seeded}`, {
+            headers: { authorization: `Bearer ${verifyToken}` },
+          }).then((response) => response.status),
+        ),
       ),
     );
     await Promise.all(instances.map((instance) => instance.stop()));
-    return { tokenRequests: emulator.control.counters().tokenRequests, failures: responses.filter((status) => status !== 200).length };
+    return {
+      tokenRequests: emulator.control.counters().tokenRequests,
+      failures: responses.filter((status) => status !== 200).length,
+    };
   };
   if (redis) {
     const shared = await singleFlight({ REDIS_URL: redis.url, CACHE_KEY_PREFIX: `bench-${randomUUID()}` });
-    row('token single flight, 2 instances + Redis', 'token requests (failures)', `${shared.tokenRequests} (${shared.failures})`, '1', verdict(shared.tokenRequests === 1 && shared.failures === 0));
+    row(
+      'token single flight, 2 instances + Redis',
+      'token requests (failures)',
+      `${shared.tokenRequests} (${shared.failures})`,
+      '1',
+      verdict(shared.tokenRequests === 1 && shared.failures === 0),
+    );
   }
   const separate = await singleFlight({});
-  row('token single flight, 2 instances, memory', 'token requests (failures)', `${separate.tokenRequests} (${separate.failures})`, '1 per instance', verdict(separate.tokenRequests === 2 && separate.failures === 0));
+  row(
+    'token single flight, 2 instances, memory',
+    'token requests (failures)',
+    `${separate.tokenRequests} (${separate.failures})`,
+    '1 per instance',
+    verdict(separate.tokenRequests === 2 && separate.failures === 0),
+  );
 
   // 3. Verification under the emulator's rate limit.
   const limit = QUICK ? { count: 15, limit: 5, windowSeconds: 2 } : { count: 150, limit: 50, windowSeconds: 10 };
-  const limited = await startProcess(service, serviceEnv(emulator, { GENESYS_RATE_LIMIT_REQUESTS: String(limit.limit), GENESYS_RATE_LIMIT_WINDOW_SECONDS: String(limit.windowSeconds) }), '/health/ready');
-  const ids = Array.from({ length: limit.count }, (_, index) => emulator.control.ingest({ deploymentId: emulator.deploymentId, customAttributes: { userId: `usr_${index}`, userTier: 'Gold' } }).id);
+  const limited = await startProcess(
+    service,
+    serviceEnv(emulator, {
+      GENESYS_RATE_LIMIT_REQUESTS: String(limit.limit),
+      GENESYS_RATE_LIMIT_WINDOW_SECONDS: String(limit.windowSeconds),
+    }),
+    '/health/ready',
+  );
+  const ids = Array.from(
+    { length: limit.count },
+    (_, index) =>
+      emulator.control.ingest({
+        deploymentId: emulator.deploymentId,
+        customAttributes: { userId: `usr_${index}`, userTier: 'Gold' },
+      }).id,
+  );
   emulator.control.setRateLimit({ limit: limit.limit, windowSeconds: limit.windowSeconds });
   emulator.control.resetCounters();
   const started = Date.now();
-  const statuses = await Promise.all(ids.map((id) => fetch(`${limited.url}/api/verification/conversations/${id}`, { headers: { authorization: `Bearer ${verifyToken}` } }).then((response) => response.status)));
+  const statuses = await Promise.all(
+    ids.map((id) =>
+      fetch(`${limited.url}/api/verification/conversations/${id}`, {
+        headers: { authorization: `Bearer ${verifyToken}` },
+      }).then((response) => response.status),
+    ),
+  );
   const elapsed = (Date.now() - started) / 1000;
   await limited.stop();
   const ideal = (Math.ceil(limit.count / limit.limit) - 1) * limit.windowSeconds;
   const failures = statuses.filter((status) => status !== 200).length;
   const sent429 = emulator.control.counters().rateLimited;
-  row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'elapsed / ideal (s)', `${fixed(elapsed / ideal)} (${fixed(elapsed, 1)} / ${ideal})`, '≤ 1.15', verdict(elapsed / ideal <= 1.15));
-  row(`verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`, 'failed reports, 429s sent', `${failures}, ${sent429}`, '0, ≤ 1', verdict(failures === 0 && sent429 <= 1));
+  row(
+    `verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`,
+    'elapsed / ideal (s)',
+    `${fixed(elapsed / ideal)} (${fixed(elapsed, 1)} / ${ideal})`,
+    '≤ 1.15',
+    verdict(elapsed / ideal <= 1.15),
+  );
+  row(
+    `verification, ${limit.count} at ${limit.limit}/${limit.windowSeconds} s`,
+    'failed reports, 429s sent',
+    `${failures}, ${sent429}`,
+    '0, ≤ 1',
+    verdict(failures === 0 && sent429 <= 1),
+  );
 
   // 4. Audits through analytics jobs, against the one-GET-per-conversation path.
   await auditScenarios(emulator, service, verifyToken, row, fixed, verdict);
@@ -312,7 +490,12 @@ async function main() {
   // on missing settings), the bundle with an empty cache, the unbundled build with its own cache
   // (warm: it has started before in this run), and the floor. Idle RSS one second after ready.
   emulator.control.setRateLimit({ limit: 1_000_000, windowSeconds: 60 });
-  const startAndIdle = async (script: string, env: Record<string, string>, readyPath: string, flags: readonly string[] = []) => {
+  const startAndIdle = async (
+    script: string,
+    env: Record<string, string>,
+    readyPath: string,
+    flags: readonly string[] = [],
+  ) => {
     const running = await startProcess(script, env, readyPath, flags);
     await sleep(1000);
     const idleMb = memoryKb(running.pid, 'VmRSS') / 1024;
@@ -320,32 +503,85 @@ async function main() {
     return { readyMs: running.startedInMs, idleMb };
   };
   const warmCache = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'));
-  spawnSync(process.execPath, [service], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NODE_COMPILE_CACHE: warmCache }, stdio: 'ignore' });
-  const bundledWarm = await startAndIdle(service, serviceEnv(emulator, { NODE_COMPILE_CACHE: warmCache }), '/health/ready', SERVICE_NODE_FLAGS);
-  const bundledCold = await startAndIdle(service, serviceEnv(emulator, { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) }), '/health/ready', SERVICE_NODE_FLAGS);
+  spawnSync(process.execPath, [service], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', NODE_COMPILE_CACHE: warmCache },
+    stdio: 'ignore',
+  });
+  const bundledWarm = await startAndIdle(
+    service,
+    serviceEnv(emulator, { NODE_COMPILE_CACHE: warmCache }),
+    '/health/ready',
+    SERVICE_NODE_FLAGS,
+  );
+  const bundledCold = await startAndIdle(
+    service,
+    serviceEnv(emulator, { NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) }),
+    '/health/ready',
+    SERVICE_NODE_FLAGS,
+  );
   const unbundledWarm = await startAndIdle(unbundled, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS);
   const floorStart = await startAndIdle(floor, {}, '/');
   const floorRatio = (figure: number, of: number) => `${fixed(figure / of, 1)}×`;
-  row('start-up', 'to ready (ms) bundle / floor', `${bundledWarm.readyMs} / ${floorStart.readyMs} (${floorRatio(bundledWarm.readyMs, floorStart.readyMs)})`, '≤ 500 or ≤ 3.5× floor', verdict(bundledWarm.readyMs <= 500 || bundledWarm.readyMs <= 3.5 * floorStart.readyMs));
-  row('start-up', 'idle RSS (MB) bundle / floor', `${fixed(bundledWarm.idleMb, 0)} / ${fixed(floorStart.idleMb, 0)} (${floorRatio(bundledWarm.idleMb, floorStart.idleMb)})`, '≤ 100 or ≤ 2× floor', verdict(bundledWarm.idleMb <= 100 || bundledWarm.idleMb <= 2 * floorStart.idleMb));
-  row('start-up steps', 'to ready (ms): unbundled, cache warm / bundle, cache empty / bundle, cache warm', `${unbundledWarm.readyMs} / ${bundledCold.readyMs} / ${bundledWarm.readyMs}`, '', '');
-  row('start-up steps', 'idle RSS (MB): unbundled / bundle', `${fixed(unbundledWarm.idleMb, 0)} / ${fixed(bundledWarm.idleMb, 0)}`, '', '');
+  row(
+    'start-up',
+    'to ready (ms) bundle / floor',
+    `${bundledWarm.readyMs} / ${floorStart.readyMs} (${floorRatio(bundledWarm.readyMs, floorStart.readyMs)})`,
+    '≤ 500 or ≤ 3.5× floor',
+    verdict(bundledWarm.readyMs <= 500 || bundledWarm.readyMs <= 3.5 * floorStart.readyMs),
+  );
+  row(
+    'start-up',
+    'idle RSS (MB) bundle / floor',
+    `${fixed(bundledWarm.idleMb, 0)} / ${fixed(floorStart.idleMb, 0)} (${floorRatio(bundledWarm.idleMb, floorStart.idleMb)})`,
+    '≤ 100 or ≤ 2× floor',
+    verdict(bundledWarm.idleMb <= 100 || bundledWarm.idleMb <= 2 * floorStart.idleMb),
+  );
+  row(
+    'start-up steps',
+    'to ready (ms): unbundled, cache warm / bundle, cache empty / bundle, cache warm',
+    `${unbundledWarm.readyMs} / ${bundledCold.readyMs} / ${bundledWarm.readyMs}`,
+    '',
+    '',
+  );
+  row(
+    'start-up steps',
+    'idle RSS (MB): unbundled / bundle',
+    `${fixed(unbundledWarm.idleMb, 0)} / ${fixed(bundledWarm.idleMb, 0)}`,
+    '',
+    '',
+  );
   if (redis) {
     // Readiness is 200 (degraded) with Redis down, so the time to ready is the time start-up was held.
     const startWith = async (redisUrl: string) => {
-      const running = await startProcess(service, serviceEnv(emulator, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: `bench-${randomUUID()}` }), '/health/ready', SERVICE_NODE_FLAGS);
+      const running = await startProcess(
+        service,
+        serviceEnv(emulator, { REDIS_URL: redisUrl, CACHE_KEY_PREFIX: `bench-${randomUUID()}` }),
+        '/health/ready',
+        SERVICE_NODE_FLAGS,
+      );
       await running.stop();
       return running.startedInMs;
     };
     const up = await startWith(redis.url);
     const refusing = await startWith(`redis://127.0.0.1:${await freePort()}`);
-    row('start-up with REDIS_URL', 'to ready (ms) Redis refusing / Redis up', `${fixed(refusing / up)} (${refusing} / ${up})`, '≤ 1.25', verdict(refusing / up <= 1.25));
+    row(
+      'start-up with REDIS_URL',
+      'to ready (ms) Redis refusing / Redis up',
+      `${fixed(refusing / up)} (${refusing} / ${up})`,
+      '≤ 1.25',
+      verdict(refusing / up <= 1.25),
+    );
   }
 
   await emulator.close();
   await redis?.close();
 
-  const table = ['| scenario | measure | figure | target | verdict |', '|---|---|---|---|---|', ...rows.map((cells) => `| ${cells.join(' | ')} |`)];
+  const table = [
+    '| scenario | measure | figure | target | verdict |',
+    '|---|---|---|---|---|',
+    ...rows.map((cells) => `| ${cells.join(' | ')} |`),
+  ];
   const header = [
     `Run ${new Date().toISOString()} on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
       `${HAS_TASKSET ? `server pinned to CPU ${SERVER_CPU}, load generator to CPU ${LOAD_CPU}` : 'no taskset: nothing pinned'}.`,
@@ -354,7 +590,9 @@ async function main() {
   ];
   for (const line of table) say(line);
   const file = join(ROOT, 'BENCHMARKS.md');
-  const existing = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
+  const existing = existsSync(file)
+    ? readFileSync(file, 'utf8')
+    : '# Benchmarks\n\n<!-- bench:start -->\n<!-- bench:end -->\n';
   const generated = `<!-- bench:start -->\n${[...header, ...lines].join('\n')}\n<!-- bench:end -->`;
   writeFileSync(file, existing.replace(/<!-- bench:start -->[\s\S]*<!-- bench:end -->/, generated));
   process.stdout.write(`\nwrote ${file}\n`);
@@ -365,13 +603,21 @@ async function main() {
  * signs them with the bench's key: what the emulator's generator places its conversations with.
  */
 function benchAttributeSets(deploymentId: string, start: number, end: number) {
-  const config = { keys: [{ kid: 'k1', secret: createSecretKey(Buffer.from(BENCH_SIGNING_SECRET, 'utf8')) }], signatureName: 'attributesSignature', lifetimeSeconds: 3600 };
+  const config = {
+    keys: [{ kid: 'k1', secret: createSecretKey(Buffer.from(BENCH_SIGNING_SECRET, 'utf8')) }],
+    signatureName: 'attributesSignature',
+    lifetimeSeconds: 3600,
+  };
   const signer = new AttributeSigner(config as unknown as AttributeSignatureConfig, { deploymentId } as GenesysConfig);
   const attributes = { userId: 'usr_1001', userTier: 'Gold' };
   const sets = [];
   for (let at = start - 1_800_000; at <= end + 1_800_000; at += 1_800_000) {
     const { token, claims } = signer.sign(attributes, attributes.userId, new Date(at));
-    sets.push({ attributes: { ...attributes, attributesSignature: token }, issuedAt: claims.issuedAt * 1000, expiresAt: claims.expiresAt * 1000 });
+    sets.push({
+      attributes: { ...attributes, attributesSignature: token },
+      issuedAt: claims.issuedAt * 1000,
+      expiresAt: claims.expiresAt * 1000,
+    });
   }
   return sets;
 }
@@ -387,16 +633,31 @@ async function auditScenarios(
   const HOUR = 3_600_000;
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   /** Generates the mix over the span, runs one audit on a fresh service, and reads its results back as a stream. */
-  const run = async (span: { start: number; end: number }, mix: Record<string, number>, extra: Record<string, string> = {}) => {
-    emulator.control.generateConversations({ ...span, mix, attributeSets: benchAttributeSets(emulator.deploymentId, span.start, span.end), signatureAttribute: 'attributesSignature' });
+  const run = async (
+    span: { start: number; end: number },
+    mix: Record<string, number>,
+    extra: Record<string, string> = {},
+  ) => {
+    emulator.control.generateConversations({
+      ...span,
+      mix,
+      attributeSets: benchAttributeSets(emulator.deploymentId, span.start, span.end),
+      signatureAttribute: 'attributesSignature',
+    });
     const instance = await startProcess(service, serviceEnv(emulator, extra), '/health/ready', SERVICE_NODE_FLAGS);
     emulator.control.resetCounters();
     const started = Date.now();
-    const created = await fetch(`${instance.url}/api/verification/audits`, { method: 'POST', headers, body: JSON.stringify({ since: new Date(span.start).toISOString(), until: new Date(span.end).toISOString() }) });
+    const created = await fetch(`${instance.url}/api/verification/audits`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ since: new Date(span.start).toISOString(), until: new Date(span.end).toISOString() }),
+    });
     const { id } = (await created.json()) as { id: string };
     let audit: { state: string; summary: { conversations: number; byStatus: Record<string, number> } };
     for (;;) {
-      audit = (await (await fetch(`${instance.url}/api/verification/audits/${id}`, { headers })).json()) as typeof audit;
+      audit = (await (
+        await fetch(`${instance.url}/api/verification/audits/${id}`, { headers })
+      ).json()) as typeof audit;
       if (audit.state !== 'queued' && audit.state !== 'running') break;
       await sleep(100);
     }
@@ -405,32 +666,73 @@ async function auditScenarios(
     const requests = Object.values(counters.apiCalls).reduce((sum, count) => sum + count, 0);
     let lines = 0;
     const body = (await fetch(`${instance.url}/api/verification/audits/${id}/results`, { headers })).body;
-    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) lines += 1;
+    for await (const chunk of body as unknown as AsyncIterable<Uint8Array>)
+      for (const byte of chunk) if (byte === 10) lines += 1;
     const peakRssMb = memoryKb(instance.pid, 'VmHWM') / 1024;
     await instance.stop();
-    return { audit, wallSeconds, requests, tokenRequests: counters.tokenRequests, rateLimited: counters.rateLimited, lines, peakRssMb };
+    return {
+      audit,
+      wallSeconds,
+      requests,
+      tokenRequests: counters.tokenRequests,
+      rateLimited: counters.rateLimited,
+      lines,
+      peakRssMb,
+    };
   };
 
-  // At the platform's default 300 requests per minute; a job takes 5 s to fulfil (the emulator's stand-in for the platform's queueing).
+  // At the platform's default 300 requests per minute; a job takes 5 s to fulfil (the emulator's stand-in for the
+  // platform's queueing).
   emulator.control.setRateLimit({ limit: 300, windowSeconds: 60 });
   emulator.control.setAnalyticsJobDelay(5000);
   const count = QUICK ? 1000 : 10_000;
   const share = (part: number) => Math.round(count * part);
-  const mix = { intact: share(0.9), tampered: share(0.03), unsigned: share(0.04), late: share(0.02), legacy: share(0.01) };
+  const mix = {
+    intact: share(0.9),
+    tampered: share(0.03),
+    unsigned: share(0.04),
+    late: share(0.02),
+    legacy: share(0.01),
+  };
   // A day that holds none of the conversations the emulator seeds or the sections above created.
   const day = { start: Date.now() - 49 * HOUR, end: Date.now() - 25 * HOUR };
   const small = await run(day, mix);
-  const expected = { verified: mix.intact, tampered: mix.tampered, unsigned: mix.unsigned + mix.legacy, issued_after_start: mix.late };
-  const exact = JSON.stringify(Object.entries(small.audit.summary.byStatus).sort()) === JSON.stringify(Object.entries(expected).sort()) && small.lines === count;
+  const expected = {
+    verified: mix.intact,
+    tampered: mix.tampered,
+    unsigned: mix.unsigned + mix.legacy,
+    issued_after_start: mix.late,
+  };
+  const exact =
+    JSON.stringify(Object.entries(small.audit.summary.byStatus).sort()) ===
+      JSON.stringify(Object.entries(expected).sort()) && small.lines === count;
   // One GET per conversation at 300 per minute: `count` requests, count / 5 seconds.
   const idealRequests = count;
   const idealSeconds = count / 5;
   const fewer = idealRequests / small.requests;
   const faster = idealSeconds / small.wallSeconds;
   const label = `audit, ${count.toLocaleString('en')} conversations at 300/min`;
-  row(label, 'Genesys requests (token requests), vs one GET each', `${small.requests} (${small.tokenRequests}) vs ${idealRequests}: ${fixed(fewer, 0)}× fewer`, '≥ 100×', verdict(fewer >= 100));
-  row(label, 'wall time (s), vs one GET each', `${fixed(small.wallSeconds, 1)} vs ${idealSeconds}: ${fixed(faster, 0)}× less`, '≥ 50×', verdict(faster >= 50));
-  row(label, 'counts exactly the generated mix, 429s received', `${exact ? 'yes' : 'no'}, ${small.rateLimited}`, 'yes, 0', verdict(exact && small.rateLimited === 0));
+  row(
+    label,
+    'Genesys requests (token requests), vs one GET each',
+    `${small.requests} (${small.tokenRequests}) vs ${idealRequests}: ${fixed(fewer, 0)}× fewer`,
+    '≥ 100×',
+    verdict(fewer >= 100),
+  );
+  row(
+    label,
+    'wall time (s), vs one GET each',
+    `${fixed(small.wallSeconds, 1)} vs ${idealSeconds}: ${fixed(faster, 0)}× less`,
+    '≥ 50×',
+    verdict(faster >= 50),
+  );
+  row(
+    label,
+    'counts exactly the generated mix, 429s received',
+    `${exact ? 'yes' : 'no'}, ${small.rateLimited}`,
+    'yes, 0',
+    verdict(exact && small.rateLimited === 0),
+  );
 
   emulator.control.setRateLimit({ limit: 1_000_000, windowSeconds: 60 });
   emulator.control.setAnalyticsJobDelay(500);
@@ -438,7 +740,13 @@ async function auditScenarios(
   const week = { start: Date.now() - 9 * 24 * HOUR, end: Date.now() - 5 * 24 * HOUR };
   const big = await run(week, { intact: Math.round(large * 0.95), tampered: Math.round(large * 0.05) });
   const bigLabel = `audit, ${large.toLocaleString('en')} conversations`;
-  row(bigLabel, 'service peak RSS (MB), results streamed back', `${fixed(big.peakRssMb, 0)}, ${big.lines.toLocaleString('en')} lines`, '≤ 300', verdict(big.peakRssMb <= 300 && big.lines === large));
+  row(
+    bigLabel,
+    'service peak RSS (MB), results streamed back',
+    `${fixed(big.peakRssMb, 0)}, ${big.lines.toLocaleString('en')} lines`,
+    '≤ 300',
+    verdict(big.peakRssMb <= 300 && big.lines === large),
+  );
   row(bigLabel, 'wall time (s), Genesys requests', `${fixed(big.wallSeconds, 1)}, ${big.requests}`, '', '');
 }
 

@@ -5,7 +5,11 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
-import { createDevelopmentCredentials, describeDevelopmentCredentials, type DevelopmentCredentials } from './auth/development-credentials';
+import {
+  createDevelopmentCredentials,
+  describeDevelopmentCredentials,
+  type DevelopmentCredentials,
+} from './auth/development-credentials';
 import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigurationError, configurationSource, useConfigurationOverrides } from './config/environment';
 import { assertValidConfiguration } from './environment-schemas';
@@ -81,7 +85,11 @@ export async function configureApp(app: NestFastifyApplication, config: AppConfi
   });
   registerRequestContext(fastify);
   const requestLog = app.get<PinoLogger>(REQUEST_LOG);
-  deferResponseWrites(fastify, { headers: SECURITY_HEADERS, requestIdHeader: REQUEST_ID_HEADER, log: app.get(APPLICATION_LOG) });
+  deferResponseWrites(fastify, {
+    headers: SECURITY_HEADERS,
+    requestIdHeader: REQUEST_ID_HEADER,
+    log: app.get(APPLICATION_LOG),
+  });
   registerRequestLogging(fastify, requestLog);
   registerHttpMetrics(fastify, app.get(ServiceMetrics));
   // With no origins allowed there is nothing for CORS to do, and its hook would still run on every request.
@@ -95,7 +103,10 @@ export interface CreateAppOptions {
    * launcher's sandbox coordinates); see useConfigurationOverrides.
    */
   overrides?: Readonly<Record<string, string>>;
-  /** Development credentials the entry point made itself (the launcher, which hands their tokens to the demo shop); made here otherwise. */
+  /**
+   * Development credentials the entry point made itself (the launcher, which hands their tokens to the demo shop); made
+   * here otherwise.
+   */
   developmentCredentials?: DevelopmentCredentials;
 }
 
@@ -116,14 +127,20 @@ export async function createApp(options: CreateAppOptions = {}): Promise<NestFas
   });
   await configureApp(app, config);
   // The overrides were this application's; whatever is created after it starts from its own.
-  app.getHttpAdapter().getInstance().addHook('onClose', async () => useConfigurationOverrides({}));
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onClose', async () => useConfigurationOverrides({}));
   // Printed, not logged: these development values are for pasting, and logs never carry tokens or credentials.
   // Printed once the service listens: a start refused its port has nothing to paste them into.
   if (developmentCredentials) {
     app
       .getHttpAdapter()
       .getInstance()
-      .addHook('onListen', async () => void process.stdout.write(describeDevelopmentCredentials(developmentCredentials)));
+      .addHook(
+        'onListen',
+        async () => void process.stdout.write(describeDevelopmentCredentials(developmentCredentials)),
+      );
   }
   return app;
 }
@@ -156,7 +173,12 @@ export function serve(create: () => Promise<NestFastifyApplication>, onListening
     const config = appConfig();
     port = config.port;
     await app.listen(config.port, config.host);
-    app.get(AppLogger).log(`Listening on http://${config.host}:${config.port}${config.swaggerEnabled ? '; Swagger UI at /docs' : ''}`, 'Bootstrap');
+    app
+      .get(AppLogger)
+      .log(
+        `Listening on http://${config.host}:${config.port}${config.swaggerEnabled ? '; Swagger UI at /docs' : ''}`,
+        'Bootstrap',
+      );
     onListening();
   };
   start().catch((error: unknown) => {

@@ -4,7 +4,14 @@ import { DEVELOPMENT_VISITOR_CLAIMS, createDevelopmentCredentials } from './auth
 import { createApp } from './bootstrap';
 import { appConfig } from './config/app.config';
 import { configurationSource, useConfigurationOverrides } from './config/environment';
-import { announceSandbox, describeSandbox, needsSandbox, startSandboxEmulator, withdrawSandbox, type SandboxExample } from './development/sandbox';
+import {
+  announceSandbox,
+  describeSandbox,
+  needsSandbox,
+  startSandboxEmulator,
+  withdrawSandbox,
+  type SandboxExample,
+} from './development/sandbox';
 import { AppLogger } from './logging/app-logger';
 import { ATTRIBUTE_REGISTRY, type AttributeRegistry } from './attribute-registry/attribute-definition';
 import { WidgetConfigService } from './widget-config/widget-config.service';
@@ -48,11 +55,14 @@ export async function launchDevelopmentService(): Promise<NestFastifyApplication
   });
   const { examples, seeded } = await seedSignedExamples(app, sandbox.emulator);
   await seedAuditSample(app, sandbox.emulator);
-  // Said once the service listens: a start that fails (port taken) neither advertises this sandbox nor replaces a running one's entry.
+  // Said once the service listens: a start that fails (port taken) neither advertises this sandbox nor replaces a
+  // running one's entry.
   server.addHook('onListen', async () => {
     const port = listeningPort(app);
     announceSandbox(sandbox.emulator, port, seeded, env);
-    app.get(AppLogger).warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
+    app
+      .get(AppLogger)
+      .warn(`Sandbox mode: Genesys Cloud is replaced by the local emulator at ${sandbox.emulator.url}`, 'Sandbox');
     // Printed, not logged: the emulator's credentials are development values for pasting.
     process.stdout.write(describeSandbox(sandbox.emulator, examples, port));
   });
@@ -70,10 +80,18 @@ function reachableUrl({ host, port }: { host: string; port: number }): string {
   return `http://${local}:${port}`;
 }
 
-/** The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else a forged identity. */
-function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string, string>>): { name: string; value: string } {
+/**
+ * The edit of the tampered example: another value of an issued enum reads most naturally (Gold edited to Silver); else
+ * a forged identity.
+ */
+function exampleEdit(
+  registry: AttributeRegistry,
+  issued: Readonly<Record<string, string>>,
+): { name: string; value: string } {
   for (const definition of registry.definitions) {
-    const other = definition.values?.find((value) => issued[definition.name] !== undefined && value !== issued[definition.name]);
+    const other = definition.values?.find(
+      (value) => issued[definition.name] !== undefined && value !== issued[definition.name],
+    );
     if (other !== undefined) return { name: definition.name, value: other };
   }
   return { name: registry.identity.name, value: `${issued[registry.identity.name]}-forged` };
@@ -86,9 +104,18 @@ function exampleEdit(registry: AttributeRegistry, issued: Readonly<Record<string
  * have the same nonce: same visitor, same attributes). A registry the development visitor cannot
  * satisfy gets none.
  */
-async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<{ examples: SandboxExample[]; seeded: SeededSet[] }> {
-  const unsigned = sandbox.control.conversationIds().map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
-  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
+async function seedSignedExamples(
+  app: NestFastifyApplication,
+  sandbox: RunningEmulator,
+): Promise<{ examples: SandboxExample[]; seeded: SeededSet[] }> {
+  const unsigned = sandbox.control
+    .conversationIds()
+    .map((conversationId) => ({ conversationId, description: 'unsigned (seeded by the emulator)' }));
+  const visitor = {
+    subject: DEVELOPMENT_VISITOR_CLAIMS.sub,
+    scopes: new Set<string>(),
+    claims: DEVELOPMENT_VISITOR_CLAIMS,
+  };
   let issued: Record<string, string>;
   try {
     issued = (await app.get(WidgetConfigService).configForVisitor(visitor)).guestAttributes;
@@ -97,11 +124,15 @@ async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningE
     return { examples: unsigned, seeded: [] };
   }
   const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
-  const send = (customAttributes: Record<string, string>) => sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
+  const send = (customAttributes: Record<string, string>) =>
+    sandbox.control.ingest({ deploymentId: sandbox.deploymentId, customAttributes }).id;
   const edit = exampleEdit(registry, issued);
   const examples = [
     { conversationId: send(issued), description: 'signed, intact (verified)' },
-    { conversationId: send({ ...issued, [edit.name]: edit.value }), description: `signed, ${edit.name} edited to ${edit.value} (tampered)` },
+    {
+      conversationId: send({ ...issued, [edit.name]: edit.value }),
+      description: `signed, ${edit.name} edited to ${edit.value} (tampered)`,
+    },
     ...unsigned,
   ];
   const nonce = parseSignature(issued[app.get(AttributeSigner).signatureName])?.nonce;
@@ -109,7 +140,10 @@ async function seedSignedExamples(app: NestFastifyApplication, sandbox: RunningE
   return { examples, seeded: nonce !== undefined && set ? [{ nonce, set }] : [] };
 }
 
-/** What the sandbox holds for `npm run audit -- --since 24h`: a day of conversations, a few of them tampered, unsigned or late. */
+/**
+ * What the sandbox holds for `npm run audit -- --since 24h`: a day of conversations, a few of them tampered, unsigned
+ * or late.
+ */
 export const SANDBOX_AUDIT_MIX = { intact: 1840, tampered: 40, unsigned: 60, late: 40, legacy: 20 } as const;
 
 async function seedAuditSample(app: NestFastifyApplication, sandbox: RunningEmulator): Promise<void> {
@@ -143,12 +177,22 @@ export interface SampleAttributeSet {
  * half signature lifetime, from before it starts to after it ends), so the emulator can generate
  * conversations across the span with sets in force (intact) or issued after they started (late).
  */
-export async function sampleAttributeSets(app: NestFastifyApplication, start: number, end: number): Promise<SampleAttributeSet[]> {
-  const visitor = { subject: DEVELOPMENT_VISITOR_CLAIMS.sub, scopes: new Set<string>(), claims: DEVELOPMENT_VISITOR_CLAIMS };
+export async function sampleAttributeSets(
+  app: NestFastifyApplication,
+  start: number,
+  end: number,
+): Promise<SampleAttributeSet[]> {
+  const visitor = {
+    subject: DEVELOPMENT_VISITOR_CLAIMS.sub,
+    scopes: new Set<string>(),
+    claims: DEVELOPMENT_VISITOR_CLAIMS,
+  };
   const signer = app.get(AttributeSigner);
   const registry = app.get<AttributeRegistry>(ATTRIBUTE_REGISTRY);
   const issued = await app.get(WidgetConfigService).configForVisitor(visitor);
-  const attributes = Object.fromEntries(Object.entries(issued.guestAttributes).filter(([name]) => name !== signer.signatureName));
+  const attributes = Object.fromEntries(
+    Object.entries(issued.guestAttributes).filter(([name]) => name !== signer.signatureName),
+  );
   const lifetimeMs = Date.parse(issued.expiresAt) - Date.parse(issued.issuedAt);
   const step = Math.max(1000, Math.floor(lifetimeMs / 2));
   const sets: SampleAttributeSet[] = [];

@@ -11,7 +11,13 @@ import { resolve } from 'node:path';
 import { AttributeRegistryEnvironment } from './attribute-registry/attribute-registry.config';
 import { loadAttributeRegistry } from './attribute-registry/attribute-registry.loader';
 import { AppEnvironment } from './config/app.config';
-import { ConfigurationError, assertValidEnvironment, configurationSource, readEnvironment, type EnvironmentSchema } from './config/environment';
+import {
+  ConfigurationError,
+  assertValidEnvironment,
+  configurationSource,
+  readEnvironment,
+  type EnvironmentSchema,
+} from './config/environment';
 
 /** Every config slice of the service; start-up validates them together. */
 export const ENVIRONMENT_SCHEMAS: readonly EnvironmentSchema<object>[] = [

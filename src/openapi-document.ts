@@ -24,7 +24,10 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
     .setVersion('0.2.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_AUTH)
     .addTag('health', 'Liveness and readiness probes')
-    .addTag('web-messaging', 'Messenger configuration with validated, signed custom attributes, and the attribute registry')
+    .addTag(
+      'web-messaging',
+      'Messenger configuration with validated, signed custom attributes, and the attribute registry',
+    )
     .addTag('verification', 'Did the attributes reach the Genesys Cloud conversation as issued?')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
@@ -43,7 +46,12 @@ export async function buildOpenApiDocument(app: INestApplication): Promise<OpenA
 function withBodyParsingErrors(document: OpenAPIObject): OpenAPIObject {
   const errorBody = (status: number, description: string) => ({
     description,
-    content: { 'application/json': { schema: { $ref: `#/components/schemas/${ErrorBodyDto.name}` }, example: errorExample(status, CODE_BY_STATUS[status], MESSAGE_BY_STATUS[status]) } },
+    content: {
+      'application/json': {
+        schema: { $ref: `#/components/schemas/${ErrorBodyDto.name}` },
+        example: errorExample(status, CODE_BY_STATUS[status], MESSAGE_BY_STATUS[status]),
+      },
+    },
   });
   const malformed = '`malformed_body`: the body is not valid JSON.';
   for (const item of Object.values(document.paths)) {
@@ -54,7 +62,8 @@ function withBodyParsingErrors(document: OpenAPIObject): OpenAPIObject {
       responses['415'] ??= errorBody(415, '`unsupported_media_type`: the body is not application/json.');
       const badRequest = responses['400'] as { description?: string } | undefined;
       if (badRequest === undefined) responses['400'] = errorBody(400, malformed);
-      else if (!badRequest.description?.includes('malformed_body')) badRequest.description = `${badRequest.description ?? ''} ${malformed}`.trim();
+      else if (!badRequest.description?.includes('malformed_body'))
+        badRequest.description = `${badRequest.description ?? ''} ${malformed}`.trim();
     }
   }
   return document;

@@ -12,10 +12,13 @@ export function unsupportedRuntimeLine(version: string, supported: string | unde
   return `wm-attribute-gateway: Node.js ${version} is not supported (engines: ${supported}); run it on Node 24, e.g. \`nvm install 24\`, or \`npx -y -p node@24 npm start\`.\n`;
 }
 
-/** The `engines.node` range of the project's package.json (one folder up from `src` and from `dist`), if it can be read. */
+/**
+ * The `engines.node` range of the project's package.json (one folder up from `src` and from `dist`), if it can be read.
+ */
 export function supportedNodeRange(): string | undefined {
   try {
-    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { engines?: { node?: string } }).engines?.node;
+    return (JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { engines?: { node?: string } })
+      .engines?.node;
   } catch {
     return undefined;
   }

@@ -27,7 +27,10 @@ const SHAPES = [
   `eyJ${'A'.repeat(KB64)}.x`,
 ];
 
-/** The fastest of three runs: a busy machine (a garbage collection, another process) slows one run, never a pattern's order. */
+/**
+ * The fastest of three runs: a busy machine (a garbage collection, another process) slows one run, never a pattern's
+ * order.
+ */
 function elapsedMs(run: () => unknown): number {
   let fastest = Infinity;
   for (let attempt = 0; attempt < 3 && fastest >= BOUND_MS; attempt += 1) {
@@ -43,14 +46,22 @@ function elapsedMs(run: () => unknown): number {
 }
 
 describe('patterns on 64 KB of hostile input', () => {
-  it.each(SHAPES.map((shape, index) => [index, shape]))('shape %s: every environment variable is checked in bounded time', (_index, shape) => {
-    const env = Object.fromEntries(ENVIRONMENT_SCHEMAS.flatMap(variableNames).map((name) => [name, shape]));
-    expect(elapsedMs(() => assertValidEnvironment(ENVIRONMENT_SCHEMAS, env))).toBeLessThan(BOUND_MS);
-  });
+  it.each(SHAPES.map((shape, index) => [index, shape]))(
+    'shape %s: every environment variable is checked in bounded time',
+    (_index, shape) => {
+      const env = Object.fromEntries(ENVIRONMENT_SCHEMAS.flatMap(variableNames).map((name) => [name, shape]));
+      expect(elapsedMs(() => assertValidEnvironment(ENVIRONMENT_SCHEMAS, env))).toBeLessThan(BOUND_MS);
+    },
+  );
 
-  it.each(SHAPES.map((shape, index) => [index, shape]))('shape %s: a signature, a JWT header and a request id are read in bounded time', (_index, shape) => {
-    expect(elapsedMs(() => parseSignature(shape))).toBeLessThan(BOUND_MS);
-    expect(elapsedMs(() => readTokenHeader(shape))).toBeLessThan(BOUND_MS);
-    expect(elapsedMs(() => assignRequestId({ headers: { 'x-request-id': shape } } as unknown as IncomingMessage))).toBeLessThan(BOUND_MS);
-  });
+  it.each(SHAPES.map((shape, index) => [index, shape]))(
+    'shape %s: a signature, a JWT header and a request id are read in bounded time',
+    (_index, shape) => {
+      expect(elapsedMs(() => parseSignature(shape))).toBeLessThan(BOUND_MS);
+      expect(elapsedMs(() => readTokenHeader(shape))).toBeLessThan(BOUND_MS);
+      expect(
+        elapsedMs(() => assignRequestId({ headers: { 'x-request-id': shape } } as unknown as IncomingMessage)),
+      ).toBeLessThan(BOUND_MS);
+    },
+  );
 });

@@ -5,7 +5,8 @@ import type { TestApp } from './support/test-app';
 
 const HOUR = 3_600_000;
 
-const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runAuditCommand(args, output, false), env);
+const run = (args: string[], env: Record<string, string | undefined>) =>
+  runCaptured((output) => runAuditCommand(args, output, false), env);
 
 describe('npm run audit, with the service environment', () => {
   let t: TestApp;
@@ -14,7 +15,12 @@ describe('npm run audit, with the service environment', () => {
   beforeAll(async () => {
     ({ t, env } = await startAppForCommands({ AUDIT_POLL_INTERVAL_MS: '200' }));
     const end = Date.now() - 25 * HOUR;
-    await generateAuditSample(t.app, t.emulator, { start: end - 2 * HOUR, end }, { intact: 30, tampered: 2, unsigned: 3 });
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start: end - 2 * HOUR, end },
+      { intact: 30, tampered: 2, unsigned: 3 },
+    );
   });
   afterAll(() => t.close());
 
@@ -24,7 +30,8 @@ describe('npm run audit, with the service environment', () => {
     expect(result.stdout).toMatch(/^Audit [0-9a-f-]{36}: done\n/);
     expect(result.stdout).toMatch(/ {2}conversations +35\n/);
     expect(result.stdout).toMatch(/ {4}tampered +2\n/);
-    // The command's own process has no ledger of what the test issued: it says so rather than print 0 mismatches as if compared.
+    // The command's own process has no ledger of what the test issued: it says so rather than print 0 mismatches as if
+    // compared.
     expect(result.stdout).toMatch(/ {2}tampered, no issued set +2\n/);
     expect(result.stderr).toMatch(/^audit (queued|running): jobs 0\/1/);
     expect(result.stderr).toContain('audit done: jobs 1/1');
@@ -41,7 +48,13 @@ describe('npm run audit, with the service environment', () => {
 
   it('prints what visitors wrote in CSV and JSON as escapes, and no cell a `,` or `;` spreadsheet could run', async () => {
     const end = Date.now() - 49 * HOUR;
-    await generateAuditSample(t.app, t.emulator, { start: end - HOUR, end }, { unsigned: 2 }, { edit: (set) => ({ ...set, userId: 'x;=1+1\u001b]0;owned\u0007\u009b\u202e' }) });
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start: end - HOUR, end },
+      { unsigned: 2 },
+      { edit: (set) => ({ ...set, userId: 'x;=1+1\u001b]0;owned\u0007\u009b\u202e' }) },
+    );
     for (const format of ['--csv', '--json']) {
       const result = await run(['--since', '51h', '--until', '48h', format], env);
       // eslint-disable-next-line no-control-regex

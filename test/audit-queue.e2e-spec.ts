@@ -42,7 +42,11 @@ withRedis('audits on the job queue, with Redis', () => {
 
   beforeAll(async () => {
     build = mkdtempSync(join(process.cwd(), '.test-build-'));
-    execFileSync(join('node_modules', '.bin', 'swc'), ['src', '-d', build, '--strip-leading-paths', '--ignore', '**/*.spec.ts', '--quiet'], { stdio: 'ignore' });
+    execFileSync(
+      join('node_modules', '.bin', 'swc'),
+      ['src', '-d', build, '--strip-leading-paths', '--ignore', '**/*.spec.ts', '--quiet'],
+      { stdio: 'ignore' },
+    );
   }, 60_000);
   afterAll(() => rmSync(build, { recursive: true, force: true }));
 
@@ -79,14 +83,18 @@ withRedis('audits on the job queue, with Redis', () => {
     const url = `http://127.0.0.1:${port}`;
     for (let attempt = 0; attempt < 400; attempt += 1) {
       if (child.exitCode !== null) throw new Error(`the instance exited with ${child.exitCode}`);
-      const live = await fetch(`${url}/health/live`).then((response) => response.ok, () => false);
+      const live = await fetch(`${url}/health/live`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (live) return url;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     throw new Error('the instance did not start');
   }
 
-  const read = async (base: string, id: string) => (await (await fetch(`${base}/api/verification/audits/${id}`, { headers: auth })).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const read = async (base: string, id: string) =>
+    (await (await fetch(`${base}/api/verification/audits/${id}`, { headers: auth })).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   it('survives killing the instance that runs it: another resumes from its last page, with the same Genesys job, and counts exactly', async () => {
     const end = Date.now() - 25 * HOUR;
@@ -129,7 +137,9 @@ withRedis('audits on the job queue, with Redis', () => {
     expect(calls['analytics.jobs.results']).toBeGreaterThanOrEqual(20);
     expect(calls['analytics.jobs.results']).toBeLessThanOrEqual(21);
     expect(pagesBeforeKill).toBeGreaterThanOrEqual(3);
-    const lines = (await other.http.get(`/api/verification/audits/${id}/results`).set(auth).expect(200)).text.trim().split('\n');
+    const lines = (await other.http.get(`/api/verification/audits/${id}/results`).set(auth).expect(200)).text
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(400);
     expect(new Set(lines.map((line) => JSON.parse(line).conversationId)).size).toBe(400);
   }, 60_000);

@@ -10,7 +10,9 @@ const HOUR = 3_600_000;
 type AuditBody = Record<string, any>;
 const token = serviceToken(['conversations:verify']);
 const auth = { authorization: `Bearer ${token}` };
-/** The shipped registry and an optional `note` of up to 1024 characters: as long as analytics job results keep a value. */
+/**
+ * The shipped registry and an optional `note` of up to 1024 characters: as long as analytics job results keep a value.
+ */
 const LONG_NOTE_REGISTRY = join(__dirname, 'fixtures', 'attributes-with-long-note.yaml');
 const NOTE = 'n'.repeat(1024);
 
@@ -28,7 +30,10 @@ describe('Audits of a period (e2e, against the emulator)', () => {
   const iso = (at: number) => new Date(at).toISOString();
   const drive = <T>(work: Promise<T>) => clock.drive(work, () => t.upstreamInFlight() > 0);
 
-  /** Reads the audit until it has ended (each read is a real HTTP request; the clock moves only while the service waits). */
+  /**
+   * Reads the audit until it has ended (each read is a real HTTP request; the clock moves only while the service
+   * waits).
+   */
   async function untilEnded(id: string): Promise<AuditBody> {
     for (;;) {
       const response = await t.http.get(`/api/verification/audits/${id}`).set(auth).expect(200);
@@ -45,7 +50,12 @@ describe('Audits of a period (e2e, against the emulator)', () => {
 
   it('counts a generated mix exactly, from a handful of Genesys requests, and streams the verdicts as NDJSON and CSV', async () => {
     const { start, end } = span();
-    const { names } = await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 120, tampered: 30, unsigned: 25, late: 15, legacy: 10 });
+    const { names } = await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start, end },
+      { intact: 120, tampered: 30, unsigned: 25, late: 15, legacy: 10 },
+    );
     t.emulator.control.resetCounters();
     const done = await audit({ since: iso(start), until: iso(end) });
 
@@ -56,10 +66,23 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     // The ledger holds every issued set here: each tampered conversation names its changed attribute.
     expect(done.summary.tamperedWithoutIssuedSet).toBe(0);
     expect(done.summary.unsignedRate).toBe(0.175);
-    expect(done.summary.attributes[names[0]]).toEqual({ mismatch: 30, missing: 10, unexpected: 0, case_mismatch: 0, late: 15 });
+    expect(done.summary.attributes[names[0]]).toEqual({
+      mismatch: 30,
+      missing: 10,
+      unexpected: 0,
+      case_mismatch: 0,
+      late: 15,
+    });
     expect(done.coverage.audited).toEqual({ start: iso(start), end: iso(end) });
     expect(done.coverage.notYetAvailable).toBeUndefined();
-    expect(done.progress).toMatchObject({ jobs: 1, jobsDone: 1, pagesRead: 1, conversationsChecked: 200, conversationLookups: 0, runs: 1 });
+    expect(done.progress).toMatchObject({
+      jobs: 1,
+      jobsDone: 1,
+      pagesRead: 1,
+      conversationsChecked: 200,
+      conversationLookups: 0,
+      runs: 1,
+    });
 
     const calls = t.emulator.control.counters().apiCalls;
     expect(calls['analytics.jobs.availability']).toBe(1);
@@ -69,15 +92,27 @@ describe('Audits of a period (e2e, against the emulator)', () => {
 
     const ndjson = await t.http.get(`/api/verification/audits/${done.id}/results`).set(auth).expect(200);
     expect(ndjson.headers['content-type']).toContain('application/x-ndjson');
-    const verdicts = ndjson.text.trim().split('\n').map((line) => JSON.parse(line));
+    const verdicts = ndjson.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(verdicts).toHaveLength(200);
     expect(new Set(verdicts.map((verdict) => verdict.conversationId)).size).toBe(200);
-    expect(verdicts.filter((verdict) => verdict.status === 'tampered').every((verdict) => verdict.signatureProblem === 'mismatch')).toBe(true);
+    expect(
+      verdicts
+        .filter((verdict) => verdict.status === 'tampered')
+        .every((verdict) => verdict.signatureProblem === 'mismatch'),
+    ).toBe(true);
 
-    const csv = await t.http.get(`/api/verification/audits/${done.id}/results`).set({ ...auth, accept: 'text/csv' }).expect(200);
+    const csv = await t.http
+      .get(`/api/verification/audits/${done.id}/results`)
+      .set({ ...auth, accept: 'text/csv' })
+      .expect(200);
     expect(csv.headers['content-type']).toContain('text/csv');
     const rows = csv.text.trim().split('\r\n');
-    expect(rows[0]).toBe('conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,arrival,findings,issuedSetUnknown,truncated,noCustomAttributes,settledBy,queueIds,problem');
+    expect(rows[0]).toBe(
+      'conversationId,conversationStart,status,userId,claimedUserId,signatureProblem,arrival,findings,issuedSetUnknown,truncated,noCustomAttributes,settledBy,queueIds,problem',
+    );
     expect(rows).toHaveLength(201);
   });
 
@@ -101,31 +136,65 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     expect(done.summary.byStatus).toEqual({ verified: 5 });
     expect(done.summary).toMatchObject({ truncated: 5, settledByConversation: 5 });
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(5);
-    const lines = (await t.http.get(`/api/verification/audits/${done.id}/results`).set(auth).expect(200)).text.trim().split('\n');
+    const lines = (await t.http.get(`/api/verification/audits/${done.id}/results`).set(auth).expect(200)).text
+      .trim()
+      .split('\n');
     expect(JSON.parse(lines[0])).toMatchObject({ status: 'verified', truncated: ['note'], settledBy: 'conversation' });
   });
 
   it('does not verify what analytics cut: text a visitor appends to a 1024-character value is found by the GET', async () => {
     const { start, end } = span();
-    await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 5 }, { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${set.note} and Gold for ever` }) });
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start, end },
+      { intact: 5 },
+      { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${set.note} and Gold for ever` }) },
+    );
     const done = await audit({ since: iso(start), until: iso(end) });
     expect(done.summary.byStatus).toEqual({ tampered: 5 });
-    expect(done.summary).toMatchObject({ truncated: 5, settledByConversation: 5, attributes: { note: expect.objectContaining({ mismatch: 5 }) } });
+    expect(done.summary).toMatchObject({
+      truncated: 5,
+      settledByConversation: 5,
+      attributes: { note: expect.objectContaining({ mismatch: 5 }) },
+    });
   });
 
   it('spends lookups only where they can change a verdict, and reports the rest unsettled, never clean', async () => {
     await t.close();
-    t = await startTestApp({ clock, env: { AUDIT_POLL_INTERVAL_MS: '1000', ATTRIBUTES_FILE: LONG_NOTE_REGISTRY, AUDIT_MAX_CONVERSATION_LOOKUPS: '2' } });
+    t = await startTestApp({
+      clock,
+      env: { AUDIT_POLL_INTERVAL_MS: '1000', ATTRIBUTES_FILE: LONG_NOTE_REGISTRY, AUDIT_MAX_CONVERSATION_LOOKUPS: '2' },
+    });
     const junkFrom = clock.now() - 30 * HOUR;
     const forgedFrom = clock.now() - 28 * HOUR;
-    // Junk first: long values no whole value could redeem (no signature, a signature that is not ours, a value no registry attribute allows).
-    await generateAuditSample(t.app, t.emulator, { start: junkFrom, end: junkFrom + HOUR }, { unsigned: 20 }, { extra: { note: 'j'.repeat(2000) } });
-    await generateAuditSample(t.app, t.emulator, { start: junkFrom + HOUR, end: forgedFrom }, { intact: 10 }, {
-      extra: { note: NOTE },
-      edit: (set) => ({ ...set, attributesSignature: 'v2.forged', userTier: 'G'.repeat(1500) }),
-    });
+    // Junk first: long values no whole value could redeem (no signature, a signature that is not ours, a value no
+    // registry attribute allows).
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start: junkFrom, end: junkFrom + HOUR },
+      { unsigned: 20 },
+      { extra: { note: 'j'.repeat(2000) } },
+    );
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start: junkFrom + HOUR, end: forgedFrom },
+      { intact: 10 },
+      {
+        extra: { note: NOTE },
+        edit: (set) => ({ ...set, attributesSignature: 'v2.forged', userTier: 'G'.repeat(1500) }),
+      },
+    );
     // Then forged conversations whose cut value looks as issued.
-    await generateAuditSample(t.app, t.emulator, { start: forgedFrom, end: forgedFrom + HOUR }, { intact: 3 }, { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${NOTE}!` }) });
+    await generateAuditSample(
+      t.app,
+      t.emulator,
+      { start: forgedFrom, end: forgedFrom + HOUR },
+      { intact: 3 },
+      { extra: { note: NOTE }, edit: (set) => ({ ...set, note: `${NOTE}!` }) },
+    );
     const done = await audit({ since: iso(junkFrom), until: iso(forgedFrom + HOUR) });
     expect(done.summary.byStatus).toEqual({ unsigned: 20, tampered: 12, unsettled: 1 });
     expect(done.progress.conversationLookups).toBe(2);
@@ -149,7 +218,11 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     const { start, end } = span();
     await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 10 });
     t.emulator.control.setAnalyticsJobDelay(10 * 60_000);
-    const created = await t.http.post('/api/verification/audits').set(auth).send({ since: iso(start), until: iso(end) }).expect(202);
+    const created = await t.http
+      .post('/api/verification/audits')
+      .set(auth)
+      .send({ since: iso(start), until: iso(end) })
+      .expect(202);
     const id = created.body.id as string;
     // Let it submit its job and poll a few times.
     await drive(
@@ -181,7 +254,8 @@ describe('Audits of a period (e2e, against the emulator)', () => {
     const body = { since: iso(start), until: iso(end) };
     const first = (await t.http.post('/api/verification/audits').set(auth).send(body).expect(202)).body.id;
     const second = (await t.http.post('/api/verification/audits').set(auth).send(body).expect(202)).body.id;
-    const stateOf = async (id: string) => (await t.http.get(`/api/verification/audits/${id}`).set(auth).expect(200)).body.state;
+    const stateOf = async (id: string) =>
+      (await t.http.get(`/api/verification/audits/${id}`).set(auth).expect(200)).body.state;
     await drive(
       (async () => {
         while ((await stateOf(first)) !== 'running') await new Promise((resolve) => setTimeout(resolve, 5));
@@ -197,41 +271,71 @@ describe('Audits of a period (e2e, against the emulator)', () => {
   it("finds a visitor's conversations with a verdict each", async () => {
     const { start, end } = span();
     await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 6, unsigned: 2, legacy: 3 });
-    const response = await drive(t.http.get(`/api/verification/visitors/usr_dev_1001/conversations?since=${iso(start)}`).set(auth).then((r) => r));
+    const response = await drive(
+      t.http
+        .get(`/api/verification/visitors/usr_dev_1001/conversations?since=${iso(start)}`)
+        .set(auth)
+        .then((r) => r),
+    );
     expect(response.status).toBe(200);
     expect(response.body.userId).toBe('usr_dev_1001');
-    expect(response.body.conversations.map((verdict: { status: string }) => verdict.status).sort()).toEqual([...Array(2).fill('unsigned'), ...Array(6).fill('verified')]);
+    expect(response.body.conversations.map((verdict: { status: string }) => verdict.status).sort()).toEqual([
+      ...Array(2).fill('unsigned'),
+      ...Array(6).fill('verified'),
+    ]);
     expect(response.body.more).toBe(false);
     // Whom someone searched for stays out of the logs (the metrics carry route templates only).
     expect(t.logLines().join('\n')).not.toContain('usr_dev_1001');
     expect(t.logLines().join('\n')).toContain('/api/verification/visitors/[redacted]/conversations');
   });
 
-  it("belongs to its creator: another caller is told there is no such audit, an audits:admin caller sees it", async () => {
+  it('belongs to its creator: another caller is told there is no such audit, an audits:admin caller sees it', async () => {
     const { start, end } = span();
     await generateAuditSample(t.app, t.emulator, { start, end }, { intact: 3 });
     const done = await audit({ since: iso(start), until: iso(end) });
     const path = `/api/verification/audits/${done.id}`;
-    const other = { authorization: `Bearer ${signTestToken({ sub: 'another-service', scope: 'conversations:verify' })}` };
+    const other = {
+      authorization: `Bearer ${signTestToken({ sub: 'another-service', scope: 'conversations:verify' })}`,
+    };
     expect((await t.http.get(path).set(other).expect(404)).body.error).toBe('audit_not_found');
     expect((await t.http.get(`${path}/results`).set(other).expect(404)).body.error).toBe('audit_not_found');
     expect((await t.http.delete(path).set(other).expect(404)).body.error).toBe('audit_not_found');
-    const search = await drive(t.http.get(`/api/verification/visitors/usr_dev_1001/conversations?since=${iso(start)}`).set(auth).then((r) => r));
-    expect((await t.http.get(`/api/verification/audits/${search.body.auditId}/results`).set(other).expect(404)).body.error).toBe('audit_not_found');
+    const search = await drive(
+      t.http
+        .get(`/api/verification/visitors/usr_dev_1001/conversations?since=${iso(start)}`)
+        .set(auth)
+        .then((r) => r),
+    );
+    expect(
+      (await t.http.get(`/api/verification/audits/${search.body.auditId}/results`).set(other).expect(404)).body.error,
+    ).toBe('audit_not_found');
 
-    const admin = { authorization: `Bearer ${signTestToken({ sub: 'auditor', scope: 'conversations:verify audits:admin' })}` };
+    const admin = {
+      authorization: `Bearer ${signTestToken({ sub: 'auditor', scope: 'conversations:verify audits:admin' })}`,
+    };
     expect((await t.http.get(path).set(admin).expect(200)).body.id).toBe(done.id);
     expect((await t.http.get(`${path}/results`).set(admin).expect(200)).text.trim().split('\n')).toHaveLength(3);
   });
 
   it('refuses malformed periods and ids with the standard error body, before anything is queued', async () => {
-    const post = (body: unknown) => t.http.post('/api/verification/audits').set(auth).send(body as object);
+    const post = (body: unknown) =>
+      t.http
+        .post('/api/verification/audits')
+        .set(auth)
+        .send(body as object);
     expect((await post({ since: '2026-11-01T00:00:00' }).expect(400)).body.error).toBe('validation_failed');
-    expect((await post({ since: '2026-11-02T00:00:00Z', until: '2026-11-01T00:00:00Z' }).expect(400)).body.error).toBe('invalid_period');
+    expect((await post({ since: '2026-11-02T00:00:00Z', until: '2026-11-01T00:00:00Z' }).expect(400)).body.error).toBe(
+      'invalid_period',
+    );
     expect((await post({ since: '2025-01-01T00:00:00Z' }).expect(400)).body.error).toBe('invalid_period');
     expect((await post({ since: 'x'.repeat(5000) }).expect(400)).body.error).toBe('validation_failed');
-    expect((await t.http.get('/api/verification/audits/not-a-uuid').set(auth).expect(400)).body.error).toBe('validation_failed');
-    expect((await t.http.get('/api/verification/audits/0f5c2a8e-1d3b-4c6a-9e7f-2b4d6c8a0e1f').set(auth).expect(404)).body.error).toBe('audit_not_found');
+    expect((await t.http.get('/api/verification/audits/not-a-uuid').set(auth).expect(400)).body.error).toBe(
+      'validation_failed',
+    );
+    expect(
+      (await t.http.get('/api/verification/audits/0f5c2a8e-1d3b-4c6a-9e7f-2b4d6c8a0e1f').set(auth).expect(404)).body
+        .error,
+    ).toBe('audit_not_found');
     await t.http.get('/api/verification/audits/0f5c2a8e-1d3b-4c6a-9e7f-2b4d6c8a0e1f').expect(401);
   });
 });

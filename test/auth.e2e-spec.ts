@@ -31,7 +31,7 @@ async function expectRejected(t: TestApp, token: string | undefined, code: strin
   if (token) expect(JSON.stringify(response.body)).not.toContain(token);
 }
 
-describe('our callers\' JWTs, HS256 with JWT_SECRET', () => {
+describe("our callers' JWTs, HS256 with JWT_SECRET", () => {
   let t: TestApp;
   beforeAll(async () => {
     t = await startTestApp({ controllers: [GenesysProbeController] });
@@ -73,14 +73,27 @@ describe('our callers\' JWTs, HS256 with JWT_SECRET', () => {
     const jwks = await startJwksServer();
     const key = jwks.newKey();
     await jwks.close();
-    const token = sign({ sub: 'u' }, key.privateKey, { algorithm: 'RS256', issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, expiresIn: '5m' });
+    const token = sign({ sub: 'u' }, key.privateKey, {
+      algorithm: 'RS256',
+      issuer: TEST_JWT_ISSUER,
+      audience: TEST_JWT_AUDIENCE,
+      expiresIn: '5m',
+    });
     await expectRejected(t, token, 'token_invalid');
   });
 
   it('refuses a token without exp, with exp 1e20, or issued a year ahead', async () => {
     await expectRejected(t, signTestToken({ sub: 'u' }, { expiresIn: undefined }), 'token_without_expiry');
-    await expectRejected(t, signTestToken({ sub: 'u', exp: 1e20 }, { expiresIn: undefined }), 'token_lifetime_too_long');
-    await expectRejected(t, signTestToken({ sub: 'u', iat: now() + 365 * 86400, exp: now() + 365 * 86400 + 60 }, { expiresIn: undefined }), 'token_issued_in_future');
+    await expectRejected(
+      t,
+      signTestToken({ sub: 'u', exp: 1e20 }, { expiresIn: undefined }),
+      'token_lifetime_too_long',
+    );
+    await expectRejected(
+      t,
+      signTestToken({ sub: 'u', iat: now() + 365 * 86400, exp: now() + 365 * 86400 + 60 }, { expiresIn: undefined }),
+      'token_issued_in_future',
+    );
   });
 
   it('refuses a token with a crit header, which it cannot honour (RFC 7515 4.1.11)', async () => {
@@ -95,18 +108,30 @@ describe('our callers\' JWTs, HS256 with JWT_SECRET', () => {
 
   it('enforces scopes on internal endpoints with 403 insufficient_scope', async () => {
     const denied = await t.http.get('/probe/internal').set('Authorization', `Bearer ${visitorToken()}`).expect(403);
-    expect(denied.body).toMatchObject({ error: 'insufficient_scope', details: [{ code: 'missing_scope', message: 'conversations:verify' }] });
-    await t.http.get('/probe/internal').set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`).expect(200);
+    expect(denied.body).toMatchObject({
+      error: 'insufficient_scope',
+      details: [{ code: 'missing_scope', message: 'conversations:verify' }],
+    });
+    await t.http
+      .get('/probe/internal')
+      .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)
+      .expect(200);
   });
 
   it('leaves health public', () => t.http.get('/health/live').expect(200));
 });
 
-describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
+describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
   let jwks: JwksServer;
   let t: TestApp;
   const signWith = (key: JwksServer['keys'][number], claims: object = { sub: 'svc' }) =>
-    sign(claims, key.privateKey, { algorithm: 'RS256', keyid: key.kid, issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, expiresIn: '5m' });
+    sign(claims, key.privateKey, {
+      algorithm: 'RS256',
+      keyid: key.kid,
+      issuer: TEST_JWT_ISSUER,
+      audience: TEST_JWT_AUDIENCE,
+      expiresIn: '5m',
+    });
 
   beforeAll(async () => {
     jwks = await startJwksServer();
@@ -122,7 +147,10 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
   });
 
   it('accepts a token signed by a published key', async () => {
-    await t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith(jwks.keys[0])}`).expect(200);
+    await t.http
+      .get('/probe/whoami')
+      .set('Authorization', `Bearer ${signWith(jwks.keys[0])}`)
+      .expect(200);
   });
 
   it('refuses an HS256 token, including one "signed" with the public key (algorithm confusion)', async () => {
@@ -138,7 +166,10 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
     const rotated = jwks.newKey();
     jwks.keys = [rotated];
     const fetchesBefore = jwks.fetches;
-    await t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith(rotated)}`).expect(200);
+    await t.http
+      .get('/probe/whoami')
+      .set('Authorization', `Bearer ${signWith(rotated)}`)
+      .expect(200);
     expect(jwks.fetches).toBeGreaterThan(fetchesBefore);
   });
 
@@ -149,13 +180,19 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
   it('verifies a newly published key during a flood of made-up key ids, at a cost of one JWKS fetch per interval', async () => {
     const stranger = jwks.newKey();
     const flood = Array.from({ length: 300 }, () =>
-      t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`).then((response) => response.status),
+      t.http
+        .get('/probe/whoami')
+        .set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`)
+        .then((response) => response.status),
     );
     const fresh = jwks.newKey();
     jwks.keys = [...jwks.keys, fresh];
     const fetchesBefore = jwks.fetches;
     const started = Date.now();
-    await t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith(fresh)}`).expect(200);
+    await t.http
+      .get('/probe/whoami')
+      .set('Authorization', `Bearer ${signWith(fresh)}`)
+      .expect(200);
     const statuses = await Promise.all(flood);
     expect(statuses.every((status) => status === 401)).toBe(true);
     // JWT_JWKS_MIN_REFETCH_MS is 50 here: 300 unknown key ids cost a fetch per 50 ms, not one each.
@@ -163,14 +200,26 @@ describe('our callers\' JWTs, RS256 from JWT_JWKS_URL', () => {
   });
 
   it('reports the flood on readiness: callerKeys degraded, still ready, with the count', async () => {
-    await t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith(jwks.keys[0])}`).expect(200);
+    await t.http
+      .get('/probe/whoami')
+      .set('Authorization', `Bearer ${signWith(jwks.keys[0])}`)
+      .expect(200);
     const stranger = jwks.newKey();
     // Counted over the last minute, however the 50 ms refetch windows split the 30.
     await Promise.all(
-      Array.from({ length: 30 }, () => t.http.get('/probe/whoami').set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`).expect(401)),
+      Array.from({ length: 30 }, () =>
+        t.http
+          .get('/probe/whoami')
+          .set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`)
+          .expect(401),
+      ),
     );
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body.details.callerKeys).toMatchObject({ status: 'degraded', source: 'jwks', message: expect.stringContaining('key ids the JWKS does not publish') });
+    expect(ready.body.details.callerKeys).toMatchObject({
+      status: 'degraded',
+      source: 'jwks',
+      message: expect.stringContaining('key ids the JWKS does not publish'),
+    });
     expect(ready.body.details.callerKeys.unknownKeyIdsLastMinute).toBeGreaterThanOrEqual(10);
   });
 });
@@ -194,11 +243,21 @@ describe('a JWKS endpoint that answers too much', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const t = await startTestApp({
       controllers: [GenesysProbeController],
-      env: { JWT_SECRET: undefined, JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`, JWT_ALGORITHMS: 'RS256' },
+      env: {
+        JWT_SECRET: undefined,
+        JWT_JWKS_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/jwks.json`,
+        JWT_ALGORITHMS: 'RS256',
+      },
     });
     try {
       const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-      const token = sign({ sub: 'svc' }, privateKey, { algorithm: 'RS256', keyid: 'k1', issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, expiresIn: '5m' });
+      const token = sign({ sub: 'svc' }, privateKey, {
+        algorithm: 'RS256',
+        keyid: 'k1',
+        issuer: TEST_JWT_ISSUER,
+        audience: TEST_JWT_AUDIENCE,
+        expiresIn: '5m',
+      });
       await expectRejected(t, token, 'token_invalid');
       expect(t.logLines().join('\n')).toContain('the JWKS is larger than 262144 bytes');
     } finally {
@@ -219,7 +278,13 @@ describe('auth configuration', () => {
 
   it('requires a key source, issuer and audience in production', async () => {
     await withEnvironment(
-      { NODE_ENV: 'production', JWT_SECRET: undefined, JWT_JWKS_URL: undefined, JWT_ISSUER: undefined, JWT_AUDIENCE: undefined },
+      {
+        NODE_ENV: 'production',
+        JWT_SECRET: undefined,
+        JWT_JWKS_URL: undefined,
+        JWT_ISSUER: undefined,
+        JWT_AUDIENCE: undefined,
+      },
       async () => {
         const error = (() => {
           try {
@@ -239,15 +304,21 @@ describe('auth configuration', () => {
   });
 
   it('refuses HS256 with a JWKS URL', async () => {
-    await withEnvironment({ JWT_SECRET: undefined, JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'HS256' }, async () => {
-      expect(() => authConfig()).toThrow('cannot be verified with keys from JWT_JWKS_URL');
-    });
+    await withEnvironment(
+      { JWT_SECRET: undefined, JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'HS256' },
+      async () => {
+        expect(() => authConfig()).toThrow('cannot be verified with keys from JWT_JWKS_URL');
+      },
+    );
   });
 });
 
 describe('development credentials', () => {
   it('make up a secret and mint a visitor and a service token that the service accepts', async () => {
-    const env: NodeJS.ProcessEnv = { NODE_ENV: 'development', DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), 'state.json') };
+    const env: NodeJS.ProcessEnv = {
+      NODE_ENV: 'development',
+      DEVELOPMENT_STATE_FILE: join(mkdtempSync(join(tmpdir(), 'dev-state-')), 'state.json'),
+    };
     const credentials = createDevelopmentCredentials(env);
     expect(credentials?.secret).toHaveLength(43);
     expect(env.JWT_SECRET).toBeUndefined();
@@ -256,7 +327,10 @@ describe('development credentials', () => {
       env: { JWT_SECRET: credentials?.secret, JWT_ISSUER: undefined, JWT_AUDIENCE: undefined },
     });
     try {
-      const visitor = await t.http.get('/probe/whoami').set('Authorization', `Bearer ${credentials?.visitorToken}`).expect(200);
+      const visitor = await t.http
+        .get('/probe/whoami')
+        .set('Authorization', `Bearer ${credentials?.visitorToken}`)
+        .expect(200);
       expect(visitor.body.subject).toBe('usr_dev_1001');
       await t.http.get('/probe/internal').set('Authorization', `Bearer ${credentials?.serviceToken}`).expect(200);
     } finally {
@@ -269,7 +343,10 @@ describe('development credentials', () => {
   });
 
   it('leave no empty key behind: with a blank JWT_SECRET and no credentials, a token signed with an empty key is refused', async () => {
-    const t = await startTestApp({ controllers: [GenesysProbeController], env: { JWT_SECRET: '   ', JWT_ISSUER: undefined, JWT_AUDIENCE: undefined } });
+    const t = await startTestApp({
+      controllers: [GenesysProbeController],
+      env: { JWT_SECRET: '   ', JWT_ISSUER: undefined, JWT_AUDIENCE: undefined },
+    });
     try {
       const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ sub: 'attacker', scope: 'conversations:verify', exp: now() + 60 })}`;
       const forged = `${unsigned}.${createHmac('sha256', Buffer.alloc(0)).update(unsigned).digest('base64url')}`;

@@ -18,7 +18,11 @@ describe('the demo shop in a real browser', () => {
   let emulator: TestEmulator;
   let t: TestApp;
   let browser: Browser;
-  const demo: DemoShop = { gatewayUrl: '', visitorToken: visitorToken({ email: 'jane@example.com' }), serviceToken: serviceToken(['conversations:verify']) };
+  const demo: DemoShop = {
+    gatewayUrl: '',
+    visitorToken: visitorToken({ email: 'jane@example.com' }),
+    serviceToken: serviceToken(['conversations:verify']),
+  };
 
   beforeAll(async () => {
     browser = await launchChromium();
@@ -34,7 +38,10 @@ describe('the demo shop in a real browser', () => {
   });
 
   /** Runs a visit in a fresh profile (a new Messenger session); a failure leaves a screenshot for the report. */
-  async function visit(name: string, steps: (page: Page) => Promise<void>): Promise<{ verdict: string; arrival: string; hint: string; rows: Record<string, string> }> {
+  async function visit(
+    name: string,
+    steps: (page: Page) => Promise<void>,
+  ): Promise<{ verdict: string; arrival: string; hint: string; rows: Record<string, string> }> {
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
@@ -46,17 +53,24 @@ describe('the demo shop in a real browser', () => {
       await steps(page);
       await page.click('#start-chat');
       await page.waitForSelector('body[data-verdict]', { timeout: 15_000 });
-      const rows = await page.$$eval('#rows tr', (lines) => Object.fromEntries(lines.map((line) => [line.cells[0].textContent, line.cells[1].textContent])));
+      const rows = await page.$$eval('#rows tr', (lines) =>
+        Object.fromEntries(lines.map((line) => [line.cells[0].textContent, line.cells[1].textContent])),
+      );
       expect(problems).toEqual([]);
       return {
         verdict: (await page.getAttribute('body', 'data-verdict')) ?? '',
         arrival: (await page.getAttribute('body', 'data-arrival')) ?? '',
-        hint: (await page.textContent('#hint')) ?? '', rows: rows as Record<string, string> };
+        hint: (await page.textContent('#hint')) ?? '',
+        rows: rows as Record<string, string>,
+      };
     } catch (error) {
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true }).catch(() => undefined);
       const shown = await page.textContent('#error').catch(() => '');
-      throw new Error(`${name}: ${(error as Error).message}${shown ? ` (the page says: ${shown})` : ''}${problems.length ? ` (page errors: ${problems.join('; ')})` : ''}`, { cause: error });
+      throw new Error(
+        `${name}: ${(error as Error).message}${shown ? ` (the page says: ${shown})` : ''}${problems.length ? ` (page errors: ${problems.join('; ')})` : ''}`,
+        { cause: error },
+      );
     } finally {
       await context.close();
     }
@@ -65,7 +79,10 @@ describe('the demo shop in a real browser', () => {
   interface BrowserCanvas {
     width: number;
     height: number;
-    getContext(kind: '2d'): { drawImage(image: unknown, x: number, y: number): void; getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray } };
+    getContext(kind: '2d'): {
+      drawImage(image: unknown, x: number, y: number): void;
+      getImageData(x: number, y: number, width: number, height: number): { data: Uint8ClampedArray };
+    };
   }
 
   /** Strongly green and strongly red pixels of a screenshot, counted by the browser's own PNG decoder. */
@@ -102,7 +119,10 @@ describe('the demo shop in a real browser', () => {
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(error.message));
     page.on('console', (message) => void (message.type() === 'error' && problems.push(message.text())));
-    page.on('response', (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)));
+    page.on(
+      'response',
+      (response) => void (response.status() >= 400 && problems.push(`${response.status()} ${response.url()}`)),
+    );
     try {
       await page.goto(`${emulator.url}/demo/`);
       await page.$eval('#sign-in', (button) => {
@@ -110,14 +130,23 @@ describe('the demo shop in a real browser', () => {
         (button as unknown as { click(): void }).click();
       });
       await page.waitForSelector('#attributes-step:not([hidden])');
-      const issuedNames = await page.$$eval('#attributes tbody tr', (rows) => rows.map((row) => row.cells[0].textContent));
+      const issuedNames = await page.$$eval('#attributes tbody tr', (rows) =>
+        rows.map((row) => row.cells[0].textContent),
+      );
       expect(issuedNames).toEqual([...new Set(issuedNames)]);
       expect(issuedNames).toEqual(expect.arrayContaining(['userId', 'userTier', 'attributesSignature']));
 
       await page.click('#start-chat');
       await page.waitForSelector('body[data-verdict]', { timeout: 15_000 });
-      expect(await page.$$eval('#verdicts thead th', (cells) => cells.map((cell) => cell.textContent))).toEqual(['Attribute', 'Verdict', 'Arrived', 'Issued']);
-      const rows = await page.$$eval('#rows tr', (lines) => lines.map((line) => [...line.cells].map((cell) => cell.textContent)));
+      expect(await page.$$eval('#verdicts thead th', (cells) => cells.map((cell) => cell.textContent))).toEqual([
+        'Attribute',
+        'Verdict',
+        'Arrived',
+        'Issued',
+      ]);
+      const rows = await page.$$eval('#rows tr', (lines) =>
+        lines.map((line) => [...line.cells].map((cell) => cell.textContent)),
+      );
       expect(rows).toContainEqual(['userTier', 'match', 'Gold', 'Gold']);
       mkdirSync(SCREENSHOTS, { recursive: true });
       await page.screenshot({ path: join(SCREENSHOTS, 'demo-shop-verified.png'), fullPage: true });
@@ -155,7 +184,10 @@ describe('the demo shop in a real browser', () => {
     expect(result.arrival).toBe('unknown');
     expect(result.rows).toMatchObject({ userId: 'match', userTier: 'match', email: 'match' });
     // The sandbox's inbound flow wrote participant data beside them: shown, not covered, not a reason for the verdict.
-    expect(result.rows).toMatchObject({ 'Flow.Language': 'other', 'conversationDetails.participantData.Account Balance': 'other' });
+    expect(result.rows).toMatchObject({
+      'Flow.Language': 'other',
+      'conversationDetails.participantData.Account Balance': 'other',
+    });
   });
 
   it('reports an attribute edited in the page before sending as tampered, naming it', async () => {
@@ -194,8 +226,10 @@ describe('the demo shop in a real browser', () => {
       await page.waitForSelector('#attributes-step:not([hidden])');
       emulator.control.failNext({ route: 'guest.onMessage', kind: '429', count: 1, retryAfterSeconds: 2 });
       const outcome = await page.evaluate(async () => {
-        const genesys = (...args: unknown[]) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys(...args);
-        const run = (name: string, options: object) => new Promise((resolve, reject) => genesys('command', name, options, resolve, reject));
+        const genesys = (...args: unknown[]) =>
+          (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys(...args);
+        const run = (name: string, options: object) =>
+          new Promise((resolve, reject) => genesys('command', name, options, resolve, reject));
         const errors: unknown[] = [];
         (globalThis as unknown as { loadMessenger: () => void }).loadMessenger();
         await new Promise((resolve) => genesys('subscribe', 'Messenger.ready', resolve));
@@ -209,9 +243,18 @@ describe('the demo shop in a real browser', () => {
         return { refused, errors, messageId: sent.id };
       });
       expect(outcome.refused).toEqual({ code: 4029, retryAfter: 2 });
-      expect(outcome.errors).toEqual([{ event: 'MessagingService.error', data: { code: 4029, message: 'Message rate too high for this session', retryAfter: 2 } }]);
-      const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${outcome.messageId}/details`, await emulator.fetchToken()));
-      const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
+      expect(outcome.errors).toEqual([
+        {
+          event: 'MessagingService.error',
+          data: { code: 4029, message: 'Message rate too high for this session', retryAfter: 2 },
+        },
+      ]);
+      const details = await readJson(
+        await emulator.get(`/api/v2/conversations/messages/${outcome.messageId}/details`, await emulator.fetchToken()),
+      );
+      const customer = emulator.control
+        .conversation(details.conversationId)!
+        .participants.find((participant) => participant.purpose === 'customer')!;
       expect(customer.attributes).toEqual({ userId: 'usr_1001', note: 'pending', ...DEFAULT_INBOUND_FLOW.onStart });
     } finally {
       emulator.control.clearFaults();
@@ -228,16 +271,34 @@ describe('the demo shop in a real browser', () => {
       await page.waitForSelector('#attributes-step:not([hidden])');
       const messageId = await page.evaluate(async () => {
         const run = (name: string, options: object) =>
-          new Promise((resolve, reject) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys('command', name, options, resolve, reject));
+          new Promise((resolve, reject) =>
+            (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys(
+              'command',
+              name,
+              options,
+              resolve,
+              reject,
+            ),
+          );
         (globalThis as unknown as { loadMessenger: () => void }).loadMessenger();
-        await new Promise((resolve) => (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys('subscribe', 'Messenger.ready', resolve));
+        await new Promise((resolve) =>
+          (globalThis as unknown as { Genesys: (...args: unknown[]) => void }).Genesys(
+            'subscribe',
+            'Messenger.ready',
+            resolve,
+          ),
+        );
         await run('Database.set', { messaging: { customAttributes: { kept: 'a', replaced: 'b', dropped: 'c' } } });
         await run('Database.update', { messaging: { customAttributes: { replaced: 'B' } } });
         await run('Database.remove', { messaging: { customAttributes: { dropped: '' } } });
         return ((await run('MessagingService.sendMessage', { message: 'Hi' })) as { id: string }).id;
       });
-      const details = await readJson(await emulator.get(`/api/v2/conversations/messages/${messageId}/details`, await emulator.fetchToken()));
-      const customer = emulator.control.conversation(details.conversationId)!.participants.find((participant) => participant.purpose === 'customer')!;
+      const details = await readJson(
+        await emulator.get(`/api/v2/conversations/messages/${messageId}/details`, await emulator.fetchToken()),
+      );
+      const customer = emulator.control
+        .conversation(details.conversationId)!
+        .participants.find((participant) => participant.purpose === 'customer')!;
       expect(customer.attributes).toEqual({ kept: 'a', replaced: 'B', ...DEFAULT_INBOUND_FLOW.onStart });
     } finally {
       await context.close();

@@ -16,9 +16,16 @@ describe('the canary, against the emulator', () => {
 
   it('sends a signed set over the Guest API and finds it verified, with timings', async () => {
     const result = await t.app.get(CanaryService).run();
-    expect(result).toMatchObject({ ok: true, status: 'verified', conversationId: expect.any(String), messageId: expect.any(String) });
+    expect(result).toMatchObject({
+      ok: true,
+      status: 'verified',
+      conversationId: expect.any(String),
+      messageId: expect.any(String),
+    });
     expect(result.timings.totalMs).toBeGreaterThanOrEqual(result.timings.sendMs);
-    const customer = t.emulator.control.conversation(result.conversationId!)!.participants.find((participant) => participant.purpose === 'customer')!;
+    const customer = t.emulator.control
+      .conversation(result.conversationId!)!
+      .participants.find((participant) => participant.purpose === 'customer')!;
     expect(customer.attributes.userId).toBe(`canary-${result.canaryId}`);
     expect(t.emulator.control.counters().guestSessions).toBeGreaterThanOrEqual(1);
   });
@@ -65,7 +72,9 @@ describe('the canary, when the Guest API refuses its message as Genesys does', (
     t.emulator.control.failNext({ route: 'guest.onMessage', kind: '429', count: 1, retryAfterSeconds: 3600 });
     const result = await clock.drive(t.app.get(CanaryService).run());
     expect(result).toMatchObject({ ok: false, status: 'session_failed' });
-    expect(result.problem).toBe('onMessage: refused (4029): Message rate too high for this session; retry after 3600 s');
+    expect(result.problem).toBe(
+      'onMessage: refused (4029): Message rate too high for this session; retry after 3600 s',
+    );
   });
 
   it('names what a refusal code means (5000: unexpected)', async () => {
@@ -80,21 +89,31 @@ describe('npm run canary', () => {
   let env: Record<string, string | undefined>;
   beforeAll(async () => {
     t = await startTestApp();
-    env = { NODE_ENV: 'test', REDIS_URL: undefined, JWT_SECRET: TEST_JWT_SECRET, ATTRIBUTE_SIGNING_KEYS: 'canary:a-signing-secret-for-the-canary-test-run', ...genesysSettingsFor(t.emulator) };
+    env = {
+      NODE_ENV: 'test',
+      REDIS_URL: undefined,
+      JWT_SECRET: TEST_JWT_SECRET,
+      ATTRIBUTE_SIGNING_KEYS: 'canary:a-signing-secret-for-the-canary-test-run',
+      ...genesysSettingsFor(t.emulator),
+    };
   });
   afterAll(() => t.close());
 
   async function run(args: string[]) {
     let stdout = '';
     let stderr = '';
-    const code = await withEnvironment(env, () => runCanaryCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }));
+    const code = await withEnvironment(env, () =>
+      runCanaryCommand(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }),
+    );
     return { code, stdout, stderr };
   }
 
   it('prints OK with its timings, exit 0', async () => {
     const result = await run([]);
     expect(result).toMatchObject({ code: CANARY_EXIT.ok, stderr: '' });
-    expect(result.stdout).toMatch(/^canary [0-9a-f]{8}: OK \(verified\) in \d+ ms\n {2}issue \d+ ms, session \d+ ms, send \d+ ms, verify \d+ ms\n/);
+    expect(result.stdout).toMatch(
+      /^canary [0-9a-f]{8}: OK \(verified\) in \d+ ms\n {2}issue \d+ ms, session \d+ ms, send \d+ ms, verify \d+ ms\n/,
+    );
   });
 
   it('prints BROKEN and exits 1 when the attributes stop arriving; --json is JSON alone', async () => {

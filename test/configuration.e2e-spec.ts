@@ -6,13 +6,15 @@ import { readJson } from 'genesys-emulator';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
 async function startUpFailure(env: Record<string, string | undefined>): Promise<ConfigurationError> {
-  const error = await withEnvironment(env, () => createApp().then(
-    async (app) => {
-      await app.close();
-      return undefined;
-    },
-    (reason: unknown) => reason,
-  ));
+  const error = await withEnvironment(env, () =>
+    createApp().then(
+      async (app) => {
+        await app.close();
+        return undefined;
+      },
+      (reason: unknown) => reason,
+    ),
+  );
   expect(error).toBeInstanceOf(ConfigurationError);
   return error as ConfigurationError;
 }
@@ -31,7 +33,12 @@ describe('start-up configuration', () => {
 
   it('lists every offending variable of every slice in one go', async () => {
     const keys = 'k1:first-signing-secret-of-32-bytes-or-more,k1:second-signing-secret-of-32-bytes-or-more';
-    const error = await startUpFailure({ PORT: 'eighty', LOG_LEVEL: 'loud', GENESYS_LOGIN_URL: 'ftp://login.example', ATTRIBUTE_SIGNING_KEYS: keys });
+    const error = await startUpFailure({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      GENESYS_LOGIN_URL: 'ftp://login.example',
+      ATTRIBUTE_SIGNING_KEYS: keys,
+    });
     expect(error.problems.map((problem) => problem.split(' ')[0])).toEqual(
       expect.arrayContaining(['PORT', 'LOG_LEVEL', 'GENESYS_LOGIN_URL']),
     );
@@ -41,9 +48,17 @@ describe('start-up configuration', () => {
   });
 
   it('lists a cross-field rule (algorithms that do not fit the key source) with every other problem, before anything starts', async () => {
-    const error = await startUpFailure({ PORT: 'eighty', JWT_SECRET: undefined, JWT_JWKS_URL: 'https://idp.example/jwks', JWT_ALGORITHMS: 'HS256' });
+    const error = await startUpFailure({
+      PORT: 'eighty',
+      JWT_SECRET: undefined,
+      JWT_JWKS_URL: 'https://idp.example/jwks',
+      JWT_ALGORITHMS: 'HS256',
+    });
     expect(error.problems).toEqual(
-      expect.arrayContaining([expect.stringContaining('PORT'), 'JWT_ALGORITHMS: HS256 cannot be verified with keys from JWT_JWKS_URL']),
+      expect.arrayContaining([
+        expect.stringContaining('PORT'),
+        'JWT_ALGORITHMS: HS256 cannot be verified with keys from JWT_JWKS_URL',
+      ]),
     );
   });
 
@@ -54,7 +69,11 @@ describe('start-up configuration', () => {
   });
 
   it('refuses to run in production without Genesys credentials, naming both variables', async () => {
-    const error = await startUpFailure({ NODE_ENV: 'production', GENESYS_CLIENT_ID: undefined, GENESYS_CLIENT_SECRET: undefined });
+    const error = await startUpFailure({
+      NODE_ENV: 'production',
+      GENESYS_CLIENT_ID: undefined,
+      GENESYS_CLIENT_SECRET: undefined,
+    });
     expect(error.problems).toEqual(
       expect.arrayContaining([
         expect.stringContaining('GENESYS_CLIENT_ID must be set when NODE_ENV=production'),
@@ -73,11 +92,14 @@ describe('sandbox mode', () => {
   };
 
   it('starts the emulator beside the service when no credentials are set, and stops it with the service', async () => {
-    const { app, environmentAfterwards } = await withEnvironment({ ...genesysVariables, JWT_SECRET: undefined }, async () => {
-      const before = { ...process.env };
-      const launched = await quietly(() => launchDevelopmentService());
-      return { app: launched, environmentAfterwards: { before, after: { ...process.env } } };
-    });
+    const { app, environmentAfterwards } = await withEnvironment(
+      { ...genesysVariables, JWT_SECRET: undefined },
+      async () => {
+        const before = { ...process.env };
+        const launched = await quietly(() => launchDevelopmentService());
+        return { app: launched, environmentAfterwards: { before, after: { ...process.env } } };
+      },
+    );
     // The sandbox coordinates and the development JWT secret reach the configuration, not process.env.
     expect(environmentAfterwards.after).toEqual(environmentAfterwards.before);
     const { apiUrl, deploymentId } = app.get<GenesysConfig>(genesysConfig.KEY);
@@ -89,8 +111,9 @@ describe('sandbox mode', () => {
   });
 
   it('starts nothing of the emulator when credentials are set', async () => {
-    const app = await withEnvironment({ ...genesysVariables, GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: 'secret-value-for-test' }, () =>
-      quietly(() => launchDevelopmentService()),
+    const app = await withEnvironment(
+      { ...genesysVariables, GENESYS_CLIENT_ID: 'client', GENESYS_CLIENT_SECRET: 'secret-value-for-test' },
+      () => quietly(() => launchDevelopmentService()),
     );
     expect(app.get<GenesysConfig>(genesysConfig.KEY).apiUrl).toBe('https://api.mypurecloud.com');
     await app.close();

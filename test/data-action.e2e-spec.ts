@@ -8,8 +8,17 @@ const KIT = join(__dirname, '..', 'integrations', 'genesys');
 
 interface DataAction {
   config: {
-    request: { requestUrlTemplate: string; requestType: string; headers: Record<string, string>; requestTemplate: string };
-    response: { translationMap: Record<string, string>; translationMapDefaults: Record<string, string>; successTemplate: string };
+    request: {
+      requestUrlTemplate: string;
+      requestType: string;
+      headers: Record<string, string>;
+      requestTemplate: string;
+    };
+    response: {
+      translationMap: Record<string, string>;
+      translationMapDefaults: Record<string, string>;
+      successTemplate: string;
+    };
   };
   contract: { input: { inputSchema: Record<string, unknown> }; output: { successSchema: Record<string, unknown> } };
 }
@@ -19,7 +28,10 @@ const action = JSON.parse(readFileSync(join(KIT, 'check-attribute-signature.data
 const schema = ({ $schema: _draft, ...rest }: Record<string, unknown>) => rest;
 const ajv = new Ajv({ strict: false, allErrors: true });
 
-/** What Genesys does with the action, as its format describes: Velocity substitution of inputs and credentials, then the translation map and the success template. */
+/**
+ * What Genesys does with the action, as its format describes: Velocity substitution of inputs and credentials, then the
+ * translation map and the success template.
+ */
 function renderRequest(inputs: Record<string, string>, credentials: Record<string, string>) {
   const substitute = (template: string) =>
     template
@@ -40,7 +52,10 @@ function translate(answer: Record<string, unknown>): unknown {
   const values = Object.fromEntries(
     Object.entries(translationMap).map(([variable, path]) => {
       const field = /^\$\.(\w+)$/.exec(path)![1];
-      return [variable, Object.hasOwn(answer, field) ? JSON.stringify(answer[field]) : translationMapDefaults[variable]];
+      return [
+        variable,
+        Object.hasOwn(answer, field) ? JSON.stringify(answer[field]) : translationMapDefaults[variable],
+      ];
     }),
   );
   return JSON.parse(successTemplate.replace(/\$\{(\w+)\}/g, (_all, variable: string) => values[variable]));
@@ -54,7 +69,9 @@ describe('the Architect data action kit, against the running service', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes;
+    issued = (
+      await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)
+    ).body.guestAttributes;
   });
   afterAll(() => t.close());
 
@@ -80,16 +97,34 @@ describe('the Architect data action kit, against the running service', () => {
   }
 
   it('says valid for the set as issued, unset attributes passed as empty strings', async () => {
-    expect(await callAction(issued)).toEqual({ valid: true, reason: 'valid', userId: 'usr_1001', queueId: 'queue-support-gold', trustedAttributes: 'userId,userTier' });
+    expect(await callAction(issued)).toEqual({
+      valid: true,
+      reason: 'valid',
+      userId: 'usr_1001',
+      queueId: 'queue-support-gold',
+      trustedAttributes: 'userId,userTier',
+    });
   });
 
   it('says mismatch for an edited attribute', async () => {
-    expect(await callAction({ ...issued, userTier: 'Silver' })).toEqual({ valid: false, reason: 'mismatch', userId: '', queueId: 'queue-support', trustedAttributes: '' });
+    expect(await callAction({ ...issued, userTier: 'Silver' })).toEqual({
+      valid: false,
+      reason: 'mismatch',
+      userId: '',
+      queueId: 'queue-support',
+      trustedAttributes: '',
+    });
   });
 
   it('says missing_signature for an unsigned set', async () => {
     const { attributesSignature: _dropped, ...unsigned } = issued;
-    expect(await callAction(unsigned)).toEqual({ valid: false, reason: 'missing_signature', userId: '', queueId: 'queue-support', trustedAttributes: '' });
+    expect(await callAction(unsigned)).toEqual({
+      valid: false,
+      reason: 'missing_signature',
+      userId: '',
+      queueId: 'queue-support',
+      trustedAttributes: '',
+    });
   });
 
   it('is the same action in the Terraform resource: URL path, templates and schemas', () => {
@@ -98,7 +133,9 @@ describe('the Architect data action kit, against the running service', () => {
     expect(terraform).toContain(`\${var.wm_gateway_url}${new URL(request.requestUrlTemplate).pathname}"`);
     expect(terraform).toContain(`request_template     = ${JSON.stringify(request.requestTemplate)}`);
     expect(terraform).toContain(`success_template = ${JSON.stringify(response.successTemplate)}`);
-    for (const name of Object.keys((action.contract.input.inputSchema as { properties: object }).properties)) expect(terraform).toMatch(new RegExp(`\\b${name}\\s+= \\{ type = "string" \\}`));
-    for (const [variable, path] of Object.entries(response.translationMap)) expect(terraform).toMatch(new RegExp(`\\b${variable}\\s+= "\\${path}"`));
+    for (const name of Object.keys((action.contract.input.inputSchema as { properties: object }).properties))
+      expect(terraform).toMatch(new RegExp(`\\b${name}\\s+= \\{ type = "string" \\}`));
+    for (const [variable, path] of Object.entries(response.translationMap))
+      expect(terraform).toMatch(new RegExp(`\\b${variable}\\s+= "\\${path}"`));
   });
 });

@@ -25,11 +25,13 @@ const API_VERSIONS: Record<string, string> = {
 type Manifest = any;
 const files = readdirSync(DIR).filter((file) => file.endsWith('.yaml') && file !== 'kustomization.yaml');
 const manifests: Manifest[] = files.flatMap((file) => loadAll(readFileSync(join(DIR, file), 'utf8')) as Manifest[]);
-const find = (kind: string, name: string) => manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
+const find = (kind: string, name: string) =>
+  manifests.find((manifest) => manifest.kind === kind && manifest.metadata.name === name);
 const gateway = find('Deployment', 'wm-attribute-gateway');
 const pod = gateway.spec.template;
 const container = pod.spec.containers[0];
-const matches = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([key, value]) => labels[key] === value);
+const matches = (selector: Record<string, string>, labels: Record<string, string>) =>
+  Object.entries(selector).every(([key, value]) => labels[key] === value);
 
 describe('deploy/kubernetes', () => {
   it('is listed whole in kustomization.yaml, and holds only kinds it knows, in their stable API versions', () => {
@@ -57,13 +59,27 @@ describe('deploy/kubernetes', () => {
 
   it('gives the gateway only variables the service reads, every one production requires, the secret ones from the Secret', () => {
     const read = new Set(ENVIRONMENT_SCHEMAS.flatMap((schema) => variableNames(schema)));
-    const sources = container.envFrom.map((source: Manifest) => (source.configMapRef ? find('ConfigMap', source.configMapRef.name).data : find('Secret', source.secretRef.name).stringData));
-    const given = new Set<string>([...sources.flatMap((values: Record<string, string>) => Object.keys(values)), ...container.env.map((entry: Manifest) => entry.name)]);
+    const sources = container.envFrom.map((source: Manifest) =>
+      source.configMapRef
+        ? find('ConfigMap', source.configMapRef.name).data
+        : find('Secret', source.secretRef.name).stringData,
+    );
+    const given = new Set<string>([
+      ...sources.flatMap((values: Record<string, string>) => Object.keys(values)),
+      ...container.env.map((entry: Manifest) => entry.name),
+    ]);
     // What the container's own settings refer to ($(NAME)) is read by Kubernetes, not by the service.
-    const referenced = new Set(container.env.flatMap((entry: Manifest) => [...String(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((match) => match[1])));
+    const referenced = new Set(
+      container.env.flatMap((entry: Manifest) =>
+        [...String(entry.value ?? '').matchAll(/\$\((\w+)\)/g)].map((match) => match[1]),
+      ),
+    );
     expect([...given].filter((name) => !read.has(name) && !referenced.has(name))).toEqual([]);
     expect(requiredInProduction().filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
-    const secret = find('Secret', container.envFrom.find((source: Manifest) => source.secretRef).secretRef.name).stringData;
+    const secret = find(
+      'Secret',
+      container.envFrom.find((source: Manifest) => source.secretRef).secretRef.name,
+    ).stringData;
     expect(Object.keys(secret)).toEqual(expect.arrayContaining(['GENESYS_CLIENT_SECRET', 'ATTRIBUTE_SIGNING_KEYS']));
   });
 
@@ -72,7 +88,11 @@ describe('deploy/kubernetes', () => {
     expect(matches(service.spec.selector, pod.metadata.labels)).toBe(true);
     expect(service.spec.ports[0].targetPort).toBe('http');
     const hpa = find('HorizontalPodAutoscaler', 'wm-attribute-gateway');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'wm-attribute-gateway' });
+    expect(hpa.spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'wm-attribute-gateway',
+    });
     expect(hpa.spec.minReplicas).toBeGreaterThanOrEqual(2);
     const pdb = find('PodDisruptionBudget', 'wm-attribute-gateway');
     expect(matches(pdb.spec.selector.matchLabels, pod.metadata.labels)).toBe(true);
@@ -80,7 +100,10 @@ describe('deploy/kubernetes', () => {
     const redisUrl = new URL(container.env.find((entry: Manifest) => entry.name === 'REDIS_URL').value);
     const redisService = find('Service', redisUrl.hostname);
     expect(redisService.spec.ports.map((entry: Manifest) => String(entry.port))).toContain(redisUrl.port);
-    const redis = manifests.find((manifest) => manifest.kind === 'Deployment' && matches(redisService.spec.selector, manifest.spec.template.metadata.labels));
+    const redis = manifests.find(
+      (manifest) =>
+        manifest.kind === 'Deployment' && matches(redisService.spec.selector, manifest.spec.template.metadata.labels),
+    );
     expect(redis).toBeDefined();
   });
 

@@ -6,17 +6,34 @@ import { ServiceMetrics } from '../src/metrics/service-metrics';
 const ROOT = join(__dirname, '..');
 const HISTOGRAM_SUFFIXES = ['_bucket', '_count', '_sum'];
 /** PromQL words that are not series: functions, aggregations, keywords. */
-const PROMQL_WORDS = new Set(['sum', 'by', 'rate', 'increase', 'and', 'or', 'unless', 'without', 'clamp_min', 'histogram_quantile', 'max', 'min', 'le']);
+const PROMQL_WORDS = new Set([
+  'sum',
+  'by',
+  'rate',
+  'increase',
+  'and',
+  'or',
+  'unless',
+  'without',
+  'clamp_min',
+  'histogram_quantile',
+  'max',
+  'min',
+  'le',
+]);
 
 /** The series the service declares, with their labels (histograms with le and their three suffixes). */
 async function declaredSeries(): Promise<Map<string, Set<string>>> {
   const series = new Map<string, Set<string>>();
   const metrics = new ServiceMetrics();
   for (const metric of await metrics.registry.getMetricsAsJSON()) {
-    const labels = new Set<string>((metrics.registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] }).labelNames ?? []);
+    const labels = new Set<string>(
+      (metrics.registry.getSingleMetric(metric.name) as unknown as { labelNames?: string[] }).labelNames ?? [],
+    );
     // Node's process series carry labels of their own (version, space, kind, ...); their names are what the files use.
     for (const value of metric.values) for (const label of Object.keys(value.labels)) labels.add(label);
-    if (String(metric.type) === 'histogram') for (const suffix of HISTOGRAM_SUFFIXES) series.set(`${metric.name}${suffix}`, new Set([...labels, 'le']));
+    if (String(metric.type) === 'histogram')
+      for (const suffix of HISTOGRAM_SUFFIXES) series.set(`${metric.name}${suffix}`, new Set([...labels, 'le']));
     else series.set(metric.name, labels);
   }
   return series;
@@ -33,15 +50,24 @@ function usedSeries(expression: string): { name: string; labels: string[] }[] {
 }
 
 function groupingLabels(expression: string): string[] {
-  return [...expression.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((match) => match[1].split(',').map((label) => label.trim()).filter(Boolean));
+  return [...expression.matchAll(/\bby\s*\(([^)]*)\)/g)].flatMap((match) =>
+    match[1]
+      .split(',')
+      .map((label) => label.trim())
+      .filter(Boolean),
+  );
 }
 
 const alertExpressions = (): string[] => {
-  const rules = load(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string }[] }[] };
+  const rules = load(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
+    groups: { rules: { alert: string; expr: string }[] }[];
+  };
   return rules.groups.flatMap((group) => group.rules.map((rule) => rule.expr));
 };
 const dashboardExpressions = (): string[] => {
-  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'wm-attribute-gateway.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+  const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy', 'grafana', 'wm-attribute-gateway.json'), 'utf8')) as {
+    panels: { targets: { expr: string }[] }[];
+  };
   return dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr));
 };
 
@@ -64,13 +90,27 @@ describe.each([
         for (const label of labels) if (!known.has(label)) problems.push(`${name} has no label ${label}`);
       }
       const labelsOfAll = new Set(used.flatMap(({ name }) => [...(declared.get(name) ?? [])]));
-      for (const label of groupingLabels(expression)) if (!PROMQL_WORDS.has(label) && !labelsOfAll.has(label)) problems.push(`grouped by ${label}, which none of its series has`);
+      for (const label of groupingLabels(expression))
+        if (!PROMQL_WORDS.has(label) && !labelsOfAll.has(label))
+          problems.push(`grouped by ${label}, which none of its series has`);
     }
     expect(problems).toEqual([]);
   });
 });
 
 it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis', () => {
-  const rules = (load(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as { groups: { rules: { alert: string }[] }[] }).groups.flatMap((group) => group.rules.map((rule) => rule.alert));
-  expect(rules).toEqual(expect.arrayContaining(['WmTamperedRateAboveBaseline', 'WmGenesysAuthFailing', 'WmGenesysRateLimited', 'WmCanaryFailing', 'WmRedisDown']));
+  const rules = (
+    load(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
+      groups: { rules: { alert: string }[] }[];
+    }
+  ).groups.flatMap((group) => group.rules.map((rule) => rule.alert));
+  expect(rules).toEqual(
+    expect.arrayContaining([
+      'WmTamperedRateAboveBaseline',
+      'WmGenesysAuthFailing',
+      'WmGenesysRateLimited',
+      'WmCanaryFailing',
+      'WmRedisDown',
+    ]),
+  );
 });

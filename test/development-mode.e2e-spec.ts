@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { launchDevelopmentService } from '../src/development-launcher';
 import { ConfigurationError } from '../src/config/environment';
 import { VERIFY_EXIT, runVerifyCommand } from '../src/bin/verify-command';
-import { developmentState, keepsDevelopmentState, recordRunningSandbox, runningSandboxes } from '../src/development/development-state';
+import {
+  developmentState,
+  keepsDevelopmentState,
+  recordRunningSandbox,
+  runningSandboxes,
+} from '../src/development/development-state';
 import { runCaptured } from './support/command-run';
 import { WITHOUT_GENESYS_SETTINGS, withEnvironment } from './support/test-app';
 
@@ -12,7 +17,9 @@ const stateFileIn = () => join(mkdtempSync(join(tmpdir(), 'dev-state-')), '.wm-g
 
 describe('development state', () => {
   it('is kept in development only (NODE_ENV unset, empty or development)', () => {
-    expect([undefined, '', 'development', 'test', 'production'].map((NODE_ENV) => keepsDevelopmentState({ NODE_ENV }))).toEqual([true, true, true, false, false]);
+    expect(
+      [undefined, '', 'development', 'test', 'production'].map((NODE_ENV) => keepsDevelopmentState({ NODE_ENV })),
+    ).toEqual([true, true, true, false, false]);
   });
 
   it('is created once, readable by its owner only, and read back the same by every later process', () => {
@@ -80,8 +87,18 @@ describe('development mode across a restart', () => {
           headers: { authorization: `Bearer ${token ?? serviceToken}` },
         });
         const emulatorUrl = /emulator\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(printed)?.[1];
-        const demoSession = (await (await fetch(`${emulatorUrl}/demo/session.json`)).json()) as { serviceToken: string; visitorToken: string };
-        return { printed, serviceToken, deploymentId, demoSession, status: response.status, report: (await response.json()) as { status: string } };
+        const demoSession = (await (await fetch(`${emulatorUrl}/demo/session.json`)).json()) as {
+          serviceToken: string;
+          visitorToken: string;
+        };
+        return {
+          printed,
+          serviceToken,
+          deploymentId,
+          demoSession,
+          status: response.status,
+          report: (await response.json()) as { status: string },
+        };
       } finally {
         await app.close();
       }
@@ -147,11 +164,21 @@ describe('development mode across a restart', () => {
       try {
         await app.listen(0, '127.0.0.1').finally(() => write.mockRestore());
         const tampered = /([0-9a-f-]{36})\s+signed, userTier edited to (\w+) \(tampered\)/.exec(printed);
-        const result = await runCaptured((output) => runVerifyCommand([tampered?.[1] ?? '', '--json'], output), development);
+        const result = await runCaptured(
+          (output) => runVerifyCommand([tampered?.[1] ?? '', '--json'], output),
+          development,
+        );
         expect(result.code).toBe(VERIFY_EXIT.notVerified);
-        const report = JSON.parse(result.stdout) as { status: string; attributes: { name: string; status: string; arrived?: string; issued?: string }[] };
+        const report = JSON.parse(result.stdout) as {
+          status: string;
+          attributes: { name: string; status: string; arrived?: string; issued?: string }[];
+        };
         expect(report.status).toBe('tampered');
-        expect(report.attributes.find((row) => row.name === 'userTier')).toMatchObject({ status: 'mismatch', arrived: tampered?.[2], issued: 'Gold' });
+        expect(report.attributes.find((row) => row.name === 'userTier')).toMatchObject({
+          status: 'mismatch',
+          arrived: tampered?.[2],
+          issued: 'Gold',
+        });
         expect(report.attributes.filter((row) => row.status === 'present')).toEqual([]);
       } finally {
         await app.close();
@@ -169,7 +196,11 @@ describe('development mode across a restart', () => {
 
   it("hands the demo shop's page a token that only reads reports, for an hour: nothing that could issue attributes", async () => {
     const { demoSession } = await startAndCall(undefined);
-    const claims = JSON.parse(Buffer.from(demoSession.serviceToken.split('.')[1], 'base64url').toString()) as { scope: string; iat: number; exp: number };
+    const claims = JSON.parse(Buffer.from(demoSession.serviceToken.split('.')[1], 'base64url').toString()) as {
+      scope: string;
+      iat: number;
+      exp: number;
+    };
     expect(claims.scope).toBe('conversations:verify');
     expect(claims.exp - claims.iat).toBe(3600);
   });

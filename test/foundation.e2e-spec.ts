@@ -99,18 +99,41 @@ describe('foundation over HTTP', () => {
     });
 
     it.each([
-      ['an overlong path parameter', `/api/verification/conversations/${'a'.repeat(300)}?access_token=secret-in-the-query`, 414, 'uri_too_long'],
-      ['a malformed percent escape', '/api/verification/conversations/%E0%A4%A?access_token=secret-in-the-query', 400, 'malformed_url'],
-    ])('answers %s, which Fastify refuses before routing, in the standard body with the request id and headers', async (_label, path, status, code) => {
-      const res = await t.http.get(path).set('X-Request-Id', 'framework-1').expect(status);
-      expect(res.body).toEqual({ statusCode: status, error: code, message: expect.any(String), details: [], requestId: 'framework-1' });
-      expect(res.headers['x-request-id']).toBe('framework-1');
-      expect(res.headers['x-content-type-options']).toBe('nosniff');
-      expect(JSON.stringify(res.body)).not.toMatch(/access_token|secret-in-the-query|conversations/);
-    });
+      [
+        'an overlong path parameter',
+        `/api/verification/conversations/${'a'.repeat(300)}?access_token=secret-in-the-query`,
+        414,
+        'uri_too_long',
+      ],
+      [
+        'a malformed percent escape',
+        '/api/verification/conversations/%E0%A4%A?access_token=secret-in-the-query',
+        400,
+        'malformed_url',
+      ],
+    ])(
+      'answers %s, which Fastify refuses before routing, in the standard body with the request id and headers',
+      async (_label, path, status, code) => {
+        const res = await t.http.get(path).set('X-Request-Id', 'framework-1').expect(status);
+        expect(res.body).toEqual({
+          statusCode: status,
+          error: code,
+          message: expect.any(String),
+          details: [],
+          requestId: 'framework-1',
+        });
+        expect(res.headers['x-request-id']).toBe('framework-1');
+        expect(res.headers['x-content-type-options']).toBe('nosniff');
+        expect(JSON.stringify(res.body)).not.toMatch(/access_token|secret-in-the-query|conversations/);
+      },
+    );
 
     it('answers JSON sent as text/plain (fetch without a content type) with 415 naming application/json', async () => {
-      const res = await t.http.post('/probe/echo').set('Content-Type', 'text/plain').send('{"name":"ok","count":1}').expect(415);
+      const res = await t.http
+        .post('/probe/echo')
+        .set('Content-Type', 'text/plain')
+        .send('{"name":"ok","count":1}')
+        .expect(415);
       expectErrorBody(res.body, 415, 'unsupported_media_type');
       expect(res.body.message).toContain('application/json');
     });
@@ -122,7 +145,10 @@ describe('foundation over HTTP', () => {
         expectErrorBody(res.body, 400, 'body_too_deep');
         expect(res.headers['x-request-id']).toBe(res.body.requestId);
       }
-      await t.http.post('/probe/echo').send({ name: 'ok', count: 3, items: [{ label: 'a' }] }).expect(201);
+      await t.http
+        .post('/probe/echo')
+        .send({ name: 'ok', count: 3, items: [{ label: 'a' }] })
+        .expect(201);
     });
 
     it('answers a body over the limit with 413', async () => {
@@ -164,7 +190,9 @@ describe('foundation over HTTP', () => {
       await t.app.listen(0, '127.0.0.1');
       const { port } = t.app.getHttpServer().address() as AddressInfo;
       const arrived = HeldRequests.nextArrival();
-      const socket = connect(port, '127.0.0.1', () => socket.write('GET /probe/held HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: hung-up-1\r\n\r\n'));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write('GET /probe/held HTTP/1.1\r\nHost: localhost\r\nX-Request-Id: hung-up-1\r\n\r\n'),
+      );
       const serverEnd = await arrived;
       const serverSawTheHangUp = new Promise((resolve) => serverEnd.once('close', resolve));
       socket.destroy();
@@ -172,9 +200,15 @@ describe('foundation over HTTP', () => {
       const logged = async () => t.logLines().filter((line) => line.includes('"hung-up-1"'));
       // Fastify's onRequestAbort writes it at the hang-up; the handler is released so that the test app closes.
       HeldRequests.releaseAll();
-      for (let turns = 0; (await logged()).length === 0 && turns < 200; turns += 1) await new Promise((resolve) => setImmediate(resolve));
+      for (let turns = 0; (await logged()).length === 0 && turns < 200; turns += 1)
+        await new Promise((resolve) => setImmediate(resolve));
       const [line] = await logged();
-      expect(JSON.parse(line)).toMatchObject({ requestId: 'hung-up-1', aborted: true, req: { method: 'GET', path: '/probe/held' }, msg: 'request aborted by the client' });
+      expect(JSON.parse(line)).toMatchObject({
+        requestId: 'hung-up-1',
+        aborted: true,
+        req: { method: 'GET', path: '/probe/held' },
+        msg: 'request aborted by the client',
+      });
     });
 
     it('never contain the bearer token, and carry the request id', async () => {
@@ -217,7 +251,11 @@ describe('foundation over HTTP', () => {
       const ui = await t.http.get('/docs').expect(200);
       expect(ui.text).toContain('swagger-ui');
       const doc = await t.http.get('/docs-json').expect(200);
-      expect(doc.body.components.securitySchemes.bearer).toEqual({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+      expect(doc.body.components.securitySchemes.bearer).toEqual({
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+      });
       expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
     });
   });
@@ -247,7 +285,10 @@ describe('slow clients', () => {
 
   it.each([
     ['headers that never end', 'POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nX-Slow: '],
-    ['a body that never arrives', 'POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":'],
+    [
+      'a body that never arrives',
+      'POST /probe/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"name":',
+    ],
   ])('answers %s with 408 and hangs up once REQUEST_TIMEOUT_MS has passed', async (_label, partial) => {
     const { answer, afterMs } = await sendAndStall(partial);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
@@ -257,7 +298,8 @@ describe('slow clients', () => {
 
 describe('swagger switch', () => {
   it('is off in production unless SWAGGER_ENABLED=true, and on elsewhere unless SWAGGER_ENABLED=false', async () => {
-    const enabled = (env: Record<string, string | undefined>) => withEnvironment(env, async () => appConfig().swaggerEnabled);
+    const enabled = (env: Record<string, string | undefined>) =>
+      withEnvironment(env, async () => appConfig().swaggerEnabled);
     expect(await enabled({ NODE_ENV: 'production', SWAGGER_ENABLED: undefined })).toBe(false);
     expect(await enabled({ NODE_ENV: 'production', SWAGGER_ENABLED: 'true' })).toBe(true);
     expect(await enabled({ NODE_ENV: 'development', SWAGGER_ENABLED: undefined })).toBe(true);

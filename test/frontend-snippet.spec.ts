@@ -18,8 +18,11 @@ describe("docs/frontend.md's snippet", () => {
   });
 
   // The browser tests drive the demo shop: what they prove holds for the documented code only while the page runs it.
-  it.each(documentedBlocks().map((block, index) => [index + 1, block]))('step %i runs in the demo shop unchanged, but for the loader host', (_step, block) => {
-    const pointedAtTheEmulator = block.replace('https://apps.${config.region}', '${window.location.origin}');
-    expect(page).toContain(normalise(pointedAtTheEmulator));
-  });
+  it.each(documentedBlocks().map((block, index) => [index + 1, block]))(
+    'step %i runs in the demo shop unchanged, but for the loader host',
+    (_step, block) => {
+      const pointedAtTheEmulator = block.replace('https://apps.${config.region}', '${window.location.origin}');
+      expect(page).toContain(normalise(pointedAtTheEmulator));
+    },
+  );
 });

@@ -81,7 +81,8 @@ describe('Genesys Cloud client against the emulator', () => {
   it('retries 503 with backoff, and gives up with 502 upstream_unavailable after GENESYS_MAX_RETRIES', async () => {
     const clock = new ManualClock();
     await start({ GENESYS_MAX_RETRIES: '2' }, clock);
-    const driven = (call: Promise<{ status: number; body: { error: string } }>) => clock.drive(call, () => t.upstreamInFlight() > 0);
+    const driven = (call: Promise<{ status: number; body: { error: string } }>) =>
+      clock.drive(call, () => t.upstreamInFlight() > 0);
     t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 2 });
     expect((await driven(conversation().then())).status).toBe(200);
     t.emulator.control.failNext({ route: 'conversations.get', kind: '503', count: 3 });
@@ -190,7 +191,10 @@ describe('token answers the service cannot use', () => {
       response.writeHead(200, { 'content-type': 'application/json' }).end(answer());
     });
     await new Promise<void>((resolve) => login.listen(0, '127.0.0.1', resolve));
-    t = await startTestApp({ controllers: [GenesysProbeController], env: { GENESYS_LOGIN_URL: `http://127.0.0.1:${(login.address() as AddressInfo).port}` } });
+    t = await startTestApp({
+      controllers: [GenesysProbeController],
+      env: { GENESYS_LOGIN_URL: `http://127.0.0.1:${(login.address() as AddressInfo).port}` },
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -200,16 +204,25 @@ describe('token answers the service cannot use', () => {
     tokenRequests = 0;
   });
 
-  const conversation = () => t.http.get(`/probe/conversations/${SEEDED}`).set('Authorization', `Bearer ${visitorToken()}`);
+  const conversation = () =>
+    t.http.get(`/probe/conversations/${SEEDED}`).set('Authorization', `Bearer ${visitorToken()}`);
 
-  it.each([0, -5, 1.5, 'soon'])('refuses expires_in %p with 502 upstream_unavailable rather than using a token that is stale at once', async (expiresIn) => {
-    answer = () => JSON.stringify({ access_token: 'a-token', token_type: 'bearer', expires_in: expiresIn });
-    for (let call = 0; call < 3; call += 1) expect((await conversation().expect(502)).body.error).toBe('upstream_unavailable');
-    expect(tokenRequests).toBe(3);
-  });
+  it.each([0, -5, 1.5, 'soon'])(
+    'refuses expires_in %p with 502 upstream_unavailable rather than using a token that is stale at once',
+    async (expiresIn) => {
+      answer = () => JSON.stringify({ access_token: 'a-token', token_type: 'bearer', expires_in: expiresIn });
+      for (let call = 0; call < 3; call += 1)
+        expect((await conversation().expect(502)).body.error).toBe('upstream_unavailable');
+      expect(tokenRequests).toBe(3);
+    },
+  );
 
   it('stops reading a 20 MB token answer at 64 KB and answers 502 at once, without retrying', async () => {
-    const huge = JSON.stringify({ access_token: 'x'.repeat(20 * 1024 * 1024), token_type: 'bearer', expires_in: 86400 });
+    const huge = JSON.stringify({
+      access_token: 'x'.repeat(20 * 1024 * 1024),
+      token_type: 'bearer',
+      expires_in: 86400,
+    });
     answer = () => huge;
     const response = await conversation().expect(502);
     expect(response.body).toMatchObject({ error: 'upstream_invalid_response' });
@@ -221,7 +234,11 @@ describe('overload of the client-side rate limit', () => {
   it('answers 400 lookups against 300 per minute and a 30 s budget: 300 answered, 100 refused at once with the real wait', async () => {
     const t = await startTestApp({
       controllers: [GenesysProbeController],
-      env: { GENESYS_RATE_LIMIT_REQUESTS: '300', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '60', GENESYS_RETRY_BUDGET_MS: '30000' },
+      env: {
+        GENESYS_RATE_LIMIT_REQUESTS: '300',
+        GENESYS_RATE_LIMIT_WINDOW_SECONDS: '60',
+        GENESYS_RETRY_BUDGET_MS: '30000',
+      },
     });
     try {
       const auth = { Authorization: `Bearer ${visitorToken()}` };
@@ -230,18 +247,26 @@ describe('overload of the client-side rate limit', () => {
         Array.from({ length: 400 }, async () => {
           const sent = Date.now();
           const response = await t.http.get(`/probe/conversations/${SEEDED}`).set(auth);
-          return { status: response.status, retryAfter: Number(response.headers['retry-after']), ms: Date.now() - sent, error: response.body.error as string };
+          return {
+            status: response.status,
+            retryAfter: Number(response.headers['retry-after']),
+            ms: Date.now() - sent,
+            error: response.body.error as string,
+          };
         }),
       );
       const refused = outcomes.filter((outcome) => outcome.status === 429);
       expect(outcomes.filter((outcome) => outcome.status === 200)).toHaveLength(300);
       expect(refused).toHaveLength(100);
       expect(refused.every((outcome) => outcome.error === 'upstream_rate_limited')).toBe(true);
-      // Not held for a slot: the first one frees after 60 s. (How fast is a figure for the bench, not a test under a loaded CI.)
+      // Not held for a slot: the first one frees after 60 s. (How fast is a figure for the bench, not a test under a
+      // loaded CI.)
       expect(Math.max(...refused.map((outcome) => outcome.ms))).toBeLessThan(10_000);
       // The 301st slot frees when the first admitted request leaves the 60 s window (plus the limiter's 1 s margin).
       const realWaitSeconds = 61 - (Date.now() - started) / 1000;
-      expect(Math.min(...refused.map((outcome) => outcome.retryAfter))).toBeGreaterThanOrEqual(Math.floor(realWaitSeconds));
+      expect(Math.min(...refused.map((outcome) => outcome.retryAfter))).toBeGreaterThanOrEqual(
+        Math.floor(realWaitSeconds),
+      );
       expect(t.emulator.control.counters().rateLimited).toBe(0);
     } finally {
       await t.close();

@@ -32,9 +32,15 @@ const finished = (code: number | null, stdout: string, rawStderr: string): Finis
   rawStderr,
 });
 
-/** Starts a compiled entry point and resolves with what it printed once `until` matches its stdout (then stops it), or once it exits. */
+/**
+ * Starts a compiled entry point and resolves with what it printed once `until` matches its stdout (then stops it), or
+ * once it exits.
+ */
 function startUntil(entry: string, env: Record<string, string | undefined>, until: RegExp): Promise<Finished> {
-  const child = spawn(process.execPath, [entry], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [entry], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => {
@@ -45,7 +51,10 @@ function startUntil(entry: string, env: Record<string, string | undefined>, unti
   return new Promise((resolve) => child.on('close', (code) => resolve(finished(code, stdout, stderr))));
 }
 
-/** `npm start`'s environment on `port` (HOST left to its loopback default), with a development state file of its own and the sandbox. */
+/**
+ * `npm start`'s environment on `port` (HOST left to its loopback default), with a development state file of its own and
+ * the sandbox.
+ */
 const developmentOn = (port: number) => ({
   NODE_ENV: 'development',
   PORT: String(port),
@@ -73,9 +82,20 @@ async function takenPort(): Promise<{ port: number; server: Server }> {
   return { port: (server.address() as { port: number }).port, server };
 }
 
-/** Runs a compiled entry point as a terminal would, optionally with a reader that closes its end of stdout at once (`| head -0`). */
-function run(entry: string, args: string[], env: Record<string, string | undefined>, options: { closeStdout?: boolean } = {}): Promise<Finished> {
-  const child = spawn(process.execPath, [entry, ...args], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs a compiled entry point as a terminal would, optionally with a reader that closes its end of stdout at once (`|
+ * head -0`).
+ */
+function run(
+  entry: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  options: { closeStdout?: boolean } = {},
+): Promise<Finished> {
+  const child = spawn(process.execPath, [entry, ...args], {
+    env: { PATH: process.env.PATH, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   if (options.closeStdout) child.stdout.destroy();
@@ -101,7 +121,9 @@ describe('what a newcomer meets, from real processes', () => {
   });
 
   it('ends a CLI quietly, exit 0, when the reader has closed the pipe (`npm run audit -- --csv | head`)', async () => {
-    const result = await run(build.entry('audit'), ['--since', '27h', '--until', '24h', '--csv'], env, { closeStdout: true });
+    const result = await run(build.entry('audit'), ['--since', '27h', '--until', '24h', '--csv'], env, {
+      closeStdout: true,
+    });
     expect(result.stderr).not.toMatch(/EPIPE|Unhandled|at /);
     expect(result.code).toBe(0);
   });
@@ -122,7 +144,10 @@ describe('what a newcomer meets, from real processes', () => {
 
   it('writes readable log lines in development, a request as one short line', async () => {
     const port = await freePort();
-    const child = spawn(process.execPath, [build.entry('dev')], { env: { PATH: process.env.PATH, ...developmentOn(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [build.entry('dev')], {
+      env: { PATH: process.env.PATH, ...developmentOn(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     const closed = new Promise((resolve) => child.on('close', resolve));
@@ -143,9 +168,14 @@ describe('what a newcomer meets, from real processes', () => {
   it('runs the production entry point as production when NODE_ENV is unset: it refuses to start, naming what it lacks, and makes up nothing', async () => {
     const directory = mkdtempSync(join(tmpdir(), 'main-unset-'));
     const stateFile = join(directory, '.wm-gateway.dev.json');
-    const result = await startUntil(build.entry('main'), { ...WITHOUT_GENESYS_SETTINGS, DEVELOPMENT_STATE_FILE: stateFile, PORT: String(await freePort()) }, /Listening/);
+    const result = await startUntil(
+      build.entry('main'),
+      { ...WITHOUT_GENESYS_SETTINGS, DEVELOPMENT_STATE_FILE: stateFile, PORT: String(await freePort()) },
+      /Listening/,
+    );
     expect(result.code).toBe(1);
-    for (const name of ['GENESYS_CLIENT_ID', 'JWT_SECRET or JWT_JWKS_URL', 'JWT_ISSUER', 'ATTRIBUTE_SIGNING_KEYS']) expect(result.stderr).toContain(name);
+    for (const name of ['GENESYS_CLIENT_ID', 'JWT_SECRET or JWT_JWKS_URL', 'JWT_ISSUER', 'ATTRIBUTE_SIGNING_KEYS'])
+      expect(result.stderr).toContain(name);
     expect(result.stdout).not.toContain('Development JWTs');
     expect(existsSync(stateFile)).toBe(false);
   });
@@ -178,8 +208,12 @@ describe('what a newcomer meets, from real processes', () => {
         body: JSON.stringify({ userId: 'usr_1001', attributes: { userTier: 'Gold' } }),
       });
       expect(issued.status).toBe(200);
-      const conversationId = await t.emulator.sendFirstMessage(((await issued.json()) as { guestAttributes: Record<string, string> }).guestAttributes);
-      const report = await fetch(`${base}/api/verification/conversations/${conversationId}`, { headers: { authorization: `Bearer ${serviceToken(['conversations:verify'])}` } });
+      const conversationId = await t.emulator.sendFirstMessage(
+        ((await issued.json()) as { guestAttributes: Record<string, string> }).guestAttributes,
+      );
+      const report = await fetch(`${base}/api/verification/conversations/${conversationId}`, {
+        headers: { authorization: `Bearer ${serviceToken(['conversations:verify'])}` },
+      });
       expect(((await report.json()) as { status: string }).status).toBe('verified');
       // Production by default (NODE_ENV was not set), without Swagger UI.
       expect((await fetch(`${base}/docs`)).status).toBe(404);
@@ -206,7 +240,11 @@ describe('what a newcomer meets, from real processes', () => {
   });
 
   it('says in one line at start when this Node.js is not a supported one, and nothing when it is (CI runs this on 20, 22 and 24)', async () => {
-    const result = await startUntil(build.entry('dev'), { NODE_ENV: 'development', PORT: 'eighty', ...WITHOUT_GENESYS_SETTINGS }, /Listening/);
+    const result = await startUntil(
+      build.entry('dev'),
+      { NODE_ENV: 'development', PORT: 'eighty', ...WITHOUT_GENESYS_SETTINGS },
+      /Listening/,
+    );
     const first = result.rawStderr.split('\n')[0];
     if (satisfies(process.version, ENGINES)) expect(first).toBe('wm-attribute-gateway will not start.');
     else expect(`${first}\n`).toBe(unsupportedRuntimeLine(process.version, ENGINES));
@@ -214,8 +252,15 @@ describe('what a newcomer meets, from real processes', () => {
 
   it('prints with `npm run emulator` every setting the service and the canary need to use it, the Guest API URL among them', async () => {
     const port = await freePort();
-    const result = await startUntil(join('packages', 'genesys-emulator', 'dist', 'main.js'), { EMULATOR_PORT: String(port) }, /Admin routes/);
-    const settings = result.stdout.split('\n').filter((line) => line.startsWith('  GENESYS_')).map((line) => line.trim().split('=')[0]);
+    const result = await startUntil(
+      join('packages', 'genesys-emulator', 'dist', 'main.js'),
+      { EMULATOR_PORT: String(port) },
+      /Admin routes/,
+    );
+    const settings = result.stdout
+      .split('\n')
+      .filter((line) => line.startsWith('  GENESYS_'))
+      .map((line) => line.trim().split('=')[0]);
     expect(settings).toEqual([
       'GENESYS_LOGIN_URL',
       'GENESYS_API_URL',

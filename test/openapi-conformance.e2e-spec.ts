@@ -10,12 +10,18 @@ interface Operation {
   operationId: string;
   requestBody?: unknown;
 }
-const document = load(readFileSync(join(__dirname, '..', 'openapi.yaml'), 'utf8')) as { paths: Record<string, Record<string, Operation>> };
+const document = load(readFileSync(join(__dirname, '..', 'openapi.yaml'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation>>;
+};
 /** Every operation that takes a body, with a path to call it on. */
 const BODY_OPERATIONS = Object.entries(document.paths).flatMap(([template, methods]) =>
   Object.entries(methods)
     .filter(([, operation]) => operation.requestBody !== undefined)
-    .map(([method, operation]) => ({ method, path: template.replace(/\{\w+\}/g, randomUUID()), operationId: operation.operationId })),
+    .map(([method, operation]) => ({
+      method,
+      path: template.replace(/\{\w+\}/g, randomUUID()),
+      operationId: operation.operationId,
+    })),
 );
 const BODY_LIMIT_BYTES = 4096;
 
@@ -44,13 +50,25 @@ describe('answers to faulty calls, on every operation that takes a body, as open
     ]);
   });
 
-  it.each(BODY_OPERATIONS)('$operationId: 415 for a body that is not JSON, 400 for JSON that does not parse, 413 for one over the limit', async ({ method, path }) => {
-    const call = () => (method === 'post' ? t.http.post(path) : t.http.put(path)).set(auth);
-    expect((await call().set('content-type', 'text/plain').send('userId=usr_1')).body).toMatchObject({ statusCode: 415, error: 'unsupported_media_type' });
-    expect((await call().set('content-type', 'application/json').send('{"attributes": ')).body).toMatchObject({ statusCode: 400, error: 'malformed_body' });
-    const oversized = JSON.stringify({ attributes: { note: 'x'.repeat(BODY_LIMIT_BYTES) } });
-    expect((await call().set('content-type', 'application/json').send(oversized)).body).toMatchObject({ statusCode: 413, error: 'payload_too_large' });
-  });
+  it.each(BODY_OPERATIONS)(
+    '$operationId: 415 for a body that is not JSON, 400 for JSON that does not parse, 413 for one over the limit',
+    async ({ method, path }) => {
+      const call = () => (method === 'post' ? t.http.post(path) : t.http.put(path)).set(auth);
+      expect((await call().set('content-type', 'text/plain').send('userId=usr_1')).body).toMatchObject({
+        statusCode: 415,
+        error: 'unsupported_media_type',
+      });
+      expect((await call().set('content-type', 'application/json').send('{"attributes": ')).body).toMatchObject({
+        statusCode: 400,
+        error: 'malformed_body',
+      });
+      const oversized = JSON.stringify({ attributes: { note: 'x'.repeat(BODY_LIMIT_BYTES) } });
+      expect((await call().set('content-type', 'application/json').send(oversized)).body).toMatchObject({
+        statusCode: 413,
+        error: 'payload_too_large',
+      });
+    },
+  );
 });
 
 describe('the conformance check itself', () => {
@@ -58,10 +76,32 @@ describe('the conformance check itself', () => {
     const problemOf = await loadConformance();
     const ok = { statusCode: 404, error: 'audit_not_found', message: 'm', details: [], requestId: 'r' };
     const auditPath = `/api/verification/audits/${randomUUID()}`;
-    expect(problemOf({ method: 'GET', url: auditPath, status: 404, contentType: 'application/json; charset=utf-8', body: JSON.stringify(ok) })).toBeUndefined();
-    expect(problemOf({ method: 'GET', url: auditPath, status: 418, contentType: 'application/json', body: '{}' })).toMatch(/answered 418, which Audit_find does not document/);
-    expect(problemOf({ method: 'GET', url: auditPath, status: 404, contentType: 'text/html', body: '<p>' })).toMatch(/as text\/html, where Audit_find lists application\/json/);
-    expect(problemOf({ method: 'GET', url: auditPath, status: 404, contentType: 'application/json', body: '{"statusCode":404}' })).toMatch(/off the schema/);
-    expect(problemOf({ method: 'GET', url: '/api/nothing-here', status: 200, contentType: 'application/json', body: '{}' })).toMatch(/has no such operation/);
+    expect(
+      problemOf({
+        method: 'GET',
+        url: auditPath,
+        status: 404,
+        contentType: 'application/json; charset=utf-8',
+        body: JSON.stringify(ok),
+      }),
+    ).toBeUndefined();
+    expect(
+      problemOf({ method: 'GET', url: auditPath, status: 418, contentType: 'application/json', body: '{}' }),
+    ).toMatch(/answered 418, which Audit_find does not document/);
+    expect(problemOf({ method: 'GET', url: auditPath, status: 404, contentType: 'text/html', body: '<p>' })).toMatch(
+      /as text\/html, where Audit_find lists application\/json/,
+    );
+    expect(
+      problemOf({
+        method: 'GET',
+        url: auditPath,
+        status: 404,
+        contentType: 'application/json',
+        body: '{"statusCode":404}',
+      }),
+    ).toMatch(/off the schema/);
+    expect(
+      problemOf({ method: 'GET', url: '/api/nothing-here', status: 200, contentType: 'application/json', body: '{}' }),
+    ).toMatch(/has no such operation/);
   });
 });

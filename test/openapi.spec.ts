@@ -51,12 +51,18 @@ describe('openapi.yaml', () => {
     const closed = (schema: unknown): unknown => {
       if (Array.isArray(schema)) return schema.map(closed);
       if (typeof schema !== 'object' || schema === null) return schema;
-      const copy = Object.fromEntries(Object.entries(schema).map(([key, value]) => [key, key === 'example' ? value : closed(value)]));
-      return 'properties' in copy && !('additionalProperties' in copy) ? { ...copy, additionalProperties: false } : copy;
+      const copy = Object.fromEntries(
+        Object.entries(schema).map(([key, value]) => [key, key === 'example' ? value : closed(value)]),
+      );
+      return 'properties' in copy && !('additionalProperties' in copy)
+        ? { ...copy, additionalProperties: false }
+        : copy;
     };
 
     async function documentedResponses() {
-      const document = (await SwaggerParser.dereference(load(generated) as Parameters<typeof SwaggerParser.validate>[0])) as unknown as {
+      const document = (await SwaggerParser.dereference(
+        load(generated) as Parameters<typeof SwaggerParser.validate>[0],
+      )) as unknown as {
         paths: Record<string, Record<string, Operation>>;
       };
       return Object.entries(document.paths).flatMap(([path, operations]) =>
@@ -66,7 +72,10 @@ describe('openapi.yaml', () => {
               where: `${method.toUpperCase()} ${path} ${status}`,
               status: Number(status),
               media,
-              examples: media.example !== undefined ? { example: media.example } : Object.fromEntries(Object.entries(media.examples ?? {}).map(([name, { value }]) => [name, value])),
+              examples:
+                media.example !== undefined
+                  ? { example: media.example }
+                  : Object.fromEntries(Object.entries(media.examples ?? {}).map(([name, { value }]) => [name, value])),
             })),
           ),
         ),
@@ -92,17 +101,22 @@ describe('openapi.yaml', () => {
         if (status < 400) continue;
         if (Object.keys(examples).length === 0) problems.push(`${where}: no example`);
         for (const [name, example] of Object.entries(examples)) {
-          if ((example as { statusCode?: unknown }).statusCode !== status) problems.push(`${where} ${name}: statusCode is not ${status}`);
+          if ((example as { statusCode?: unknown }).statusCode !== status)
+            problems.push(`${where} ${name}: statusCode is not ${status}`);
         }
       }
       expect(problems).toEqual([]);
     });
 
     it('show one verification report per status, named after it', async () => {
-      const reports = (await documentedResponses()).filter(({ where }) => where === 'GET /api/verification/conversations/{conversationId} 200');
+      const reports = (await documentedResponses()).filter(
+        ({ where }) => where === 'GET /api/verification/conversations/{conversationId} 200',
+      );
       expect(reports).toHaveLength(1);
       const { examples } = reports[0];
-      expect(Object.entries(examples).map(([name, report]) => [name, (report as { status: string }).status])).toEqual(Object.keys(examples).map((name) => [name, name]));
+      expect(Object.entries(examples).map(([name, report]) => [name, (report as { status: string }).status])).toEqual(
+        Object.keys(examples).map((name) => [name, name]),
+      );
       expect(Object.keys(examples).sort()).toEqual([...REPORT_STATUSES].sort());
     });
   });

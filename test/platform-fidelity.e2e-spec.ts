@@ -1,4 +1,9 @@
-import { expectPlatformModel, operationFor, platformOperation, SDK_VERSION } from '../packages/genesys-emulator/test/platform-models';
+import {
+  expectPlatformModel,
+  operationFor,
+  platformOperation,
+  SDK_VERSION,
+} from '../packages/genesys-emulator/test/platform-models';
 import { generateAuditSample } from './support/audit-sample';
 import { ManualClock } from './support/manual-clock';
 import { startRecordingProxy, type RecordingProxy } from './support/recording-proxy';
@@ -46,7 +51,10 @@ describe(`what the gateway sends to Genesys and is answered, against purecloud-p
 
   const iso = (at: number) => new Date(at).toISOString();
   const drive = <T>(work: PromiseLike<T>) => clock.drive(Promise.resolve(work), () => t.upstreamInFlight() > 0);
-  async function untilState(id: string, done: (body: Record<string, unknown> & { progress: Record<string, unknown> }) => boolean) {
+  async function untilState(
+    id: string,
+    done: (body: Record<string, unknown> & { progress: Record<string, unknown> }) => boolean,
+  ) {
     for (;;) {
       const body = (await t.http.get(`/api/verification/audits/${id}`).set(auth).expect(200)).body;
       if (done(body)) return body;
@@ -59,7 +67,13 @@ describe(`what the gateway sends to Genesys and is answered, against purecloud-p
     await generateAuditSample(t.app, emulator, span, { intact: 6, tampered: 6, unsigned: 6, late: 6, legacy: 6 });
     const generated = emulator.control.conversationIds();
 
-    const batch = await drive(t.http.post('/api/verification/conversations:batch').set(auth).send({ conversationIds: [...generated, '11111111-2222-4333-8444-555555555555'] }).expect(200));
+    const batch = await drive(
+      t.http
+        .post('/api/verification/conversations:batch')
+        .set(auth)
+        .send({ conversationIds: [...generated, '11111111-2222-4333-8444-555555555555'] })
+        .expect(200),
+    );
     expect(batch.body.results.filter((entry: { report?: unknown }) => entry.report)).toHaveLength(generated.length);
 
     const sent = await emulator.post('/emulator/webmessaging/messages', {
@@ -73,19 +87,34 @@ describe(`what the gateway sends to Genesys and is answered, against purecloud-p
     emulator.control.failNext({ route: 'conversations.get', kind: '429', count: 1, retryAfterSeconds: 1 });
     await drive(t.http.get(`/api/verification/conversations/${conversationId}`).set(auth).expect(200));
 
-    const audit = (await t.http.post('/api/verification/audits').set(auth).send({ since: iso(span.start), until: iso(span.end) }).expect(202)).body.id;
+    const audit = (
+      await t.http
+        .post('/api/verification/audits')
+        .set(auth)
+        .send({ since: iso(span.start), until: iso(span.end) })
+        .expect(202)
+    ).body.id;
     const done = await drive(untilState(audit, (body) => !['queued', 'running'].includes(body.state as string)));
     expect(done.state).toBe('done');
 
     emulator.control.setAnalyticsJobDelay(10 * 60_000);
-    const cancelled = (await t.http.post('/api/verification/audits').set(auth).send({ since: iso(span.start), until: iso(span.end) }).expect(202)).body.id;
+    const cancelled = (
+      await t.http
+        .post('/api/verification/audits')
+        .set(auth)
+        .send({ since: iso(span.start), until: iso(span.end) })
+        .expect(202)
+    ).body.id;
     await drive(untilState(cancelled, (body) => body.progress.genesysJobState === 'PENDING'));
     await t.http.delete(`/api/verification/audits/${cancelled}`).set(auth).expect(200);
 
     const seen = new Set<string>();
     for (const exchange of proxy.exchanges) {
       const operation = operationFor(exchange.method, exchange.path, USED);
-      if (!operation) throw new Error(`the service called ${exchange.method} ${exchange.path}, which is not an operation it is known to use`);
+      if (!operation)
+        throw new Error(
+          `the service called ${exchange.method} ${exchange.path}, which is not an operation it is known to use`,
+        );
       seen.add(operation.name);
       if (operation.body) expectPlatformModel(JSON.parse(exchange.requestBody), operation.body);
       else expect(exchange.requestBody).toBe('');

@@ -87,7 +87,10 @@ function logLines(child: ChildProcess) {
   });
   return {
     lines,
-    next: (match: RegExp) => (lines.some((entry) => match.test(entry.msg)) ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ match, resolve }))),
+    next: (match: RegExp) =>
+      lines.some((entry) => match.test(entry.msg))
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ match, resolve })),
   };
 }
 
@@ -129,7 +132,11 @@ withRedis('production start-up with Redis down', () => {
 
   it('is not held by a refusing Redis, warns once for the outage however many attempts fail, and says once when Redis answers', async () => {
     const door = new RedisDoor(await freePort(), new URL(redis.url));
-    child = startProduction({ PORT: String(await freePort()), REDIS_URL: `redis://127.0.0.1:${door.port}`, CACHE_KEY_PREFIX: 'redis-outage-test' });
+    child = startProduction({
+      PORT: String(await freePort()),
+      REDIS_URL: `redis://127.0.0.1:${door.port}`,
+      CACHE_KEY_PREFIX: 'redis-outage-test',
+    });
     const log = logLines(child);
     await log.next(/^Listening on /);
     const listening = log.lines.findIndex((entry) => /^Listening on /.test(entry.msg));
@@ -151,10 +158,31 @@ withRedis('production start-up with Redis down', () => {
   }, 60_000);
 
   it('connects to a managed Redis as it is usually offered: rediss:// (TLS) with a password in the URL', async () => {
-    // A TLS endpoint in front of the Redis, with a certificate of its own that the service trusts through NODE_EXTRA_CA_CERTS.
+    // A TLS endpoint in front of the Redis, with a certificate of its own that the service trusts through
+    // NODE_EXTRA_CA_CERTS.
     const dir = mkdtempSync(join(tmpdir(), 'rediss-'));
     const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
     const target = new URL(redis.url);
     // A private redis-server gets a password; a shared one (REDIS_URL) is left as it is.
     const password = redis.kill ? 'a-url-safe-redis-password-0123456789' : undefined;
@@ -178,7 +206,9 @@ withRedis('production start-up with Redis down', () => {
     try {
       const log = logLines(service);
       await log.next(/^Listening on /);
-      const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as { details: Record<string, unknown> };
+      const ready = (await (await fetch(`http://127.0.0.1:${port}/health/ready`)).json()) as {
+        details: Record<string, unknown>;
+      };
       expect(ready.details.cacheStore).toEqual({ status: 'up', store: 'redis' });
       expect(log.lines.filter((entry) => entry.level >= 40 && /redis/i.test(entry.msg))).toEqual([]);
     } finally {

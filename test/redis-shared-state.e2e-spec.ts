@@ -144,7 +144,12 @@ withRedis('two instances sharing one Redis', () => {
   }
 
   // "issued" comes from the ledger only: the signature says that something changed, not from what.
-  const tierChangedFromGold = expect.objectContaining({ name: 'userTier', status: 'mismatch', arrived: 'Platinum', issued: 'Gold' });
+  const tierChangedFromGold = expect.objectContaining({
+    name: 'userTier',
+    status: 'mismatch',
+    arrived: 'Platinum',
+    issued: 'Gold',
+  });
 
   it('share the attribute ledger: a set issued by one is compared attribute by attribute by the other', async () => {
     const report = await tamperedReport(apps[0], apps[1]);
@@ -165,7 +170,9 @@ withRedis('two instances sharing one Redis', () => {
       }
     };
     for (let round = 0; round < 10; round += 1) {
-      const responses = await Promise.all(Array.from({ length: 100 }, () => apps[round % 2].http.get('/api/web-messaging/config').set(auth)));
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, () => apps[round % 2].http.get('/api/web-messaging/config').set(auth)),
+      );
       expect(responses.filter((response) => response.status !== 200)).toEqual([]);
     }
     await Promise.all(apps.map((app) => app.app.get(AttributeLedger).flushed()));
@@ -184,7 +191,9 @@ withRedis('two instances sharing one Redis', () => {
 
   it('pay the Redis command timeout a few times, not once per request, while Redis is stalled, and report themselves degraded', async () => {
     if (!redis.pause) {
-      process.stderr.write('!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n');
+      process.stderr.write(
+        '!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n',
+      );
       return;
     }
     await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
@@ -214,7 +223,11 @@ withRedis('two instances sharing one Redis', () => {
       // The ledger's write, which Redis refuses, goes out just behind the answer.
       await apps[0].app.get(AttributeLedger).flushed();
       const ready = await apps[0].http.get('/health/ready').expect(200);
-      expect(ready.body.details.cacheStore).toMatchObject({ status: 'degraded', store: 'redis', message: expect.stringContaining('OOM') });
+      expect(ready.body.details.cacheStore).toMatchObject({
+        status: 'degraded',
+        store: 'redis',
+        message: expect.stringContaining('OOM'),
+      });
     } finally {
       await admin.configSet({ maxmemory: '0' });
       await admin.close();
@@ -223,7 +236,9 @@ withRedis('two instances sharing one Redis', () => {
 
   it('keep serving when Redis dies mid-test, and report themselves degraded', async () => {
     if (!redis.kill) {
-      process.stderr.write('!! Redis is an external REDIS_URL here: the kill-Redis test needs a local redis-server binary.\n');
+      process.stderr.write(
+        '!! Redis is an external REDIS_URL here: the kill-Redis test needs a local redis-server binary.\n',
+      );
       return;
     }
     await burst(apps[0], 5);

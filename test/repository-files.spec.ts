@@ -31,11 +31,14 @@ const tableCodes = (tables: string[][][], column: 'first' | 'last') =>
   tables
     .flatMap((rows) => rows.slice(1))
     .flatMap((cells) => {
-      const codes = [...(column === 'first' ? cells[0] : cells[cells.length - 1]).matchAll(/`([^`]+)`/g)].map((match) => match[1]);
+      const codes = [...(column === 'first' ? cells[0] : cells[cells.length - 1]).matchAll(/`([^`]+)`/g)].map(
+        (match) => match[1],
+      );
       return column === 'first' ? codes : codes.slice(0, 1);
     });
 /** The part of a markdown document under one `## ` heading. */
-const section = (text: string, heading: string) => text.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
+const section = (text: string, heading: string) =>
+  text.split(/^## /m).find((part) => part.startsWith(`${heading}\n`)) ?? '';
 
 describe('the configuration reference (docs/configuration.md)', () => {
   const reference = read('docs/configuration.md');
@@ -56,9 +59,13 @@ describe('the verification reference (docs/verification.md)', () => {
   const reference = read('docs/verification.md');
 
   it('defines every row status and every report status in its tables, and nothing else', () => {
-    const statusTables = tablesOf(section(reference, 'The report, defined once')).filter((rows) => ['row', 'status'].includes(rows[0].at(-1) ?? ''));
+    const statusTables = tablesOf(section(reference, 'The report, defined once')).filter((rows) =>
+      ['row', 'status'].includes(rows[0].at(-1) ?? ''),
+    );
     const defined = new Set(tableCodes(statusTables, 'last'));
-    expect([...defined].filter((code) => !ROW_STATUSES.includes(code as never) && !REPORT_STATUSES.includes(code as never))).toEqual([]);
+    expect(
+      [...defined].filter((code) => !ROW_STATUSES.includes(code as never) && !REPORT_STATUSES.includes(code as never)),
+    ).toEqual([]);
     expect([...ROW_STATUSES, ...REPORT_STATUSES].filter((status) => !defined.has(status))).toEqual([]);
   });
 });
@@ -89,16 +96,20 @@ describe('the command-line reference (docs/cli.md)', () => {
 describe('the architecture reference (docs/architecture.md)', () => {
   it('names every folder of src/ in its tree', () => {
     const tree = /```text\n([\s\S]*?)```/.exec(read('docs/architecture.md'))?.[1] ?? '';
-    const folders = readdirSync(join(root, 'src'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(join(root, 'src'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     expect(folders.filter((folder) => !tree.includes(` ${folder}/ `))).toEqual([]);
   });
 });
 
 describe('the README', () => {
-  it('is a newcomer\'s five minutes: under 150 lines, its links resolving to files that exist', () => {
+  it("is a newcomer's five minutes: under 150 lines, its links resolving to files that exist", () => {
     const readme = read('README.md');
     expect(readme.split('\n').length).toBeLessThan(150);
-    const targets = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((match) => match[1]).filter((target) => !/^https?:/.test(target));
+    const targets = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)]
+      .map((match) => match[1])
+      .filter((target) => !/^https?:/.test(target));
     expect(targets.length).toBeGreaterThan(5);
     expect(targets.filter((target) => !existsSync(join(root, target)))).toEqual([]);
   });
@@ -127,7 +138,7 @@ describe('the production command', () => {
   const required = requiredInProduction();
   const names = (text: string) => new Set([...text.matchAll(/^#?\s*([A-Z][A-Z0-9_]*)=/gm)].map((match) => match[1]));
 
-  it("is complete in docs/operations.md: its .env block names every variable production requires", () => {
+  it('is complete in docs/operations.md: its .env block names every variable production requires', () => {
     const block = /cat > \.env <<'END'\n([\s\S]*?)\nEND/.exec(read('docs/operations.md'))![1];
     const given = names(block);
     expect(required.filter((alternatives) => !alternatives.some((name) => given.has(name)))).toEqual([]);
@@ -141,7 +152,9 @@ describe('the production command', () => {
   });
 
   it('passes every one of those variables through docker-compose.yml to the gateway', () => {
-    const gateway = (load(read('docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string> }> }).services.gateway;
+    const gateway = (
+      load(read('docker-compose.yml')) as { services: Record<string, { environment?: Record<string, string> }> }
+    ).services.gateway;
     const passed = new Set(Object.keys(gateway.environment ?? {}));
     expect(required.filter((alternatives) => !alternatives.some((name) => passed.has(name)))).toEqual([]);
   });
@@ -149,7 +162,9 @@ describe('the production command', () => {
 
 describe('.dockerignore', () => {
   it('keeps dependencies, history, builds, secrets and development state out of the build context', () => {
-    const ignored = read('.dockerignore').split('\n').map((line) => line.trim());
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim());
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.git', 'dist', '.env', '.wm-gateway.dev.json']));
   });
 });
@@ -210,9 +225,11 @@ describe('docker-compose.yml', () => {
     expect(redis.environment?.REDIS_PASSWORD).toBe(password);
     expect(JSON.stringify(redis.command)).toContain('--requirepass \\"$$REDIS_PASSWORD\\"');
     expect(redis.healthcheck?.test.join(' ')).toContain('REDISCLI_AUTH');
-    for (const name of gateways) expect(compose.services[name].environment?.REDIS_URL).toBe(`redis://:${password}@redis:6379`);
+    for (const name of gateways)
+      expect(compose.services[name].environment?.REDIS_URL).toBe(`redis://:${password}@redis:6379`);
     // The development profile's ports answer on loopback only; the production gateway's is the service's own.
-    for (const name of ['emulator', 'gateway-sandbox']) for (const mapping of compose.services[name].ports ?? []) expect(mapping).toMatch(/^127\.0\.0\.1:/);
+    for (const name of ['emulator', 'gateway-sandbox'])
+      for (const mapping of compose.services[name].ports ?? []) expect(mapping).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('builds on a Node 24 image and runs as a non-root user', () => {
@@ -225,25 +242,33 @@ describe('docker-compose.yml', () => {
     const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.build).toContain('node scripts/bundle-production.mjs');
     expect(scripts['start:prod']).toMatch(/ dist\/bundle\/main\.js$/);
-    const build = read('Dockerfile').split(/^(?=FROM )/m).find((stage) => /AS build$/m.test(stage))!;
+    const build = read('Dockerfile')
+      .split(/^(?=FROM )/m)
+      .find((stage) => /AS build$/m.test(stage))!;
     expect(build).toMatch(/^COPY scripts \.\/scripts$/m);
     expect(build).toMatch(/^RUN npm run build /m);
   });
 
   it('starts the production image as npm run start:prod starts the service, flags included', () => {
-    const production = read('Dockerfile').split(/^(?=FROM )/m).at(-1)!;
+    const production = read('Dockerfile')
+      .split(/^(?=FROM )/m)
+      .at(-1)!;
     const command = JSON.parse(/^CMD (\[.*\])$/m.exec(production)![1]) as string[];
     const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
     expect(command.join(' ')).toBe(startProd);
   });
 
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
-    const stages = read('Dockerfile').split(/^(?=FROM )/m).filter((stage) => stage.startsWith('FROM '));
+    const stages = read('Dockerfile')
+      .split(/^(?=FROM )/m)
+      .filter((stage) => stage.startsWith('FROM '));
     const production = stages.at(-1)!;
     expect(production).toMatch(/^FROM node:24\S* AS production$/m);
     const copies = production.split('\n').filter((line) => line.startsWith('COPY '));
     expect(copies.join('\n')).not.toMatch(/packages|emulator/);
     expect(copies.find((line) => line.includes('node_modules'))).toContain('--from=production-modules');
-    expect(stages.find((stage) => /AS production-modules$/m.test(stage))).toContain('rm -rf node_modules/genesys-emulator');
+    expect(stages.find((stage) => /AS production-modules$/m.test(stage))).toContain(
+      'rm -rf node_modules/genesys-emulator',
+    );
   });
 });

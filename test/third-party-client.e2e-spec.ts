@@ -23,8 +23,10 @@ describe('ovotech/genesys-web-messaging-tester against the emulator', () => {
   });
   afterAll(() => t.close());
 
-  it("sends a signed set the old way; the conversation carries none of it and the gateway reports it unsigned, with the legacy-location hint", async () => {
-    const issued = (await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)).body.guestAttributes as Record<string, string>;
+  it('sends a signed set the old way; the conversation carries none of it and the gateway reports it unsigned, with the legacy-location hint', async () => {
+    const issued = (
+      await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200)
+    ).body.guestAttributes as Record<string, string>;
     const socketBase = t.emulator.url.replace(/^http/, 'ws');
     const dialled: string[] = [];
     const wsFactory = (url: string, options?: ClientOptions | ClientRequestArgs) => {
@@ -32,21 +34,41 @@ describe('ovotech/genesys-web-messaging-tester against the emulator', () => {
       return new WebSocket(url.replace(`wss://webmessaging.${REGION}`, socketBase), options);
     };
     // No reordering wait: the tester's own delayer, told to pass messages on at once.
-    const session = new WebMessengerGuestSession({ deploymentId: t.emulator.deploymentId, region: REGION, origin: 'https://shop.example.com' }, issued, new ReorderedMessageDelayer(0, 1), wsFactory);
+    const session = new WebMessengerGuestSession(
+      { deploymentId: t.emulator.deploymentId, region: REGION, origin: 'https://shop.example.com' },
+      issued,
+      new ReorderedMessageDelayer(0, 1),
+      wsFactory,
+    );
     try {
       const started = new Promise((resolve) => session.once('sessionStarted', resolve));
-      const echoed = new Promise<StructuredMessage>((resolve) => session.on('structuredMessage', (message: StructuredMessage) => message.body.direction === 'Inbound' && resolve(message)));
+      const echoed = new Promise<StructuredMessage>((resolve) =>
+        session.on(
+          'structuredMessage',
+          (message: StructuredMessage) => message.body.direction === 'Inbound' && resolve(message),
+        ),
+      );
       await started;
       session.sendText('Hello, where is my order?');
       const echo = await echoed;
 
       expect(dialled).toEqual([`wss://webmessaging.${REGION}/v1?deploymentId=${t.emulator.deploymentId}`]);
       expect(t.emulator.control.counters().legacyAttributeLocations).toBe(1);
-      const report = await t.http.get(`/api/verification/messages/${echo.body.id}`).set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`).expect(200);
-      expect(report.body).toMatchObject({ status: 'unsigned', hint: expect.stringContaining('top-level channel.metadata') });
+      const report = await t.http
+        .get(`/api/verification/messages/${echo.body.id}`)
+        .set('Authorization', `Bearer ${serviceToken(['conversations:verify'])}`)
+        .expect(200);
+      expect(report.body).toMatchObject({
+        status: 'unsigned',
+        hint: expect.stringContaining('top-level channel.metadata'),
+      });
       // Only what the inbound flow wrote arrived: none of ours.
-      expect(report.body.attributes.filter((row: { status: string }) => row.status !== 'missing' && row.status !== 'other')).toEqual([]);
-      expect(report.body.attributes.filter((row: { status: string }) => row.status === 'other').length).toBeGreaterThan(0);
+      expect(
+        report.body.attributes.filter((row: { status: string }) => row.status !== 'missing' && row.status !== 'other'),
+      ).toEqual([]);
+      expect(report.body.attributes.filter((row: { status: string }) => row.status === 'other').length).toBeGreaterThan(
+        0,
+      );
     } finally {
       session.close();
     }

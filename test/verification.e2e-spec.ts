@@ -15,29 +15,57 @@ describe('verification: config issued → attributes sent through Messenger → 
   async function issue(claims: Record<string, unknown> = {}, app = t): Promise<Record<string, string>> {
     const response = await app.http
       .get('/api/web-messaging/config')
-      .set('Authorization', `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', email: 'jane@example.com', ...claims })}`)
+      .set(
+        'Authorization',
+        `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', email: 'jane@example.com', ...claims })}`,
+      )
       .expect(200);
     return response.body.guestAttributes;
   }
 
   const send = (customAttributes: Record<string, string>, app = t) => app.emulator.sendFirstMessage(customAttributes);
 
-  const verify = (conversationId: string) => t.http.get(`/api/verification/conversations/${conversationId}`).set(verifier());
+  const verify = (conversationId: string) =>
+    t.http.get(`/api/verification/conversations/${conversationId}`).set(verifier());
 
   it('reports verified when the attributes arrive as issued', async () => {
     const conversationId = await send(await issue());
     const response = await verify(conversationId).expect(200);
-    expect(response.body).toMatchObject({ conversationId, status: 'verified', userId: 'usr_1001', participantId: expect.any(String) });
+    expect(response.body).toMatchObject({
+      conversationId,
+      status: 'verified',
+      userId: 'usr_1001',
+      participantId: expect.any(String),
+    });
     const rows = Object.fromEntries(response.body.attributes.map((row: { name: string }) => [row.name, row]));
-    expect(rows.userTier).toEqual({ name: 'userTier', status: 'match', arrived: 'Gold', issued: 'Gold', required: true, trusted: true });
-    expect(rows.email).toEqual({ name: 'email', status: 'match', arrived: '[redacted]', issued: '[redacted]', required: false, trusted: true });
+    expect(rows.userTier).toEqual({
+      name: 'userTier',
+      status: 'match',
+      arrived: 'Gold',
+      issued: 'Gold',
+      required: true,
+      trusted: true,
+    });
+    expect(rows.email).toEqual({
+      name: 'email',
+      status: 'match',
+      arrived: '[redacted]',
+      issued: '[redacted]',
+      required: false,
+      trusted: true,
+    });
     expect(rows.lastOrderDate).toEqual({ name: 'lastOrderDate', status: 'missing', required: false, trusted: false });
   });
 
   it('reports tampered, with the edited, added and removed attributes named', async () => {
     const issued = await issue();
     const { email: _removed, ...rest } = issued; // removed after issue
-    const conversationId = await send({ ...rest, userTier: 'Platinum', lastOrderDate: '2026-01-01T00:00:00.000Z', vip: 'true' });
+    const conversationId = await send({
+      ...rest,
+      userTier: 'Platinum',
+      lastOrderDate: '2026-01-01T00:00:00.000Z',
+      vip: 'true',
+    });
     const response = await verify(conversationId).expect(200);
     expect(response.body).toMatchObject({ status: 'tampered', signatureProblem: 'mismatch' });
     const rows = Object.fromEntries(response.body.attributes.map((row: { name: string }) => [row.name, row]));
@@ -54,7 +82,15 @@ describe('verification: config issued → attributes sent through Messenger → 
     const response = await verify(conversationId).expect(200);
     expect(response.body.status).toBe('tampered');
     const row = response.body.attributes.find((candidate: { name: string }) => candidate.name === 'userTier');
-    expect(row).toEqual({ name: 'userTier', status: 'case_mismatch', arrivedAs: 'usertier', arrived: 'Gold', issued: 'Gold', required: true, trusted: false });
+    expect(row).toEqual({
+      name: 'userTier',
+      status: 'case_mismatch',
+      arrivedAs: 'usertier',
+      arrived: 'Gold',
+      issued: 'Gold',
+      required: true,
+      trusted: false,
+    });
   });
 
   it('reports unsigned attributes, and compares with expected values given in the body', async () => {
@@ -66,13 +102,24 @@ describe('verification: config issued → attributes sent through Messenger → 
       .send({ expected: { userId: 'usr_1001', userTier: 'Silver' } })
       .expect(200);
     const row = response.body.attributes.find((candidate: { name: string }) => candidate.name === 'userTier');
-    expect(row).toEqual({ name: 'userTier', status: 'mismatch', arrived: 'Gold', expected: 'Silver', required: true, trusted: false });
+    expect(row).toEqual({
+      name: 'userTier',
+      status: 'mismatch',
+      arrived: 'Gold',
+      expected: 'Silver',
+      required: true,
+      trusted: false,
+    });
     expect(response.body.status).toBe('unsigned');
   });
 
   it('checks a signature for an Architect data action', async () => {
     const issued = await issue();
-    const valid = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: issued }).expect(200);
+    const valid = await t.http
+      .post('/api/verification/signature')
+      .set(verifier())
+      .send({ attributes: issued })
+      .expect(200);
     expect(valid.body).toEqual({
       valid: true,
       reason: 'valid',
@@ -82,17 +129,44 @@ describe('verification: config issued → attributes sent through Messenger → 
       trustedAttributes: 'userId,userTier,email',
       trustPolicy: 'enforce',
     });
-    const forged = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { ...issued, userTier: 'Platinum' } }).expect(200);
-    // Every registry attribute is `signed`: nothing of a failed set is trusted, so routing falls back to the default queue.
-    expect(forged.body).toEqual({ valid: false, reason: 'mismatch', queueId: 'queue-support', trustedAttributes: '', trustPolicy: 'enforce' });
-    const unsigned = await t.http.post('/api/verification/signature').set(verifier()).send({ attributes: { userTier: 'Gold' } }).expect(200);
-    expect(unsigned.body).toEqual({ valid: false, reason: 'missing_signature', queueId: 'queue-support', trustedAttributes: '', trustPolicy: 'enforce' });
+    const forged = await t.http
+      .post('/api/verification/signature')
+      .set(verifier())
+      .send({ attributes: { ...issued, userTier: 'Platinum' } })
+      .expect(200);
+    // Every registry attribute is `signed`: nothing of a failed set is trusted, so routing falls back to the default
+    // queue.
+    expect(forged.body).toEqual({
+      valid: false,
+      reason: 'mismatch',
+      queueId: 'queue-support',
+      trustedAttributes: '',
+      trustPolicy: 'enforce',
+    });
+    const unsigned = await t.http
+      .post('/api/verification/signature')
+      .set(verifier())
+      .send({ attributes: { userTier: 'Gold' } })
+      .expect(200);
+    expect(unsigned.body).toEqual({
+      valid: false,
+      reason: 'missing_signature',
+      queueId: 'queue-support',
+      trustedAttributes: '',
+      trustPolicy: 'enforce',
+    });
   });
 
   it('refuses a malformed id with 400 before any upstream call, and maps an unknown one to 404', async () => {
     t.emulator.control.resetCounters();
-    const malformed = await t.http.get('/api/verification/conversations/..%2F..%2Foauth%2Ftoken').set(verifier()).expect(400);
-    expect(malformed.body).toMatchObject({ error: 'validation_failed', details: [{ field: 'conversationId', code: 'isUuid' }] });
+    const malformed = await t.http
+      .get('/api/verification/conversations/..%2F..%2Foauth%2Ftoken')
+      .set(verifier())
+      .expect(400);
+    expect(malformed.body).toMatchObject({
+      error: 'validation_failed',
+      details: [{ field: 'conversationId', code: 'isUuid' }],
+    });
     expect(t.emulator.control.counters().apiCalls['conversations.get']).toBe(0);
     const missing = await verify(UNKNOWN).expect(404);
     expect(missing.body.error).toBe('conversation_not_found');
@@ -127,24 +201,34 @@ describe('verification: config issued → attributes sent through Messenger → 
   it('maps 403 to 502 upstream_forbidden naming the permission', async () => {
     t.emulator.control.failNext({ route: 'conversations.get', kind: '403', count: 1 });
     const response = await verify(UNKNOWN).expect(502);
-    expect(response.body).toMatchObject({ error: 'upstream_forbidden', details: [{ message: 'conversation:communication:view' }] });
+    expect(response.body).toMatchObject({
+      error: 'upstream_forbidden',
+      details: [{ message: 'conversation:communication:view' }],
+    });
   });
 
   it('requires the conversations:verify scope', async () => {
-    const response = await t.http.get(`/api/verification/conversations/${UNKNOWN}`).set('Authorization', `Bearer ${visitorToken()}`).expect(403);
+    const response = await t.http
+      .get(`/api/verification/conversations/${UNKNOWN}`)
+      .set('Authorization', `Bearer ${visitorToken()}`)
+      .expect(403);
     expect(response.body.error).toBe('insufficient_scope');
   });
 });
 
-describe('batch verification under the emulator\'s rate limit', () => {
+describe("batch verification under the emulator's rate limit", () => {
   it('produces every report of 100 conversations with 50 requests per 10 s allowed, without provoking 429s', async () => {
     // The service and the emulator keep the test's time: the two 10 s windows pass without waiting for them.
     const clock = new ManualClock(Date.now());
-    const t = await startTestApp({ env: { GENESYS_RATE_LIMIT_REQUESTS: '50', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '10' }, clock });
+    const t = await startTestApp({
+      env: { GENESYS_RATE_LIMIT_REQUESTS: '50', GENESYS_RATE_LIMIT_WINDOW_SECONDS: '10' },
+      clock,
+    });
     try {
       t.emulator.control.setRateLimit({ limit: 50, windowSeconds: 10 });
       const ids: string[] = [];
-      for (let i = 0; i < 100; i += 1) ids.push(await t.emulator.sendFirstMessage({ userId: `usr_${i}`, userTier: 'Gold' }));
+      for (let i = 0; i < 100; i += 1)
+        ids.push(await t.emulator.sendFirstMessage({ userId: `usr_${i}`, userTier: 'Gold' }));
       t.emulator.control.resetCounters();
       const started = clock.now();
       const response = await clock.drive(
@@ -167,7 +251,11 @@ describe('batch verification under the emulator\'s rate limit', () => {
     const t = await startTestApp();
     try {
       const ids = Array.from({ length: 101 }, () => UNKNOWN);
-      const response = await t.http.post('/api/verification/conversations:batch').set(verifier()).send({ conversationIds: ids }).expect(400);
+      const response = await t.http
+        .post('/api/verification/conversations:batch')
+        .set(verifier())
+        .send({ conversationIds: ids })
+        .expect(400);
       expect(response.body.details[0]).toMatchObject({ field: 'conversationIds', code: 'arrayMaxSize' });
     } finally {
       await t.close();

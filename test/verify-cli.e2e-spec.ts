@@ -10,7 +10,8 @@ import { visitorToken } from './support/test-tokens';
 
 const UNKNOWN = '11111111-2222-4333-8444-555555555555';
 
-const run = (args: string[], env: Record<string, string | undefined>) => runCaptured((output) => runVerifyCommand(args, output), env);
+const run = (args: string[], env: Record<string, string | undefined>) =>
+  runCaptured((output) => runVerifyCommand(args, output), env);
 
 describe('npm run verify, with the service environment', () => {
   let t: TestApp;
@@ -22,7 +23,10 @@ describe('npm run verify, with the service environment', () => {
   afterAll(() => t.close());
 
   async function conversationWith(edit: Record<string, string> = {}): Promise<string> {
-    const issued = await t.http.get('/api/web-messaging/config').set('Authorization', `Bearer ${visitorToken()}`).expect(200);
+    const issued = await t.http
+      .get('/api/web-messaging/config')
+      .set('Authorization', `Bearer ${visitorToken()}`)
+      .expect(200);
     return t.emulator.sendFirstMessage({ ...issued.body.guestAttributes, ...edit });
   }
 
@@ -47,7 +51,11 @@ describe('npm run verify, with the service environment', () => {
   });
 
   it('exits 3 with the reason on stderr when Genesys does not know the conversation', async () => {
-    expect(await run([UNKNOWN], env)).toEqual({ code: VERIFY_EXIT.notChecked, stdout: '', stderr: 'Genesys Cloud has no conversation with this id.\n' });
+    expect(await run([UNKNOWN], env)).toEqual({
+      code: VERIFY_EXIT.notChecked,
+      stdout: '',
+      stderr: 'Genesys Cloud has no conversation with this id.\n',
+    });
   });
 
   it('exits 2 on a malformed id, and 0 with --help', async () => {
@@ -74,7 +82,12 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
 
   beforeAll(async () => {
     const { sandbox } = developmentState({ DEVELOPMENT_STATE_FILE: stateFile });
-    emulator = await startTestEmulator({ clientId: sandbox.clientId, clientSecret: sandbox.clientSecret, deploymentId: sandbox.deploymentId, seed: true });
+    emulator = await startTestEmulator({
+      clientId: sandbox.clientId,
+      clientSecret: sandbox.clientSecret,
+      deploymentId: sandbox.deploymentId,
+      seed: true,
+    });
   });
   afterAll(() => emulator.close());
 
@@ -83,20 +96,33 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
     expect(result.code).toBe(VERIFY_EXIT.notChecked);
     expect(result.stderr).toContain('No sandbox is running in this folder');
     // A pid beyond any the kernel hands out: a sandbox killed without its close hook.
-    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: 2 ** 30, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
-    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development)).stderr).toContain('No sandbox is running in this folder');
+    recordRunningSandbox(
+      { url: emulator.url, servicePort: 3000, pid: 2 ** 30, seeded: [] },
+      { DEVELOPMENT_STATE_FILE: stateFile },
+    );
+    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development)).stderr).toContain(
+      'No sandbox is running in this folder',
+    );
   });
 
   it('finds the sandbox through the development state file and reports its seeded conversation', async () => {
-    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
+    recordRunningSandbox(
+      { url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] },
+      { DEVELOPMENT_STATE_FILE: stateFile },
+    );
     const result = await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], development);
     expect(result).toMatchObject({ code: VERIFY_EXIT.notVerified, stderr: '' });
     expect(result.stdout).toContain('UNSIGNED');
   });
 
   it('picks the sandbox whose service listens on PORT when PORT is set', async () => {
-    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
-    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], { ...development, PORT: '3000' })).code).toBe(VERIFY_EXIT.notVerified);
+    recordRunningSandbox(
+      { url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] },
+      { DEVELOPMENT_STATE_FILE: stateFile },
+    );
+    expect((await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], { ...development, PORT: '3000' })).code).toBe(
+      VERIFY_EXIT.notVerified,
+    );
     expect(await run(['0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f'], { ...development, PORT: '3005' })).toEqual({
       code: VERIFY_EXIT.notChecked,
       stdout: '',
@@ -105,7 +131,10 @@ describe('npm run verify, against the sandbox of a running npm start', () => {
   });
 
   it('reports an id the sandbox does not know as not checked, without asking whether the sandbox still runs (it answered)', async () => {
-    recordRunningSandbox({ url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] }, { DEVELOPMENT_STATE_FILE: stateFile });
+    recordRunningSandbox(
+      { url: emulator.url, servicePort: 3000, pid: process.pid, seeded: [] },
+      { DEVELOPMENT_STATE_FILE: stateFile },
+    );
     expect(await run(['9d6f0a52-4c1b-4f7e-8a3d-2b5c6e7f8091'], development)).toEqual({
       code: VERIFY_EXIT.notChecked,
       stdout: '',

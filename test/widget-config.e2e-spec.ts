@@ -16,8 +16,16 @@ describe('widget config with the shipped registry', () => {
   afterAll(() => t.close());
 
   it('lists the attribute definitions', async () => {
-    const response = await t.http.get('/api/web-messaging/attributes').set('Authorization', `Bearer ${visitorToken()}`).expect(200);
-    expect(response.body.attributes.map((definition: { name: string }) => definition.name)).toEqual(['userId', 'userTier', 'lastOrderDate', 'email']);
+    const response = await t.http
+      .get('/api/web-messaging/attributes')
+      .set('Authorization', `Bearer ${visitorToken()}`)
+      .expect(200);
+    expect(response.body.attributes.map((definition: { name: string }) => definition.name)).toEqual([
+      'userId',
+      'userTier',
+      'lastOrderDate',
+      'email',
+    ]);
     expect(response.body).toMatchObject({ signatureAttribute: 'attributesSignature', maxCustomDataBytes: 2048 });
     expect(response.body.attributes[1]).toEqual({
       name: 'userTier',
@@ -34,7 +42,10 @@ describe('widget config with the shipped registry', () => {
   it('gives a Gold visitor userTier Gold, the gold queue and the real Messenger fields, uncached', async () => {
     const response = await t.http
       .get('/api/web-messaging/config')
-      .set('Authorization', `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', lastOrderDate: '2026-10-30T10:15:00+01:00' })}`)
+      .set(
+        'Authorization',
+        `Bearer ${visitorToken({ sub: 'usr_1001', tier: 'Gold', lastOrderDate: '2026-10-30T10:15:00+01:00' })}`,
+      )
       .expect(200);
     expect(response.headers['cache-control']).toBe('no-store');
     expect(response.body).toEqual({
@@ -71,7 +82,13 @@ describe('widget config with the shipped registry', () => {
     expect(response.body).toMatchObject({
       statusCode: 422,
       error: 'attributes_invalid',
-      details: [{ field: 'attributes.userTier', code: 'missing_required', message: 'userTier is required, but the token has no tier claim' }],
+      details: [
+        {
+          field: 'attributes.userTier',
+          code: 'missing_required',
+          message: 'userTier is required, but the token has no tier claim',
+        },
+      ],
     });
   });
 
@@ -99,7 +116,13 @@ describe('widget config with the shipped registry', () => {
       .expect(422);
     expect(response.body).toMatchObject({
       error: 'attributes_invalid',
-      details: [{ field: 'attributes.userId', code: 'identity_mismatch', message: 'userId must equal the user id the attributes are issued for' }],
+      details: [
+        {
+          field: 'attributes.userId',
+          code: 'identity_mismatch',
+          message: 'userId must equal the user id the attributes are issued for',
+        },
+      ],
     });
   });
 
@@ -107,15 +130,23 @@ describe('widget config with the shipped registry', () => {
     'judges an attribute named %s like any unknown name, on validation and on issuing',
     async (name) => {
       const attributes = { userId: 'usr_1001', userTier: 'Gold', [name]: 'x' };
-      const report = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes }).expect(200);
+      const report = await t.http
+        .post('/api/web-messaging/attributes/validate')
+        .set(issuer())
+        .send({ attributes })
+        .expect(200);
       expect(report.body.valid).toBe(false);
-      expect(report.body.attributes).toContainEqual(expect.objectContaining({ name, ok: false, code: 'unknown_attribute' }));
+      expect(report.body.attributes).toContainEqual(
+        expect.objectContaining({ name, ok: false, code: 'unknown_attribute' }),
+      );
       const issued = await t.http
         .post('/api/web-messaging/config')
         .set(issuer())
         .send({ userId: 'usr_1001', attributes })
         .expect(422);
-      expect(issued.body.details).toContainEqual(expect.objectContaining({ field: `attributes.${name}`, code: 'unknown_attribute' }));
+      expect(issued.body.details).toContainEqual(
+        expect.objectContaining({ field: `attributes.${name}`, code: 'unknown_attribute' }),
+      );
     },
   );
 
@@ -131,7 +162,11 @@ describe('widget config with the shipped registry', () => {
   });
 
   it('names every problem of an issuing body at once, as the validation pipe did', async () => {
-    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: '', attributes: [], extra: 1 }).expect(400);
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: '', attributes: [], extra: 1 })
+      .expect(400);
     expect(response.body.error).toBe('validation_failed');
     expect(response.body.details).toEqual([
       { field: 'extra', code: 'whitelistValidation', message: 'property extra should not exist' },
@@ -142,15 +177,25 @@ describe('widget config with the shipped registry', () => {
 
   it('refuses the signature attribute as input, on validation and on issuing: only the service writes it', async () => {
     const attributes = { userTier: 'Gold', attributesSignature: 'v2.k1.forged' };
-    const report = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes: { userId: 'usr_1001', ...attributes } }).expect(200);
+    const report = await t.http
+      .post('/api/web-messaging/attributes/validate')
+      .set(issuer())
+      .send({ attributes: { userId: 'usr_1001', ...attributes } })
+      .expect(200);
     expect(report.body.attributes).toContainEqual({
       name: 'attributesSignature',
       ok: false,
       code: 'reserved_attribute',
       message: 'attributesSignature is reserved for the signature this service adds',
     });
-    const issued = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: 'usr_1001', attributes }).expect(422);
-    expect(issued.body.details).toContainEqual(expect.objectContaining({ field: 'attributes.attributesSignature', code: 'reserved_attribute' }));
+    const issued = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: 'usr_1001', attributes })
+      .expect(422);
+    expect(issued.body.details).toContainEqual(
+      expect.objectContaining({ field: 'attributes.attributesSignature', code: 'reserved_attribute' }),
+    );
   });
 
   it('suggests the nearest name for a small typo, and none for a stranger', async () => {
@@ -163,7 +208,12 @@ describe('widget config with the shipped registry', () => {
     expect(response.body.attributes).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ name: 'userTeir', code: 'unknown_attribute', suggestion: 'userTier' }),
-        { name: 'favouriteColour', ok: false, code: 'unknown_attribute', message: 'Unknown attribute "favouriteColour". Names are case-sensitive.' },
+        {
+          name: 'favouriteColour',
+          ok: false,
+          code: 'unknown_attribute',
+          message: 'Unknown attribute "favouriteColour". Names are case-sensitive.',
+        },
         expect.objectContaining({ name: 'userTier', code: 'missing_required' }),
       ]),
     );
@@ -175,12 +225,18 @@ describe('widget config with the shipped registry', () => {
       .set(issuer())
       .send({ userId: 'usr_1001', attributes: { userTier: 'Gold', email: '4111_1111_1111_1111@example.com' } })
       .expect(422);
-    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.email', code: 'payment_card_number' })]);
+    expect(response.body.details).toEqual([
+      expect.objectContaining({ field: 'attributes.email', code: 'payment_card_number' }),
+    ]);
     expect(JSON.stringify(response.body)).not.toContain('4111');
   });
 
   it('issues a numeric user id that happens to pass the card checksum: userId is an identifier with a pattern', async () => {
-    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: '4000000000000000006', attributes: { userTier: 'Gold' } }).expect(200);
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ userId: '4000000000000000006', attributes: { userTier: 'Gold' } })
+      .expect(200);
     expect(response.body.guestAttributes.userId).toBe('4000000000000000006');
   });
 
@@ -188,7 +244,13 @@ describe('widget config with the shipped registry', () => {
     const report = await t.http
       .post('/api/web-messaging/attributes/validate')
       .set(issuer())
-      .send({ attributes: { userId: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl', userTier: 'Gold', email: 'not-an-email' } })
+      .send({
+        attributes: {
+          userId: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl',
+          userTier: 'Gold',
+          email: 'not-an-email',
+        },
+      })
       .expect(200);
     const byName = Object.fromEntries(report.body.attributes.map((row: { name: string }) => [row.name, row]));
     expect(byName.userId.code).toBe('secret_value');
@@ -220,9 +282,15 @@ describe('widget config with the shipped registry', () => {
   });
 
   it('validates the body shape', async () => {
-    const response = await t.http.post('/api/web-messaging/config').set(issuer()).send({ attributes: 'Gold' }).expect(400);
+    const response = await t.http
+      .post('/api/web-messaging/config')
+      .set(issuer())
+      .send({ attributes: 'Gold' })
+      .expect(400);
     expect(response.body.error).toBe('validation_failed');
-    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(expect.arrayContaining(['userId', 'attributes']));
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(
+      expect.arrayContaining(['userId', 'attributes']),
+    );
   });
 });
 
@@ -237,7 +305,11 @@ describe('widget config serialisation and the 2048-byte limit', () => {
     t.http.post('/api/web-messaging/config').set(issuer()).send({ userId: 'usr_1001', attributes });
 
   it('serialises numbers in plain decimal, booleans as true/false and datetimes as UTC ISO 8601', async () => {
-    const response = await issue({ loyaltyPoints: 1e21, newsletter: false, lastOrderDate: '2026-10-30T23:30:00-02:00' }).expect(200);
+    const response = await issue({
+      loyaltyPoints: 1e21,
+      newsletter: false,
+      lastOrderDate: '2026-10-30T23:30:00-02:00',
+    }).expect(200);
     expect(response.body.guestAttributes).toMatchObject({
       userId: 'usr_1001',
       loyaltyPoints: '1000000000000000000000',
@@ -250,13 +322,17 @@ describe('widget config serialisation and the 2048-byte limit', () => {
 
   it('refuses personal data in free text the registry marks pii: none', async () => {
     const response = await issue({ note: 'jane.doe@example.com' }).expect(422);
-    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.note', code: 'personal_data' })]);
+    expect(response.body.details).toEqual([
+      expect.objectContaining({ field: 'attributes.note', code: 'personal_data' }),
+    ]);
     expect(JSON.stringify(response.body)).not.toContain('jane.doe');
   });
 
   it('refuses a lone surrogate with a 422 naming the attribute: its UTF-8 is that of U+FFFD, so it could not be signed unambiguously', async () => {
     const response = await issue({ note: 'a\uD800b' }).expect(422);
-    expect(response.body.details).toEqual([expect.objectContaining({ field: 'attributes.note', code: 'malformed_text' })]);
+    expect(response.body.details).toEqual([
+      expect.objectContaining({ field: 'attributes.note', code: 'malformed_text' }),
+    ]);
     await issue({ note: 'a\uFFFDb \uD83D\uDE00' }).expect(200);
   });
 
@@ -264,10 +340,17 @@ describe('widget config serialisation and the 2048-byte limit', () => {
     const issued = await issue({ note: '', newsletter: true }).expect(200);
     expect(issued.body.guestAttributes).not.toHaveProperty('note');
     const conversationId = await t.emulator.sendFirstMessage(issued.body.guestAttributes);
-    const report = await t.http.get(`/api/verification/conversations/${conversationId}`).set({ Authorization: `Bearer ${serviceToken(['conversations:verify'])}` }).expect(200);
+    const report = await t.http
+      .get(`/api/verification/conversations/${conversationId}`)
+      .set({ Authorization: `Bearer ${serviceToken(['conversations:verify'])}` })
+      .expect(200);
     expect(report.body.status).toBe('verified');
 
-    const checked = await t.http.post('/api/web-messaging/attributes/validate').set(issuer()).send({ attributes: { userId: '', note: '' } }).expect(200);
+    const checked = await t.http
+      .post('/api/web-messaging/attributes/validate')
+      .set(issuer())
+      .send({ attributes: { userId: '', note: '' } })
+      .expect(200);
     expect(checked.body.attributes).toEqual([
       expect.objectContaining({ name: 'userId', ok: false, code: 'empty_value' }),
       expect.objectContaining({ name: 'note', ok: true }),
@@ -275,8 +358,14 @@ describe('widget config serialisation and the 2048-byte limit', () => {
   });
 
   it('refuses values of the wrong type', async () => {
-    const response = await issue({ loyaltyPoints: 'lots', newsletter: 'yes', lastOrderDate: 'last Tuesday' }).expect(422);
-    expect(response.body.details.map((detail: { code: string }) => detail.code)).toEqual(['wrong_type', 'wrong_type', 'wrong_type']);
+    const response = await issue({ loyaltyPoints: 'lots', newsletter: 'yes', lastOrderDate: 'last Tuesday' }).expect(
+      422,
+    );
+    expect(response.body.details.map((detail: { code: string }) => detail.code)).toEqual([
+      'wrong_type',
+      'wrong_type',
+      'wrong_type',
+    ]);
   });
 
   it('accepts exactly 2048 bytes, signature included, and refuses 2049, counting multi-byte characters as bytes', async () => {
@@ -340,8 +429,16 @@ describe('attribute registry file', () => {
   });
 
   it.each([
-    ['no attribute sourced from sub', (text: string) => text.replace('source: sub', 'source: request'), 'exactly one attribute must have source sub'],
-    ['an optional identity attribute', (text: string) => text.replace('    required: true\n', ''), 'the identity attribute (source sub) must be required'],
+    [
+      'no attribute sourced from sub',
+      (text: string) => text.replace('source: sub', 'source: request'),
+      'exactly one attribute must have source sub',
+    ],
+    [
+      'an optional identity attribute',
+      (text: string) => text.replace('    required: true\n', ''),
+      'the identity attribute (source sub) must be required',
+    ],
   ])('refuses a registry with %s', (_label, edit, problem) => {
     const { readFileSync, writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
     const { tmpdir } = jest.requireActual<typeof import('node:os')>('node:os');

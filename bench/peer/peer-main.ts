@@ -5,7 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { IsOptional, IsString } from 'class-validator';
 import { ExtractJwt, Strategy } from 'passport-jwt';
-import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BENCH_SIGNING_SECRET, signedAttributes } from '../bench-claims';
+import {
+  BENCH_AUDIENCE,
+  BENCH_DEPLOYMENT_ID,
+  BENCH_ISSUER,
+  BENCH_JWT_SECRET,
+  BENCH_SIGNING_SECRET,
+  signedAttributes,
+} from '../bench-claims';
 
 /**
  * The conventional peer: the same endpoint as NestJS tutorials write it (Express, passport-jwt
@@ -14,7 +21,12 @@ import { BENCH_AUDIENCE, BENCH_DEPLOYMENT_ID, BENCH_ISSUER, BENCH_JWT_SECRET, BE
 @Injectable()
 class TutorialJwtStrategy extends PassportStrategy(Strategy) {
   constructor() {
-    super({ jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(), secretOrKey: BENCH_JWT_SECRET, issuer: BENCH_ISSUER, audience: BENCH_AUDIENCE });
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      secretOrKey: BENCH_JWT_SECRET,
+      issuer: BENCH_ISSUER,
+      audience: BENCH_AUDIENCE,
+    });
   }
 
   validate(payload: Record<string, unknown>) {
@@ -44,7 +56,10 @@ class PeerConfigController {
       environment: 'prod',
       region: 'mypurecloud.com',
       guestAttributes: signedAttributes(claims, SIGNING_KEY),
-      routing: { queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support', defaultQueueId: 'queue-support' },
+      routing: {
+        queueId: claims.tier === 'Gold' ? 'queue-support-gold' : 'queue-support',
+        defaultQueueId: 'queue-support',
+      },
       issuedAt: issuedAt.toISOString(),
       expiresAt: new Date(issuedAt.getTime() + 3600_000).toISOString(),
     };

@@ -11,7 +11,10 @@ export type PiiClass = (typeof PII_CLASSES)[number];
 export const TRUST_LEVELS = ['signed', 'report', 'any'] as const;
 export type TrustLevel = (typeof TRUST_LEVELS)[number];
 
-/** Where a value comes from: `request` (an internal service posts it) or a JWT claim path such as `sub` or `profile.tier`. */
+/**
+ * Where a value comes from: `request` (an internal service posts it) or a JWT claim path such as `sub` or
+ * `profile.tier`.
+ */
 export type AttributeSource = 'request' | { claimPath: string[] };
 
 /** Architect bot flows cap a participant data value at 256 characters. */
@@ -47,7 +50,10 @@ export const ATTRIBUTE_REGISTRY = Symbol('ATTRIBUTE_REGISTRY');
 
 export interface AttributeRegistry {
   readonly definitions: readonly AttributeDefinition[];
-  /** The attribute that names the visitor: the one sourced from the token's subject. Signatures bind its value as the user id. */
+  /**
+   * The attribute that names the visitor: the one sourced from the token's subject. Signatures bind its value as the
+   * user id.
+   */
   readonly identity: AttributeDefinition;
   readonly routing: RoutingTable;
   find(name: string): AttributeDefinition | undefined;

@@ -4,11 +4,17 @@ import type { AttributeDefinition } from './attribute-definition';
 function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const columns = b.length + 1;
-  const distance: number[][] = Array.from({ length: rows }, (_, row) => Array.from({ length: columns }, (__, column) => (row === 0 ? column : column === 0 ? row : 0)));
+  const distance: number[][] = Array.from({ length: rows }, (_, row) =>
+    Array.from({ length: columns }, (__, column) => (row === 0 ? column : column === 0 ? row : 0)),
+  );
   for (let row = 1; row < rows; row += 1) {
     for (let column = 1; column < columns; column += 1) {
       const cost = a[row - 1] === b[column - 1] ? 0 : 1;
-      distance[row][column] = Math.min(distance[row - 1][column] + 1, distance[row][column - 1] + 1, distance[row - 1][column - 1] + cost);
+      distance[row][column] = Math.min(
+        distance[row - 1][column] + 1,
+        distance[row][column - 1] + 1,
+        distance[row - 1][column - 1] + cost,
+      );
       if (row > 1 && column > 1 && a[row - 1] === b[column - 2] && a[row - 2] === b[column - 1]) {
         distance[row][column] = Math.min(distance[row][column], distance[row - 2][column - 2] + 1);
       }
@@ -33,7 +39,8 @@ export function suggestAttributeName(given: string, definitions: readonly Attrib
   for (const definition of definitions) {
     if (Math.abs(definition.name.length - folded.length) > MAX_SUGGESTION_EDITS) continue;
     const distance = editDistance(folded, definition.name.toLowerCase());
-    if (distance <= MAX_SUGGESTION_EDITS && (!best || distance < best.distance)) best = { name: definition.name, distance };
+    if (distance <= MAX_SUGGESTION_EDITS && (!best || distance < best.distance))
+      best = { name: definition.name, distance };
   }
   return best?.name;
 }

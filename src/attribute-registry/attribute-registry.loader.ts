@@ -75,13 +75,18 @@ function nameDefinitions(problems: string[], plain: unknown): string[] {
   const attributes = (plain as { attributes?: unknown } | null)?.attributes;
   return problems.map((problem) =>
     problem.replace(/^attributes\[(\d+)\]/, (prefix, index: string) => {
-      const name = Array.isArray(attributes) ? (attributes[Number(index)] as { name?: unknown } | null)?.name : undefined;
+      const name = Array.isArray(attributes)
+        ? (attributes[Number(index)] as { name?: unknown } | null)?.name
+        : undefined;
       return typeof name === 'string' ? `${prefix} (${name})` : prefix;
     }),
   );
 }
 
-/** A definition as the file gives it, each field kept only when it has the type the shape check wants: the rules below judge what they can. */
+/**
+ * A definition as the file gives it, each field kept only when it has the type the shape check wants: the rules below
+ * judge what they can.
+ */
 interface LooseDefinition {
   name?: string;
   source?: string;
@@ -113,7 +118,11 @@ function loosely(value: unknown): LooseDefinition {
  * definition does not hide a duplicate name in another).
  */
 function semanticProblems(plain: unknown, reservedNames: readonly string[]): string[] {
-  const file = (typeof plain === 'object' && plain !== null ? plain : {}) as { attributes?: unknown; routing?: { rules?: unknown }; retired?: unknown };
+  const file = (typeof plain === 'object' && plain !== null ? plain : {}) as {
+    attributes?: unknown;
+    routing?: { rules?: unknown };
+    retired?: unknown;
+  };
   const definitions = Array.isArray(file.attributes) ? file.attributes.map(loosely) : [];
   const problems: string[] = [];
   const seen = new Map<string, string>();
@@ -121,23 +130,30 @@ function semanticProblems(plain: unknown, reservedNames: readonly string[]): str
     const at = `attributes[${index}]${definition.name === undefined ? '' : ` (${definition.name})`}`;
     if (definition.name !== undefined) {
       if (!GENESYS_ATTRIBUTE_NAME.test(definition.name)) {
-        problems.push(`${at}: name must start with a letter and hold only letters, digits, ".", "_" or "-" (at most 64)`);
+        problems.push(
+          `${at}: name must start with a letter and hold only letters, digits, ".", "_" or "-" (at most 64)`,
+        );
       }
       const folded = definition.name.toLowerCase();
       const earlier = seen.get(folded);
       if (earlier === definition.name) problems.push(`${at}: duplicate name`);
       else if (earlier !== undefined) problems.push(`${at}: "${definition.name}" and "${earlier}" differ only in case`);
       seen.set(folded, definition.name);
-      if (reservedNames.some((reserved) => reserved.toLowerCase() === folded)) problems.push(`${at}: the name is reserved for the attribute signature`);
+      if (reservedNames.some((reserved) => reserved.toLowerCase() === folded))
+        problems.push(`${at}: the name is reserved for the attribute signature`);
     }
-    if ((definition.name !== undefined && SECRET_LOOKING.test(definition.name)) || (definition.source !== undefined && SECRET_LOOKING.test(definition.source))) {
+    if (
+      (definition.name !== undefined && SECRET_LOOKING.test(definition.name)) ||
+      (definition.source !== undefined && SECRET_LOOKING.test(definition.source))
+    ) {
       problems.push(`${at}: name or source looks like a secret; secrets must never become custom attributes`);
     }
     if (definition.source !== undefined && definition.source !== 'request' && !CLAIM_PATH.test(definition.source)) {
       problems.push(`${at}: source must be "request" or a claim path such as sub or profile.tier`);
     }
     if (definition.type === 'enum' && !definition.hasValues) problems.push(`${at}: an enum needs values`);
-    if (definition.type !== undefined && definition.type !== 'enum' && definition.hasValues) problems.push(`${at}: values are only for type enum`);
+    if (definition.type !== undefined && definition.type !== 'enum' && definition.hasValues)
+      problems.push(`${at}: values are only for type enum`);
     if (definition.pattern !== undefined) {
       try {
         new RegExp(definition.pattern);
@@ -150,9 +166,12 @@ function semanticProblems(plain: unknown, reservedNames: readonly string[]): str
   retired.forEach((name, index) => {
     if (typeof name !== 'string') return;
     const at = `retired[${index}] (${name})`;
-    if (!GENESYS_ATTRIBUTE_NAME.test(name)) problems.push(`${at}: not an attribute name (a letter, then letters, digits, ".", "_" or "-"; at most 64)`);
-    if (seen.has(name.toLowerCase())) problems.push(`${at}: still an attribute; retire a name only once it has left attributes`);
-    if (reservedNames.some((reserved) => reserved.toLowerCase() === name.toLowerCase())) problems.push(`${at}: the name is reserved for the attribute signature`);
+    if (!GENESYS_ATTRIBUTE_NAME.test(name))
+      problems.push(`${at}: not an attribute name (a letter, then letters, digits, ".", "_" or "-"; at most 64)`);
+    if (seen.has(name.toLowerCase()))
+      problems.push(`${at}: still an attribute; retire a name only once it has left attributes`);
+    if (reservedNames.some((reserved) => reserved.toLowerCase() === name.toLowerCase()))
+      problems.push(`${at}: the name is reserved for the attribute signature`);
     if (retired.indexOf(name) !== index) problems.push(`${at}: listed twice`);
   });
   const identities = definitions.filter((definition) => definition.source === 'sub');
@@ -165,11 +184,16 @@ function semanticProblems(plain: unknown, reservedNames: readonly string[]): str
   } else if (identities.length === 1 && !identities[0].required) {
     problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) must be required`);
   } else if (identities.length === 1 && (identities[0].trust ?? 'signed') !== 'signed') {
-    problems.push(`attributes (${identities[0].name}): the identity attribute (source sub) is trusted only when signed; trust must be signed`);
+    problems.push(
+      `attributes (${identities[0].name}): the identity attribute (source sub) is trusted only when signed; trust must be signed`,
+    );
   }
   const rules: unknown[] = Array.isArray(file.routing?.rules) ? file.routing.rules : [];
   const values = new Map<string, unknown>(
-    (Array.isArray(file.attributes) ? (file.attributes as unknown[]) : []).map((entry, index) => [definitions[index].name ?? '', (entry as { values?: unknown } | null)?.values]),
+    (Array.isArray(file.attributes) ? (file.attributes as unknown[]) : []).map((entry, index) => [
+      definitions[index].name ?? '',
+      (entry as { values?: unknown } | null)?.values,
+    ]),
   );
   rules.forEach((value, index) => {
     const rule = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
@@ -180,7 +204,12 @@ function semanticProblems(plain: unknown, reservedNames: readonly string[]): str
     const definition = definitions.find((candidate) => candidate.name === attribute);
     const allowed = values.get(attribute);
     if (!definition) problems.push(`${at}: names undefined attribute "${attribute}"`);
-    else if (definition.type === 'enum' && Array.isArray(allowed) && equals !== undefined && !allowed.includes(equals)) {
+    else if (
+      definition.type === 'enum' &&
+      Array.isArray(allowed) &&
+      equals !== undefined &&
+      !allowed.includes(equals)
+    ) {
       problems.push(`${at}: "${equals}" is not a value of ${attribute} (${allowed.join(', ')})`);
     }
   });
@@ -212,7 +241,9 @@ export function loadAttributeRegistry(file: string, reservedNames: readonly stri
   }
   const parsed = plainToInstance(RegistryFile, plain ?? {});
   const shapeProblems = nameDefinitions(
-    validationProblems(validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true })).map(({ path, message }) => `${path}: ${message}`),
+    validationProblems(
+      validateSync(parsed, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true }),
+    ).map(({ path, message }) => `${path}: ${message}`),
     plain,
   );
   const problems = [...shapeProblems, ...semanticProblems(plain, reservedNames)];

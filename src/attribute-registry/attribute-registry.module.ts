@@ -6,14 +6,18 @@ import { ATTRIBUTE_REGISTRY } from './attribute-definition';
 import { attributeRegistryConfig, type AttributeRegistryConfig } from './attribute-registry.config';
 import { loadAttributeRegistry } from './attribute-registry.loader';
 
-/** The attribute registry (ATTRIBUTES_FILE): what may be issued, how each value is checked, and the routing rules; read by issuing, verification, audits and the canary. */
+/**
+ * The attribute registry (ATTRIBUTES_FILE): what may be issued, how each value is checked, and the routing rules; read
+ * by issuing, verification, audits and the canary.
+ */
 @Module({
   imports: [ConfigModule.forFeature(attributeRegistryConfig), AttributeSignatureModule],
   providers: [
     {
       provide: ATTRIBUTE_REGISTRY,
       inject: [attributeRegistryConfig.KEY, AttributeSigner],
-      useFactory: (config: AttributeRegistryConfig, signer: AttributeSigner) => loadAttributeRegistry(config.attributesFile, [signer.signatureName]),
+      useFactory: (config: AttributeRegistryConfig, signer: AttributeSigner) =>
+        loadAttributeRegistry(config.attributesFile, [signer.signatureName]),
     },
   ],
   exports: [ATTRIBUTE_REGISTRY],

@@ -8,7 +8,9 @@ export type Serialised = { ok: true; value: string } | { ok: false; code: string
 const MAX_EMAIL_LENGTH = 254;
 const WHITESPACE = /\s/;
 const PHONE = /^\+?[\d\s().-]{7,20}$/;
-/** A date (read as UTC), or a date and time with its offset: without one, Date.parse would use the server's time zone. */
+/**
+ * A date (read as UTC), or a date and time with its offset: without one, Date.parse would use the server's time zone.
+ */
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const SECRET_SHAPES: readonly RegExp[] = [
   /^eyJ[\w-]+\.[\w-]+\.[\w-]*$/, // a JWT
@@ -35,13 +37,50 @@ function passesLuhn(digits: string): boolean {
 /** Issuer prefixes (IIN ranges) and the lengths each network issues, for the networks in wide use. */
 const CARD_NETWORKS: readonly { prefixes: readonly [number, number][]; lengths: readonly number[] }[] = [
   { prefixes: [[4, 4]], lengths: [13, 16, 19] }, // Visa
-  { prefixes: [[51, 55], [2221, 2720]], lengths: [16] }, // Mastercard
-  { prefixes: [[34, 34], [37, 37]], lengths: [15] }, // American Express
-  { prefixes: [[6011, 6011], [644, 649], [65, 65]], lengths: [16, 17, 18, 19] }, // Discover
+  {
+    prefixes: [
+      [51, 55],
+      [2221, 2720],
+    ],
+    lengths: [16],
+  }, // Mastercard
+  {
+    prefixes: [
+      [34, 34],
+      [37, 37],
+    ],
+    lengths: [15],
+  }, // American Express
+  {
+    prefixes: [
+      [6011, 6011],
+      [644, 649],
+      [65, 65],
+    ],
+    lengths: [16, 17, 18, 19],
+  }, // Discover
   { prefixes: [[3528, 3589]], lengths: [16, 17, 18, 19] }, // JCB
-  { prefixes: [[300, 305], [36, 36], [38, 39]], lengths: [14, 15, 16, 17, 18, 19] }, // Diners Club
+  {
+    prefixes: [
+      [300, 305],
+      [36, 36],
+      [38, 39],
+    ],
+    lengths: [14, 15, 16, 17, 18, 19],
+  }, // Diners Club
   { prefixes: [[62, 62]], lengths: [16, 17, 18, 19] }, // UnionPay
-  { prefixes: [[5018, 5018], [5020, 5020], [5038, 5038], [5893, 5893], [6304, 6304], [6759, 6759], [6761, 6763]], lengths: [12, 13, 14, 15, 16, 17, 18, 19] }, // Maestro
+  {
+    prefixes: [
+      [5018, 5018],
+      [5020, 5020],
+      [5038, 5038],
+      [5893, 5893],
+      [6304, 6304],
+      [6759, 6759],
+      [6761, 6763],
+    ],
+    lengths: [12, 13, 14, 15, 16, 17, 18, 19],
+  }, // Maestro
 ];
 
 const issuedByANetwork = (digits: string): boolean =>
@@ -96,7 +135,8 @@ export function isEmailAddress(value: string): boolean {
 }
 
 /** An email address, or a phone number (at least 9 digits with the usual separators). */
-const looksLikePersonalData = (value: string): boolean => isEmailAddress(value) || (PHONE.test(value) && value.replace(/\D/g, '').length >= 9);
+const looksLikePersonalData = (value: string): boolean =>
+  isEmailAddress(value) || (PHONE.test(value) && value.replace(/\D/g, '').length >= 9);
 
 /** Plain decimal, never an exponent: 1e21 becomes "1000000000000000000000". */
 function plainDecimal(value: number): string {
@@ -118,10 +158,15 @@ function serialiseByType(definition: AttributeDefinition, raw: unknown): Seriali
     case 'text':
       return typeof raw === 'string' ? { ok: true, value: raw } : wrongTypeOf(definition, 'a string');
     case 'email':
-      return typeof raw === 'string' && isEmailAddress(raw) ? { ok: true, value: raw } : wrongTypeOf(definition, 'an email address');
+      return typeof raw === 'string' && isEmailAddress(raw)
+        ? { ok: true, value: raw }
+        : wrongTypeOf(definition, 'an email address');
     case 'number': {
-      const number = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
-      return Number.isFinite(number) ? { ok: true, value: plainDecimal(number) } : wrongTypeOf(definition, 'a finite number');
+      const number =
+        typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+      return Number.isFinite(number)
+        ? { ok: true, value: plainDecimal(number) }
+        : wrongTypeOf(definition, 'a finite number');
     }
     case 'boolean':
       if (typeof raw === 'boolean') return { ok: true, value: String(raw) };
@@ -149,26 +194,47 @@ export function serialiseAttribute(definition: AttributeDefinition, raw: unknown
   // Length before any pattern: no check below ever sees more than maxLength (at most 1024) characters.
   if (typeof raw === 'string' && raw.length > definition.maxLength) return tooLong(definition, raw.length);
   if (typeof raw === 'string' && !isWellFormedText(raw)) {
-    return { ok: false, code: 'malformed_text', message: `${definition.name} holds a lone surrogate (text that is not well-formed UTF-16), which cannot be signed unambiguously` };
+    return {
+      ok: false,
+      code: 'malformed_text',
+      message: `${definition.name} holds a lone surrogate (text that is not well-formed UTF-16), which cannot be signed unambiguously`,
+    };
   }
   const serialised = serialiseByType(definition, raw);
   if (!serialised.ok) return serialised;
   const value = serialised.value;
   if (value.length > definition.maxLength) return tooLong(definition, value.length);
-  // An identifier the registry constrains with a pattern is the caller's own id scheme: a numeric id may pass Luhn by chance (1 in 10).
+  // An identifier the registry constrains with a pattern is the caller's own id scheme: a numeric id may pass Luhn by
+  // chance (1 in 10).
   const constrainedIdentifier = definition.pii === 'identifier' && definition.pattern !== undefined;
   if (!constrainedIdentifier && looksLikeCardNumber(value)) {
-    return { ok: false, code: 'payment_card_number', message: `${definition.name} looks like a payment card number; card data must never be sent` };
+    return {
+      ok: false,
+      code: 'payment_card_number',
+      message: `${definition.name} looks like a payment card number; card data must never be sent`,
+    };
   }
   if (looksLikeSecret(value)) {
-    return { ok: false, code: 'secret_value', message: `${definition.name} looks like a password, key or token; secrets must never be sent` };
+    return {
+      ok: false,
+      code: 'secret_value',
+      message: `${definition.name} looks like a password, key or token; secrets must never be sent`,
+    };
   }
   if (definition.pattern && !definition.pattern.test(value)) {
-    return { ok: false, code: 'pattern_mismatch', message: `${definition.name} does not match ${definition.pattern.source}` };
+    return {
+      ok: false,
+      code: 'pattern_mismatch',
+      message: `${definition.name} does not match ${definition.pattern.source}`,
+    };
   }
   const freeText = definition.type === 'text' || definition.type === 'enum';
   if (definition.pii === 'none' && freeText && looksLikePersonalData(value)) {
-    return { ok: false, code: 'personal_data', message: `${definition.name} looks like personal data, but the registry says it holds none (pii: none)` };
+    return {
+      ok: false,
+      code: 'personal_data',
+      message: `${definition.name} looks like personal data, but the registry says it holds none (pii: none)`,
+    };
   }
   return { ok: true, value };
 }

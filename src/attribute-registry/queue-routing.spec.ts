@@ -22,7 +22,10 @@ describe('queueFor', () => {
   });
 
   it('reads only the set’s own attributes, never what its prototype has', () => {
-    const onPrototype = { defaultQueueId: 'd', rules: [{ attribute: 'constructor', equals: 'function Object() { [native code] }', queueId: 'wrong' }] };
+    const onPrototype = {
+      defaultQueueId: 'd',
+      rules: [{ attribute: 'constructor', equals: 'function Object() { [native code] }', queueId: 'wrong' }],
+    };
     expect(queueFor(onPrototype, {})).toBe('d');
   });
 });

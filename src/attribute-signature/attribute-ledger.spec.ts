@@ -31,7 +31,12 @@ function fakeRedis() {
     },
     get: async (key: string) => stored.get(key) ?? null,
   };
-  const connection = { client, configured: true, key: (name: string) => `p:${name}`, run: <T>(command: () => Promise<T>) => command() } as unknown as RedisConnection;
+  const connection = {
+    client,
+    configured: true,
+    key: (name: string) => `p:${name}`,
+    run: <T>(command: () => Promise<T>) => command(),
+  } as unknown as RedisConnection;
   return { connection, pipelines, refuse: () => (refuse = true) };
 }
 
@@ -41,7 +46,15 @@ const set = (userId: string) => ({ userId, issuedAt: '2026-11-24T09:00:00.000Z',
 describe('AttributeLedger, written behind the answer', () => {
   it('writes the sets recorded in one turn in one pipeline, an unchanged set once', async () => {
     const redis = fakeRedis();
-    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined })), config);
+    const ledger = new AttributeLedger(
+      new SharedStateStore(
+        redis.connection,
+        {} as Cache,
+        new ServiceMetrics(),
+        new RedisOutage({ warn: () => undefined, log: () => undefined }),
+      ),
+      config,
+    );
     ledger.record('n1', set('a'));
     ledger.record('n2', set('b'));
     ledger.record('n1', set('a'));
@@ -53,7 +66,15 @@ describe('AttributeLedger, written behind the answer', () => {
   it('finds a set at once, before it reaches Redis, and after Redis refused it', async () => {
     const redis = fakeRedis();
     redis.refuse();
-    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined })), config);
+    const ledger = new AttributeLedger(
+      new SharedStateStore(
+        redis.connection,
+        {} as Cache,
+        new ServiceMetrics(),
+        new RedisOutage({ warn: () => undefined, log: () => undefined }),
+      ),
+      config,
+    );
     ledger.record('n1', set('a'));
     expect(await ledger.find('n1')).toEqual(set('a'));
     await ledger.flushed();
@@ -62,8 +83,24 @@ describe('AttributeLedger, written behind the answer', () => {
 
   it('reads what another instance wrote from Redis', async () => {
     const redis = fakeRedis();
-    const writer = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined })), config);
-    const reader = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined })), config);
+    const writer = new AttributeLedger(
+      new SharedStateStore(
+        redis.connection,
+        {} as Cache,
+        new ServiceMetrics(),
+        new RedisOutage({ warn: () => undefined, log: () => undefined }),
+      ),
+      config,
+    );
+    const reader = new AttributeLedger(
+      new SharedStateStore(
+        redis.connection,
+        {} as Cache,
+        new ServiceMetrics(),
+        new RedisOutage({ warn: () => undefined, log: () => undefined }),
+      ),
+      config,
+    );
     writer.record('n1', set('a'));
     await writer.flushed();
     expect(await reader.find('n1')).toEqual(set('a'));
@@ -72,7 +109,15 @@ describe('AttributeLedger, written behind the answer', () => {
 
   it('keeps at most 10,000 sets waiting for a Redis slower than traffic; the rest stay in memory alone', async () => {
     const redis = fakeRedis();
-    const ledger = new AttributeLedger(new SharedStateStore(redis.connection, {} as Cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined })), config);
+    const ledger = new AttributeLedger(
+      new SharedStateStore(
+        redis.connection,
+        {} as Cache,
+        new ServiceMetrics(),
+        new RedisOutage({ warn: () => undefined, log: () => undefined }),
+      ),
+      config,
+    );
     for (let index = 0; index < 10_050; index += 1) ledger.record(`n${index}`, set(`u${index}`));
     await ledger.flushed();
     expect(redis.pipelines.flat()).toHaveLength(10_000);

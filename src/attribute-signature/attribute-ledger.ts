@@ -78,7 +78,10 @@ export class AttributeLedger implements BeforeApplicationShutdown {
     try {
       await this.write(batch);
     } finally {
-      this.flushing = this.pending.size > 0 ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writePending()) : undefined;
+      this.flushing =
+        this.pending.size > 0
+          ? new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.writePending())
+          : undefined;
     }
   }
 
@@ -87,7 +90,8 @@ export class AttributeLedger implements BeforeApplicationShutdown {
       'ledger write',
       async (client) => {
         const pipeline = client.multi();
-        for (const [nonce, json] of batch) pipeline.set(this.shared.key(`ledger:${nonce}`), json, { expiration: { type: 'PX', value: this.ttlMs } });
+        for (const [nonce, json] of batch)
+          pipeline.set(this.shared.key(`ledger:${nonce}`), json, { expiration: { type: 'PX', value: this.ttlMs } });
         await pipeline.execAsPipeline();
       },
       // Already in this instance's memory, where find() looks first.
@@ -99,7 +103,11 @@ export class AttributeLedger implements BeforeApplicationShutdown {
   async find(nonce: string): Promise<IssuedAttributeSet | undefined> {
     const remembered = this.memory.get(nonce);
     if (remembered) return remembered;
-    const stored = await this.shared.either('ledger read', (client) => client.get(this.shared.key(`ledger:${nonce}`)), () => null);
+    const stored = await this.shared.either(
+      'ledger read',
+      (client) => client.get(this.shared.key(`ledger:${nonce}`)),
+      () => null,
+    );
     return stored ? (JSON.parse(stored) as IssuedAttributeSet) : undefined;
   }
 }

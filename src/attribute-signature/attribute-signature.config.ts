@@ -15,7 +15,8 @@ const DistinctKeyIds = () =>
     name: 'distinctKeyIds',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || repeatedKid(value) === undefined,
-      defaultMessage: (args) => `ATTRIBUTE_SIGNING_KEYS names key id "${repeatedKid(String(args?.value))}" twice; each key needs its own kid`,
+      defaultMessage: (args) =>
+        `ATTRIBUTE_SIGNING_KEYS names key id "${repeatedKid(String(args?.value))}" twice; each key needs its own kid`,
     },
   });
 
@@ -25,16 +26,21 @@ export class AttributeSignatureEnvironment {
   /** Read, not validated here: production must configure its signing keys. */
   readonly NODE_ENV?: string;
 
-  @ValidateIf((env: AttributeSignatureEnvironment) => env.ATTRIBUTE_SIGNING_KEYS !== undefined || env.NODE_ENV === 'production')
+  @ValidateIf(
+    (env: AttributeSignatureEnvironment) => env.ATTRIBUTE_SIGNING_KEYS !== undefined || env.NODE_ENV === 'production',
+  )
   @Matches(KEY_LIST, {
-    message: 'ATTRIBUTE_SIGNING_KEYS must be kid:secret pairs separated by commas (kid 1-16 of A-Z a-z 0-9 _ -, secret at least 32 characters)',
+    message:
+      'ATTRIBUTE_SIGNING_KEYS must be kid:secret pairs separated by commas (kid 1-16 of A-Z a-z 0-9 _ -, secret at least 32 characters)',
   })
   @IsString({ message: 'ATTRIBUTE_SIGNING_KEYS must be set when NODE_ENV=production' })
   @DistinctKeyIds()
   ATTRIBUTE_SIGNING_KEYS?: string;
 
   @IsOptional()
-  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, { message: 'ATTRIBUTE_SIGNATURE_NAME must be an attribute name (letters, digits, ".", "_", "-")' })
+  @Matches(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, {
+    message: 'ATTRIBUTE_SIGNATURE_NAME must be an attribute name (letters, digits, ".", "_", "-")',
+  })
   ATTRIBUTE_SIGNATURE_NAME = 'attributesSignature';
 
   @IsOptional()
@@ -63,7 +69,9 @@ export interface SigningKey {
 
 /** Outside production with no keys: development mode keeps one in its state file; tests make one up per run. */
 function unconfiguredKey(): SigningKey {
-  const secret = keepsDevelopmentState() ? Buffer.from(developmentState().attributeSigningSecret, 'base64url') : randomBytes(32);
+  const secret = keepsDevelopmentState()
+    ? Buffer.from(developmentState().attributeSigningSecret, 'base64url')
+    : randomBytes(32);
   return { kid: 'dev', secret: createSecretKey(secret) };
 }
 
@@ -80,7 +88,8 @@ export const attributeSignatureConfig = registerAs('attributeSignature', () => {
     signatureName: env.ATTRIBUTE_SIGNATURE_NAME,
     ledgerTtlSeconds: env.ATTRIBUTE_LEDGER_TTL_SECONDS,
     /** Seconds from issue to expiry of a signature, and of the configuration that carries it. */
-    lifetimeSeconds: env.ATTRIBUTE_SIGNATURE_TTL_SECONDS ?? env.WIDGET_CONFIG_TTL_SECONDS ?? DEFAULT_SIGNATURE_TTL_SECONDS,
+    lifetimeSeconds:
+      env.ATTRIBUTE_SIGNATURE_TTL_SECONDS ?? env.WIDGET_CONFIG_TTL_SECONDS ?? DEFAULT_SIGNATURE_TTL_SECONDS,
   };
 });
 

@@ -11,15 +11,27 @@ const ISSUED = new Date('2026-11-24T09:00:00Z');
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 const signerWith = (keys: string, deploymentId = DEPLOYMENT, lifetime = '3600') =>
-  withEnvironment({ ATTRIBUTE_SIGNING_KEYS: keys, GENESYS_DEPLOYMENT_ID: deploymentId, ATTRIBUTE_SIGNATURE_TTL_SECONDS: lifetime }, async () =>
-    new AttributeSigner(attributeSignatureConfig(), genesysConfig()),
+  withEnvironment(
+    { ATTRIBUTE_SIGNING_KEYS: keys, GENESYS_DEPLOYMENT_ID: deploymentId, ATTRIBUTE_SIGNATURE_TTL_SECONDS: lifetime },
+    async () => new AttributeSigner(attributeSignatureConfig(), genesysConfig()),
   );
 
 /** A v1 token as the 0.1 release wrote it (an independent copy of that algorithm). */
-function v1Token(secret: string, kid: string, claims: { u: unknown; t: unknown; n: unknown }, attributes: Record<string, string>): string {
+function v1Token(
+  secret: string,
+  kid: string,
+  claims: { u: unknown; t: unknown; n: unknown },
+  attributes: Record<string, string>,
+): string {
   const encoded = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const pairs = JSON.stringify(Object.keys(attributes).sort().map((key) => [key, attributes[key]]));
-  const mac = createHmac('sha256', secret).update(['v1', kid, String(claims.u), String(claims.t), String(claims.n), pairs].join('\n')).digest('base64url');
+  const pairs = JSON.stringify(
+    Object.keys(attributes)
+      .sort()
+      .map((key) => [key, attributes[key]]),
+  );
+  const mac = createHmac('sha256', secret)
+    .update(['v1', kid, String(claims.u), String(claims.t), String(claims.n), pairs].join('\n'))
+    .digest('base64url');
   return `v1.${kid}.${encoded}.${mac}`;
 }
 
@@ -31,13 +43,22 @@ describe('AttributeSigner', () => {
     const { token, claims } = signer.sign(attributes, 'usr_1001', ISSUED);
     expect(token).toMatch(/^v2\.k1\.\d{10}\.\d{10}\.[\w-]{16}\.[\w-]{43}$/);
     expect(token.length).toBeLessThanOrEqual(102);
-    expect(claims).toMatchObject({ version: 'v2', kid: 'k1', userId: 'usr_1001', issuedAt: ISSUED.getTime() / 1000, expiresAt: ISSUED.getTime() / 1000 + 3600 });
+    expect(claims).toMatchObject({
+      version: 'v2',
+      kid: 'k1',
+      userId: 'usr_1001',
+      issuedAt: ISSUED.getTime() / 1000,
+      expiresAt: ISSUED.getTime() / 1000 + 3600,
+    });
     expect(signer.verify({ ...attributes }, token, 'usr_1001')).toEqual({ valid: true, claims });
   });
 
   it('takes its lifetime from WIDGET_CONFIG_TTL_SECONDS, the name before 0.3, when ATTRIBUTE_SIGNATURE_TTL_SECONDS is unset', async () => {
     const lifetimeUnder = (env: Record<string, string>) =>
-      withEnvironment({ ATTRIBUTE_SIGNING_KEYS: KEY_1, GENESYS_DEPLOYMENT_ID: DEPLOYMENT, ...env }, async () => attributeSignatureConfig().lifetimeSeconds);
+      withEnvironment(
+        { ATTRIBUTE_SIGNING_KEYS: KEY_1, GENESYS_DEPLOYMENT_ID: DEPLOYMENT, ...env },
+        async () => attributeSignatureConfig().lifetimeSeconds,
+      );
     expect(await lifetimeUnder({ WIDGET_CONFIG_TTL_SECONDS: '600' })).toBe(600);
     expect(await lifetimeUnder({ WIDGET_CONFIG_TTL_SECONDS: '600', ATTRIBUTE_SIGNATURE_TTL_SECONDS: '900' })).toBe(900);
     expect(await lifetimeUnder({})).toBe(3600);
@@ -47,16 +68,29 @@ describe('AttributeSigner', () => {
     const signer = await signerWith(KEY_1);
     const { token } = signer.sign({ ...attributes, userTier: 'a\uFFFDb' }, 'usr_1001', ISSUED);
     expect(signer.verify({ ...attributes, userTier: 'a\uFFFDb' }, token, 'usr_1001').valid).toBe(true);
-    expect(signer.verify({ ...attributes, userTier: 'a\uD800b' }, token, 'usr_1001')).toMatchObject({ valid: false, reason: 'mismatch' });
+    expect(signer.verify({ ...attributes, userTier: 'a\uD800b' }, token, 'usr_1001')).toMatchObject({
+      valid: false,
+      reason: 'mismatch',
+    });
     expect(() => signer.sign({ ...attributes, userTier: 'a\uDC00' }, 'usr_1001', ISSUED)).toThrow('well-formed');
     // A pair is one code point, and well-formed.
-    expect(signer.verify({ ...attributes, userTier: '\uD83D\uDE00' }, signer.sign({ ...attributes, userTier: '\uD83D\uDE00' }, 'usr_1001', ISSUED).token, 'usr_1001').valid).toBe(true);
+    expect(
+      signer.verify(
+        { ...attributes, userTier: '\uD83D\uDE00' },
+        signer.sign({ ...attributes, userTier: '\uD83D\uDE00' }, 'usr_1001', ISSUED).token,
+        'usr_1001',
+      ).valid,
+    ).toBe(true);
   });
 
   it('names an unchanged set with the same 96-bit nonce, so re-issuing it adds no ledger entry', async () => {
     const signer = await signerWith(KEY_1);
     const first = signer.sign(attributes, 'usr_1001', ISSUED);
-    const later = signer.sign({ lastOrderDate: attributes.lastOrderDate, userTier: 'Gold', userId: 'usr_1001' }, 'usr_1001', new Date(ISSUED.getTime() + 60_000));
+    const later = signer.sign(
+      { lastOrderDate: attributes.lastOrderDate, userTier: 'Gold', userId: 'usr_1001' },
+      'usr_1001',
+      new Date(ISSUED.getTime() + 60_000),
+    );
     expect(first.claims.nonce).toMatch(/^[\w-]{16}$/);
     expect(later.claims.nonce).toBe(first.claims.nonce);
     expect(later.token).not.toBe(first.token);
@@ -100,7 +134,10 @@ describe('AttributeSigner', () => {
   it('binds the user id: the set does not verify for another identity attribute value', async () => {
     const signer = await signerWith(KEY_1);
     const { token } = signer.sign(attributes, 'usr_1001', ISSUED);
-    expect(signer.verify({ ...attributes, userId: 'usr_9999' }, token, 'usr_9999')).toMatchObject({ valid: false, reason: 'mismatch' });
+    expect(signer.verify({ ...attributes, userId: 'usr_9999' }, token, 'usr_9999')).toMatchObject({
+      valid: false,
+      reason: 'mismatch',
+    });
     expect(signer.verify(attributes, token, undefined).valid).toBe(false);
   });
 
@@ -141,7 +178,10 @@ describe('AttributeSigner', () => {
     ];
     for (const variant of variants) {
       expect(variant).not.toBe(token);
-      expect({ variant, check: signer.verify(attributes, variant, 'usr_1001') }).toEqual({ variant, check: { valid: false, reason: 'malformed' } });
+      expect({ variant, check: signer.verify(attributes, variant, 'usr_1001') }).toEqual({
+        variant,
+        check: { valid: false, reason: 'malformed' },
+      });
     }
   });
 
@@ -159,12 +199,18 @@ describe('AttributeSigner', () => {
     expect(signer.verify(attributes, token, 'usr_1001')).toEqual({ valid: false, reason: 'malformed' });
   });
 
-  it.each([['1'], ['-5'], ['1.5'], ['1e11'], ['99999999999'], ['0000000001']])('refuses a v2 issue time of %s as malformed', async (issued) => {
-    const signer = await signerWith(KEY_1);
-    const { token } = signer.sign(attributes, 'usr_1001', ISSUED);
-    const parts = token.split('.');
-    expect(signer.verify(attributes, [parts[0], parts[1], issued, ...parts.slice(3)].join('.'), 'usr_1001')).toEqual({ valid: false, reason: 'malformed' });
-  });
+  it.each([['1'], ['-5'], ['1.5'], ['1e11'], ['99999999999'], ['0000000001']])(
+    'refuses a v2 issue time of %s as malformed',
+    async (issued) => {
+      const signer = await signerWith(KEY_1);
+      const { token } = signer.sign(attributes, 'usr_1001', ISSUED);
+      const parts = token.split('.');
+      expect(signer.verify(attributes, [parts[0], parts[1], issued, ...parts.slice(3)].join('.'), 'usr_1001')).toEqual({
+        valid: false,
+        reason: 'malformed',
+      });
+    },
+  );
 
   it('refuses a v2 expiry before the issue time or more than 30 days after it', async () => {
     const signer = await signerWith(KEY_1);
@@ -172,7 +218,9 @@ describe('AttributeSigner', () => {
     const parts = token.split('.');
     const issued = Number(parts[2]);
     for (const expires of [issued, issued - 1, issued + 2_592_001]) {
-      expect(signer.verify(attributes, [...parts.slice(0, 3), String(expires), ...parts.slice(4)].join('.'), 'usr_1001')).toEqual({ valid: false, reason: 'malformed' });
+      expect(
+        signer.verify(attributes, [...parts.slice(0, 3), String(expires), ...parts.slice(4)].join('.'), 'usr_1001'),
+      ).toEqual({ valid: false, reason: 'malformed' });
     }
   });
 
@@ -185,7 +233,14 @@ describe('AttributeSigner', () => {
       const token = v1Token(secret, 'k1', { u: 'usr_1001', t, n: 'AAAAAAAAAAAAAAAA' }, attributes);
       expect(signer.verify(attributes, token, 'usr_1001')).toEqual({
         valid: true,
-        claims: { version: 'v1', kid: 'k1', userId: 'usr_1001', issuedAt: t, expiresAt: t + 600, nonce: 'AAAAAAAAAAAAAAAA' },
+        claims: {
+          version: 'v1',
+          kid: 'k1',
+          userId: 'usr_1001',
+          issuedAt: t,
+          expiresAt: t + 600,
+          nonce: 'AAAAAAAAAAAAAAAA',
+        },
       });
     });
 
@@ -193,7 +248,11 @@ describe('AttributeSigner', () => {
       const signer = await signerWith(KEY_1);
       const forged = { ...attributes, userId: 'bob' };
       const token = v1Token(secret, 'k1', { u: 'alice', t, n: 'AAAAAAAAAAAAAAAA' }, forged);
-      expect(signer.verify(forged, token, 'bob')).toEqual({ valid: false, reason: 'identity_mismatch', nonce: 'AAAAAAAAAAAAAAAA' });
+      expect(signer.verify(forged, token, 'bob')).toEqual({
+        valid: false,
+        reason: 'identity_mismatch',
+        nonce: 'AAAAAAAAAAAAAAAA',
+      });
     });
 
     it('refuses a user id that could re-split the newline-joined claims', async () => {
@@ -205,8 +264,14 @@ describe('AttributeSigner', () => {
     it.each([
       ['claims that are not JSON', 'v1.k1.bm90IGpzb24.' + 'A'.repeat(43)],
       ['claims that are an array', `v1.k1.${Buffer.from('[1,2]').toString('base64url')}.${'A'.repeat(43)}`],
-      ['a nonce of the wrong length', v1Token(KEY_1.slice(3), 'k1', { u: 'usr_1001', t: 1_795_597_200, n: 'x' }, { userId: 'usr_1001' })],
-      ['a padded MAC', `${v1Token(KEY_1.slice(3), 'k1', { u: 'usr_1001', t: 1_795_597_200, n: 'AAAAAAAAAAAAAAAA' }, { userId: 'usr_1001' })}=`],
+      [
+        'a nonce of the wrong length',
+        v1Token(KEY_1.slice(3), 'k1', { u: 'usr_1001', t: 1_795_597_200, n: 'x' }, { userId: 'usr_1001' }),
+      ],
+      [
+        'a padded MAC',
+        `${v1Token(KEY_1.slice(3), 'k1', { u: 'usr_1001', t: 1_795_597_200, n: 'AAAAAAAAAAAAAAAA' }, { userId: 'usr_1001' })}=`,
+      ],
     ])('refuses %s as malformed', async (_label, token) => {
       const signer = await signerWith(KEY_1);
       expect(signer.verify({ userId: 'usr_1001' }, token, 'usr_1001')).toEqual({ valid: false, reason: 'malformed' });
@@ -232,6 +297,8 @@ describe('AttributeSigner', () => {
   });
 
   it('refuses a key id given twice: the first would win and every set the other signed would be tampered', async () => {
-    await expect(signerWith(`${KEY_1},k1:another-signing-secret-of-32-bytes-or-more`)).rejects.toThrow('ATTRIBUTE_SIGNING_KEYS names key id "k1" twice');
+    await expect(signerWith(`${KEY_1},k1:another-signing-secret-of-32-bytes-or-more`)).rejects.toThrow(
+      'ATTRIBUTE_SIGNING_KEYS names key id "k1" twice',
+    );
   });
 });

@@ -2,7 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { genesysConfig, type GenesysConfig } from '../genesys/genesys.config';
 import { attributeSignatureConfig, type AttributeSignatureConfig } from './attribute-signature.config';
-import { computeMac, formatSignature, isWellFormedSet, parseSignature, setNonce, type SignatureClaims } from './signature-format';
+import {
+  computeMac,
+  formatSignature,
+  isWellFormedSet,
+  parseSignature,
+  setNonce,
+  type SignatureClaims,
+} from './signature-format';
 
 export type SignatureProblem = 'malformed' | 'unknown_key' | 'mismatch' | 'identity_mismatch';
 
@@ -11,8 +18,7 @@ export type SignatureProblem = 'malformed' | 'unknown_key' | 'mismatch' | 'ident
  * nonce is handed on, to look up in the service's own ledger what was issued under it.
  */
 export type SignatureCheck =
-  | { valid: true; claims: SignatureClaims }
-  | { valid: false; reason: SignatureProblem; nonce?: string };
+  { valid: true; claims: SignatureClaims } | { valid: false; reason: SignatureProblem; nonce?: string };
 
 /**
  * Signs an attribute set so that any change, addition or removal shows, and binds it to the
@@ -31,9 +37,14 @@ export class AttributeSigner {
   }
 
   /** `userId` must be the value of the registry's identity attribute in `attributes`; the caller checks it. */
-  sign(attributes: Readonly<Record<string, string>>, userId: string, issuedAt: Date): { token: string; claims: SignatureClaims } {
+  sign(
+    attributes: Readonly<Record<string, string>>,
+    userId: string,
+    issuedAt: Date,
+  ): { token: string; claims: SignatureClaims } {
     // Issuing refuses such values with a 422 first; reaching here with one is a bug, not input.
-    if (!isWellFormedSet(attributes, userId)) throw new Error('Only well-formed text is signed: a lone surrogate would share its MAC with U+FFFD.');
+    if (!isWellFormedSet(attributes, userId))
+      throw new Error('Only well-formed text is signed: a lone surrogate would share its MAC with U+FFFD.');
     const key = this.config.keys[0];
     const issuedAtSeconds = Math.floor(issuedAt.getTime() / 1000);
     const claims: SignatureClaims = {

@@ -42,9 +42,15 @@ export interface ParsedSignature {
   mac: Buffer;
 }
 
-/** Longer input is refused before it is split: a v2 token is at most 102 characters, a v1 token with a 256-character user id about 440. */
+/**
+ * Longer input is refused before it is split: a v2 token is at most 102 characters, a v1 token with a 256-character
+ * user id about 440.
+ */
 const MAX_SIGNATURE_LENGTH = 512;
-/** Earliest and latest issue time accepted (2020-01-01 and 2100-01-01): anything outside is not a time this service wrote. */
+/**
+ * Earliest and latest issue time accepted (2020-01-01 and 2100-01-01): anything outside is not a time this service
+ * wrote.
+ */
 const EARLIEST_ISSUE_SECONDS = 1_577_836_800;
 const LATEST_ISSUE_SECONDS = 4_102_444_800;
 /** Longest lifetime a signature may claim (30 days); the configured one is at most a day. */
@@ -61,7 +67,10 @@ const MAX_V1_USER_ID_LENGTH = 256;
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 const V2_DOMAIN = 'wm-attribute-gateway/attributes';
 
-/** Bytes of `text` as base64url, only when `text` is the canonical encoding of exactly `length` bytes (any length when omitted). */
+/**
+ * Bytes of `text` as base64url, only when `text` is the canonical encoding of exactly `length` bytes (any length when
+ * omitted).
+ */
 function strictBase64url(text: string, length?: number): Buffer | undefined {
   if (!BASE64URL.test(text)) return undefined;
   const bytes = Buffer.from(text, 'base64url');
@@ -98,7 +107,8 @@ function parseV1(parts: readonly string[]): ParsedSignature | undefined {
   }
   if (typeof decoded !== 'object' || decoded === null || Array.isArray(decoded)) return undefined;
   const { u, t, n } = decoded as { u?: unknown; t?: unknown; n?: unknown };
-  if (typeof u !== 'string' || u.length === 0 || u.length > MAX_V1_USER_ID_LENGTH || CONTROL_CHARACTER.test(u)) return undefined;
+  if (typeof u !== 'string' || u.length === 0 || u.length > MAX_V1_USER_ID_LENGTH || CONTROL_CHARACTER.test(u))
+    return undefined;
   if (typeof t !== 'number' || !isIssueTime(t)) return undefined;
   if (typeof n !== 'string' || !strictBase64url(n, NONCE_BYTES)) return undefined;
   return { version: 'v1', kid, issuedAt: t, nonce: n, userId: u, mac };
@@ -113,7 +123,9 @@ export function parseSignature(token: string): ParsedSignature | undefined {
   return undefined;
 }
 
-/** With the u flag a surrogate pair is one code point, so this matches only a lone surrogate: linear, no backtracking. */
+/**
+ * With the u flag a surrogate pair is one code point, so this matches only a lone surrogate: linear, no backtracking.
+ */
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
@@ -126,17 +138,30 @@ export const isWellFormedText = (text: string): boolean => !LONE_SURROGATE.test(
 /** Whether every name and value, and the user id, is well-formed (isWellFormedText). */
 export function isWellFormedSet(attributes: Readonly<Record<string, string>>, userId: string): boolean {
   if (!isWellFormedText(userId)) return false;
-  for (const [name, value] of Object.entries(attributes)) if (!isWellFormedText(name) || !isWellFormedText(value)) return false;
+  for (const [name, value] of Object.entries(attributes))
+    if (!isWellFormedText(name) || !isWellFormedText(value)) return false;
   return true;
 }
 
-/** The attribute names in a fixed order (UTF-16 code units), so the MAC does not depend on the order they arrived in. */
+/**
+ * The attribute names in a fixed order (UTF-16 code units), so the MAC does not depend on the order they arrived in.
+ */
 const sortedNames = (attributes: Readonly<Record<string, string>>) => Object.keys(attributes).sort();
 
 /** What a v2 MAC covers: every field prefixed with its UTF-8 length, so no field can run into the next. */
 function v2Input(claims: SignatureClaims, deploymentId: string, attributes: Readonly<Record<string, string>>): string {
   const names = sortedNames(attributes);
-  const fields = [V2_DOMAIN, 'v2', claims.kid, deploymentId, claims.userId, String(claims.issuedAt), String(claims.expiresAt), claims.nonce, String(names.length)];
+  const fields = [
+    V2_DOMAIN,
+    'v2',
+    claims.kid,
+    deploymentId,
+    claims.userId,
+    String(claims.issuedAt),
+    String(claims.expiresAt),
+    claims.nonce,
+    String(names.length),
+  ];
   for (const name of names) fields.push(name, attributes[name]);
   return lengthPrefixed(fields);
 }
@@ -148,7 +173,10 @@ function lengthPrefixed(fields: readonly string[]): string {
   return input;
 }
 
-/** v1's input: newline-joined, unambiguous only because parseV1 refuses newlines in the user id and kids and nonces cannot hold one. */
+/**
+ * v1's input: newline-joined, unambiguous only because parseV1 refuses newlines in the user id and kids and nonces
+ * cannot hold one.
+ */
 function v1Input(claims: SignatureClaims, attributes: Readonly<Record<string, string>>): string {
   const pairs = JSON.stringify(sortedNames(attributes).map((name) => [name, attributes[name]]));
   return ['v1', claims.kid, claims.userId, String(claims.issuedAt), claims.nonce, pairs].join('\n');
@@ -171,11 +199,20 @@ const NONCE_DOMAIN = 'wm-attribute-gateway/set-nonce';
  * set again (every page load does) names the same ledger entry instead of adding one. Keyed, so
  * nobody without the signing key can tell which nonce a set would get; truncated to 96 bits.
  */
-export function setNonce(secret: KeyObject, kid: string, deploymentId: string, userId: string, attributes: Readonly<Record<string, string>>): string {
+export function setNonce(
+  secret: KeyObject,
+  kid: string,
+  deploymentId: string,
+  userId: string,
+  attributes: Readonly<Record<string, string>>,
+): string {
   const names = sortedNames(attributes);
   const fields = [NONCE_DOMAIN, kid, deploymentId, userId, String(names.length)];
   for (const name of names) fields.push(name, attributes[name]);
-  return createHmac('sha256', secret).update(lengthPrefixed(fields), 'utf8').digest().toString('base64url', 0, NONCE_BYTES);
+  return createHmac('sha256', secret)
+    .update(lengthPrefixed(fields), 'utf8')
+    .digest()
+    .toString('base64url', 0, NONCE_BYTES);
 }
 
 /** The v2 token for claims and their MAC. */
@@ -183,7 +220,10 @@ export function formatSignature(claims: SignatureClaims, mac: Buffer): string {
   return `v2.${claims.kid}.${claims.issuedAt}.${claims.expiresAt}.${claims.nonce}.${mac.toString('base64url')}`;
 }
 
-/** Allowance for clocks that disagree (ours, Genesys's): issue times this far after the reference still count as before it. */
+/**
+ * Allowance for clocks that disagree (ours, Genesys's): issue times this far after the reference still count as before
+ * it.
+ */
 export const CLOCK_SKEW_SECONDS = 60;
 
 export type SignatureTiming = 'current' | 'expired' | 'not_yet_valid';
@@ -192,7 +232,10 @@ export type SignatureTiming = 'current' | 'expired' | 'not_yet_valid';
  * Whether claims were in force at `atSeconds` (a conversation's start, or now): issued no later
  * than that (give or take the clock skew) and not expired before it.
  */
-export function judgeTiming(claims: Pick<SignatureClaims, 'issuedAt' | 'expiresAt'>, atSeconds: number): SignatureTiming {
+export function judgeTiming(
+  claims: Pick<SignatureClaims, 'issuedAt' | 'expiresAt'>,
+  atSeconds: number,
+): SignatureTiming {
   if (claims.issuedAt > atSeconds + CLOCK_SKEW_SECONDS) return 'not_yet_valid';
   if (claims.expiresAt + CLOCK_SKEW_SECONDS < atSeconds) return 'expired';
   return 'current';

@@ -16,7 +16,10 @@ describe('audit plan', () => {
   it('cuts the span at the availability date, saying what is not available yet', () => {
     const span = { start: at, end: at + DAY };
     expect(coverageOf(span, at + DAY + 5)).toEqual({ audited: span });
-    expect(coverageOf(span, at + DAY / 2)).toEqual({ audited: { start: at, end: at + DAY / 2 }, notYetAvailable: { start: at + DAY / 2, end: at + DAY } });
+    expect(coverageOf(span, at + DAY / 2)).toEqual({
+      audited: { start: at, end: at + DAY / 2 },
+      notYetAvailable: { start: at + DAY / 2, end: at + DAY },
+    });
     expect(coverageOf(span, at - 1)).toEqual({ notYetAvailable: span });
   });
 
@@ -24,8 +27,20 @@ describe('audit plan', () => {
     const query = detailsJobQuery({ start: at, end: at + DAY }, ['q1', 'q2']);
     expect(query.interval).toBe('2026-11-01T00:00:00.000Z/2026-11-02T00:00:00.000Z');
     expect(query.segmentFilters).toEqual([
-      { type: 'and', predicates: [{ dimension: 'mediaType', value: 'message' }, { dimension: 'messageType', value: 'webmessaging' }] },
-      { type: 'or', predicates: [{ dimension: 'queueId', value: 'q1' }, { dimension: 'queueId', value: 'q2' }] },
+      {
+        type: 'and',
+        predicates: [
+          { dimension: 'mediaType', value: 'message' },
+          { dimension: 'messageType', value: 'webmessaging' },
+        ],
+      },
+      {
+        type: 'or',
+        predicates: [
+          { dimension: 'queueId', value: 'q1' },
+          { dimension: 'queueId', value: 'q2' },
+        ],
+      },
     ]);
     expect((detailsJobQuery({ start: at, end: at + DAY }, []).segmentFilters as unknown[]).length).toBe(1);
   });

@@ -43,7 +43,10 @@ function scriptedJobs(pages: DetailsJobPage[], states: DetailsJobStatus[] = [{ s
   return { genesys, calls };
 }
 
-/** The runner with the real verification and an in-memory store; an audit of the hour before the availability date, created and queued. */
+/**
+ * The runner with the real verification and an in-memory store; an audit of the hour before the availability date,
+ * created and queued.
+ */
 async function setUp(genesys: Partial<GenesysClient>) {
   // Before the audited hour: sets issued "now" are in force when its conversations start.
   const clock = new ManualClock(Date.parse('2026-11-24T07:10:00.000Z'));
@@ -54,7 +57,11 @@ async function setUp(genesys: Partial<GenesysClient>) {
     id: 'audit-1',
     createdAt: new Date(clock.now()).toISOString(),
     requestedBy: 'auditor',
-    request: { start: Date.parse('2026-11-24T07:00:00.000Z'), end: Date.parse('2026-11-24T08:00:00.000Z'), queueIds: [] },
+    request: {
+      start: Date.parse('2026-11-24T07:00:00.000Z'),
+      end: Date.parse('2026-11-24T08:00:00.000Z'),
+      queueIds: [],
+    },
     progress: { windows: [], windowIndex: 0, pagesRead: 0, lookups: 0 },
     summary: emptySummary(),
     runs: 0,
@@ -69,7 +76,9 @@ async function setUp(genesys: Partial<GenesysClient>) {
 const conversation = (id: string, attributes: Record<string, string>): AnalyticsConversation => ({
   conversationId: id,
   conversationStart: '2026-11-24T07:30:00.000Z',
-  participants: [{ participantId: `p-${id}`, purpose: 'customer', attributes, webMessaging: true, queueIds: ['queue-1'] }],
+  participants: [
+    { participantId: `p-${id}`, purpose: 'customer', attributes, webMessaging: true, queueIds: ['queue-1'] },
+  ],
 });
 
 describe('AuditRunner', () => {
@@ -80,16 +89,26 @@ describe('AuditRunner', () => {
     script.genesys.getDetailsJobResults = async (_jobId: string, cursor: string | undefined) => {
       script.calls.push(`page ${cursor ?? 'first'}`);
       return cursor === undefined
-        ? { conversations: [conversation('c1', signed), conversation('c2', { ...signed, userTier: 'Bronze' })], cursor: '1' }
+        ? {
+            conversations: [conversation('c1', signed), conversation('c2', { ...signed, userTier: 'Bronze' })],
+            cursor: '1',
+          }
         : { conversations: [conversation('c3', { userId: 'usr_3' })] };
     };
     await run();
     expect(script.calls).toEqual(['availability', 'submit', 'status', 'status', 'status', 'page first', 'page 1']);
     const done = await store.find('audit-1');
     expect(done).toMatchObject({ state: 'done', record: { runs: 1, progress: { pagesRead: 2, windowIndex: 1 } } });
-    expect(done?.record.summary).toMatchObject({ conversations: 3, byStatus: { verified: 1, tampered: 1, unsigned: 1 } });
-    expect((await store.results('audit-1', 0, 10)).map((line) => (JSON.parse(line) as { status: string }).status)).toEqual(['verified', 'tampered', 'unsigned']);
-    expect(await kit.samples('wm_audit_conversations_total')).toContainEqual(expect.stringContaining('status="tampered"} 1'));
+    expect(done?.record.summary).toMatchObject({
+      conversations: 3,
+      byStatus: { verified: 1, tampered: 1, unsigned: 1 },
+    });
+    expect(
+      (await store.results('audit-1', 0, 10)).map((line) => (JSON.parse(line) as { status: string }).status),
+    ).toEqual(['verified', 'tampered', 'unsigned']);
+    expect(await kit.samples('wm_audit_conversations_total')).toContainEqual(
+      expect.stringContaining('status="tampered"} 1'),
+    );
   });
 
   it('resumes an interrupted audit at its stored page: no page read twice, none skipped', async () => {
@@ -103,7 +122,22 @@ describe('AuditRunner', () => {
     const record = found?.record as AuditRecord;
     await store.transition('audit-1', ['queued'], 'running', 'T0');
     const window = { start: record.request.start, end: record.request.end };
-    await store.checkpoint({ ...record, runs: 1, coverage: { dataAvailabilityDate: '2026-11-24T08:00:00.000Z', audited: window }, progress: { ...record.progress, windows: [window], jobId: 'job-1', genesysJobState: 'FULFILLED', cursor: '1', pagesRead: 1 } }, ['{"conversationId":"c1","status":"unsigned","findings":[],"settledBy":"job_results"}']);
+    await store.checkpoint(
+      {
+        ...record,
+        runs: 1,
+        coverage: { dataAvailabilityDate: '2026-11-24T08:00:00.000Z', audited: window },
+        progress: {
+          ...record.progress,
+          windows: [window],
+          jobId: 'job-1',
+          genesysJobState: 'FULFILLED',
+          cursor: '1',
+          pagesRead: 1,
+        },
+      },
+      ['{"conversationId":"c1","status":"unsigned","findings":[],"settledBy":"job_results"}'],
+    );
     await run();
     expect(script.calls).toEqual(['page 1']);
     expect((await store.find('audit-1'))?.record).toMatchObject({ runs: 2, progress: { pagesRead: 2 } });
@@ -115,7 +149,10 @@ describe('AuditRunner', () => {
     const availability = script.genesys.getDetailsJobsAvailability as () => Promise<string>;
     let refusals = 1;
     script.genesys.getDetailsJobsAvailability = async () => {
-      if (refusals-- > 0) throw new ApiError(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service.', [], { 'retry-after': '20' });
+      if (refusals-- > 0)
+        throw new ApiError(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service.', [], {
+          'retry-after': '20',
+        });
       return availability();
     };
     const { clock, store, run } = await setUp(script.genesys);
@@ -135,7 +172,10 @@ describe('AuditRunner', () => {
     await run();
     expect(script.calls.filter((call) => call === 'status')).toHaveLength(8);
     expect(script.calls.at(-1)).toBe('cancel');
-    expect(await store.find('audit-1')).toMatchObject({ state: 'failed', record: { failure: { code: 'upstream_unavailable' } } });
+    expect(await store.find('audit-1')).toMatchObject({
+      state: 'failed',
+      record: { failure: { code: 'upstream_unavailable' } },
+    });
   });
 
   it('makes no further Genesys request once the audit is cancelled (the canceller cancels the job it stored)', async () => {
@@ -154,6 +194,9 @@ describe('AuditRunner', () => {
     const script = scriptedJobs([], [{ state: 'FAILED', errorMessage: 'query too broad' }]);
     const { store, run } = await setUp(script.genesys);
     await run();
-    expect(await store.find('audit-1')).toMatchObject({ state: 'failed', record: { failure: { code: 'job_failed', message: 'The Genesys Cloud details job failed: query too broad.' } } });
+    expect(await store.find('audit-1')).toMatchObject({
+      state: 'failed',
+      record: { failure: { code: 'job_failed', message: 'The Genesys Cloud details job failed: query too broad.' } },
+    });
   });
 });

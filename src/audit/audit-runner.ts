@@ -54,7 +54,10 @@ export class AuditRunner {
     private readonly metrics: ServiceMetrics,
   ) {}
 
-  /** Returns when the audit has ended, was cancelled, or `shutdown` fired (then it stays running, for the queue to hand on). */
+  /**
+   * Returns when the audit has ended, was cancelled, or `shutdown` fired (then it stays running, for the queue to hand
+   * on).
+   */
   async run(id: string, shutdown: AbortSignal): Promise<void> {
     const found = await this.store.find(id);
     if (!found || (found.state !== 'queued' && found.state !== 'running')) return;
@@ -73,7 +76,10 @@ export class AuditRunner {
     } catch (error) {
       if (shutdown.aborted) return;
       if (error instanceof Stopped) return;
-      const failure = error instanceof AuditFailure ? error : new AuditFailure('internal_error', 'The audit stopped on an unexpected error.');
+      const failure =
+        error instanceof AuditFailure
+          ? error
+          : new AuditFailure('internal_error', 'The audit stopped on an unexpected error.');
       if (!(error instanceof AuditFailure)) this.logger.error(error instanceof Error ? error : String(error));
       await this.fail(record, failure);
     }
@@ -83,7 +89,10 @@ export class AuditRunner {
     const progress = record.progress;
     if (!record.coverage) {
       const dataAvailabilityDate = await this.step(record, shutdown, () => this.genesys.getDetailsJobsAvailability());
-      const coverage = coverageOf({ start: record.request.start, end: record.request.end }, Date.parse(dataAvailabilityDate));
+      const coverage = coverageOf(
+        { start: record.request.start, end: record.request.end },
+        Date.parse(dataAvailabilityDate),
+      );
       record.coverage = { dataAvailabilityDate, ...coverage };
       progress.windows = coverage.audited ? splitSpan(coverage.audited) : [];
       await this.save(record);
@@ -91,7 +100,9 @@ export class AuditRunner {
     while (progress.windowIndex < progress.windows.length) {
       const window = progress.windows[progress.windowIndex];
       if (progress.jobId === undefined) {
-        progress.jobId = await this.step(record, shutdown, () => this.genesys.submitDetailsJob(detailsJobQuery(window, record.request.queueIds)));
+        progress.jobId = await this.step(record, shutdown, () =>
+          this.genesys.submitDetailsJob(detailsJobQuery(window, record.request.queueIds)),
+        );
         progress.genesysJobState = 'QUEUED';
         progress.cursor = undefined;
         // Cancelled while the job was being submitted: the canceller could not know this job, so it is cancelled here.
@@ -116,9 +127,15 @@ export class AuditRunner {
       if (progress.genesysJobState === 'FULFILLED') return;
       const jobId = progress.jobId as string;
       const status = await this.step(record, shutdown, () => this.genesys.getDetailsJob(jobId));
-      if (!status || status.state === 'EXPIRED') throw new AuditFailure('job_expired', 'Genesys Cloud no longer holds the details job (it expired).');
-      if (status.state === 'FAILED') throw new AuditFailure('job_failed', `The Genesys Cloud details job failed${status.errorMessage ? `: ${status.errorMessage}` : ''}.`);
-      if (status.state === 'CANCELLED') throw new AuditFailure('job_cancelled', 'The Genesys Cloud details job was cancelled outside this audit.');
+      if (!status || status.state === 'EXPIRED')
+        throw new AuditFailure('job_expired', 'Genesys Cloud no longer holds the details job (it expired).');
+      if (status.state === 'FAILED')
+        throw new AuditFailure(
+          'job_failed',
+          `The Genesys Cloud details job failed${status.errorMessage ? `: ${status.errorMessage}` : ''}.`,
+        );
+      if (status.state === 'CANCELLED')
+        throw new AuditFailure('job_cancelled', 'The Genesys Cloud details job was cancelled outside this audit.');
       progress.genesysJobState = status.state;
       await this.save(record);
       if (status.state !== 'FULFILLED') await this.wait(this.config.pollIntervalMs, shutdown);
@@ -130,7 +147,9 @@ export class AuditRunner {
     const jobId = progress.jobId as string;
     for (;;) {
       const cursor = progress.cursor;
-      const page = await this.step(record, shutdown, () => this.genesys.getDetailsJobResults(jobId, cursor, this.config.pageSize));
+      const page = await this.step(record, shutdown, () =>
+        this.genesys.getDetailsJobResults(jobId, cursor, this.config.pageSize),
+      );
       if (!page) throw new AuditFailure('job_expired', 'Genesys Cloud no longer holds the details job (it expired).');
       const lines: string[] = [];
       for (const entry of page.conversations) {
@@ -148,23 +167,39 @@ export class AuditRunner {
   }
 
   /** The verdict on one entry of a results page; undefined for what this audit leaves to another window or visitor. */
-  private async verdictFor(entry: AnalyticsConversation | UnreadableConversation, window: Span, record: AuditRecord): Promise<AuditVerdict | undefined> {
+  private async verdictFor(
+    entry: AnalyticsConversation | UnreadableConversation,
+    window: Span,
+    record: AuditRecord,
+  ): Promise<AuditVerdict | undefined> {
     if (isUnreadable(entry)) {
       if (record.request.userId !== undefined) return undefined;
-      return { conversationId: entry.conversationId ?? '', status: 'unreadable', findings: [], settledBy: 'job_results', problem: entry.problem };
+      return {
+        conversationId: entry.conversationId ?? '',
+        status: 'unreadable',
+        findings: [],
+        settledBy: 'job_results',
+        problem: entry.problem,
+      };
     }
     if (!startsIn(window, entry.conversationStart)) return undefined;
     const customer = customerAmong(entry.participants, (participant) => participant.webMessaging);
     const attributes = customer?.attributes ?? {};
-    const claimedUserId = Object.hasOwn(attributes, this.registry.identity.name) ? attributes[this.registry.identity.name] : undefined;
+    const claimedUserId = Object.hasOwn(attributes, this.registry.identity.name)
+      ? attributes[this.registry.identity.name]
+      : undefined;
     if (record.request.userId !== undefined && claimedUserId !== record.request.userId) return undefined;
     const snapshot: ConversationSnapshot = {
       conversationId: entry.conversationId,
       startTime: entry.conversationStart,
-      ...(customer ? { customer: { participantId: customer.participantId, attributes, webMessaging: customer.webMessaging } } : {}),
+      ...(customer
+        ? { customer: { participantId: customer.participantId, attributes, webMessaging: customer.webMessaging } }
+        : {}),
     };
     const truncated = possiblyCut(attributes);
-    const { report, cutMatters, nothingOfOurs } = await this.verification.judgeSnapshot(snapshot, { cut: new Set(truncated) });
+    const { report, cutMatters, nothingOfOurs } = await this.verification.judgeSnapshot(snapshot, {
+      cut: new Set(truncated),
+    });
     const context = {
       claimedUserId,
       noCustomAttributes: nothingOfOurs,
@@ -172,7 +207,8 @@ export class AuditRunner {
       queueIds: [...new Set(entry.participants.flatMap((participant) => participant.queueIds))],
       settledBy: 'job_results' as AuditVerdict['settledBy'],
     };
-    // No verdict rests on a cut value: where the whole one could change it, one GET settles it (a lookup spent only there).
+    // No verdict rests on a cut value: where the whole one could change it, one GET settles it (a lookup spent only
+    // there).
     if (!cutMatters) return verdictOf(report, context);
     return this.settleByConversation(entry.conversationId, record, context);
   }
@@ -191,16 +227,24 @@ export class AuditRunner {
       problem,
     });
     if (record.progress.lookups >= this.config.maxConversationLookups) {
-      return unsettled('analytics cut a value at 1024 characters, and this audit has spent its conversation lookups (AUDIT_MAX_CONVERSATION_LOOKUPS)');
+      return unsettled(
+        'analytics cut a value at 1024 characters, and this audit has spent its conversation lookups (AUDIT_MAX_CONVERSATION_LOOKUPS)',
+      );
     }
     record.progress.lookups += 1;
     try {
       const snapshot = await this.verification.snapshotOf(conversationId);
-      if (!snapshot) return unsettled('analytics cut a value at 1024 characters, and Genesys Cloud no longer has the conversation');
-      return verdictOf((await this.verification.judgeSnapshot(snapshot)).report, { ...context, settledBy: 'conversation' });
+      if (!snapshot)
+        return unsettled('analytics cut a value at 1024 characters, and Genesys Cloud no longer has the conversation');
+      return verdictOf((await this.verification.judgeSnapshot(snapshot)).report, {
+        ...context,
+        settledBy: 'conversation',
+      });
     } catch (error) {
       if (!(error instanceof HttpException)) throw error;
-      return unsettled(`analytics cut a value at 1024 characters, and the conversation could not be read: ${error.message}`);
+      return unsettled(
+        `analytics cut a value at 1024 characters, and the conversation could not be read: ${error.message}`,
+      );
     }
   }
 
@@ -220,8 +264,14 @@ export class AuditRunner {
           if (error instanceof HttpException) throw new AuditFailure(codeOf(error), error.message);
           throw error;
         }
-        if (failures + 1 >= MAX_TRANSIENT_FAILURES) throw new AuditFailure(codeOf(error), `Gave up after ${MAX_TRANSIENT_FAILURES} attempts: ${(error as Error).message}`);
-        this.logger.warn(`Audit step failed (${(error as Error).message}); trying again in ${Math.round(transient / 1000)} s`);
+        if (failures + 1 >= MAX_TRANSIENT_FAILURES)
+          throw new AuditFailure(
+            codeOf(error),
+            `Gave up after ${MAX_TRANSIENT_FAILURES} attempts: ${(error as Error).message}`,
+          );
+        this.logger.warn(
+          `Audit step failed (${(error as Error).message}); trying again in ${Math.round(transient / 1000)} s`,
+        );
         await this.wait(transient, shutdown);
       }
     }
@@ -241,7 +291,8 @@ export class AuditRunner {
     try {
       return await operation();
     } catch (error) {
-      if (error instanceof SharedStateUnavailableError) throw new AuditFailure('shared_state_unavailable', error.message);
+      if (error instanceof SharedStateUnavailableError)
+        throw new AuditFailure('shared_state_unavailable', error.message);
       throw error;
     }
   }
@@ -250,7 +301,9 @@ export class AuditRunner {
   private async stopJob(record: AuditRecord): Promise<void> {
     const jobId = record.progress.jobId;
     if (jobId === undefined) return;
-    await this.genesys.cancelDetailsJob(jobId).catch((error: Error) => this.logger.warn(`Cancelling the details job failed: ${error.message}`));
+    await this.genesys
+      .cancelDetailsJob(jobId)
+      .catch((error: Error) => this.logger.warn(`Cancelling the details job failed: ${error.message}`));
   }
 
   private async fail(record: AuditRecord, failure: AuditFailure): Promise<void> {
@@ -262,7 +315,9 @@ export class AuditRunner {
         this.metrics.audits.inc({ outcome: 'failed' });
       }
     } catch (error) {
-      this.logger.warn(`Audit ${record.id} failed (${failure.code}) and could not be stored as failed: ${(error as Error).message}`);
+      this.logger.warn(
+        `Audit ${record.id} failed (${failure.code}) and could not be stored as failed: ${(error as Error).message}`,
+      );
     }
     await this.stopJob(record);
   }
@@ -277,10 +332,20 @@ const codeOf = (error: unknown): string => {
   return error instanceof ApiError ? error.code : 'upstream_error';
 };
 
-/** Failures worth waiting out: Genesys rate limiting or unavailable, this instance's rate limiter full, Redis not answering. */
-const TRANSIENT_CODES: ReadonlySet<string> = new Set(['upstream_rate_limited', 'upstream_unavailable', 'shutting_down']);
+/**
+ * Failures worth waiting out: Genesys rate limiting or unavailable, this instance's rate limiter full, Redis not
+ * answering.
+ */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set([
+  'upstream_rate_limited',
+  'upstream_unavailable',
+  'shutting_down',
+]);
 
-/** How long to wait before trying a failed step again (Retry-After when given), or undefined when the failure is not transient. */
+/**
+ * How long to wait before trying a failed step again (Retry-After when given), or undefined when the failure is not
+ * transient.
+ */
 function transientWait(error: unknown, failures: number, baseMs: number): number | undefined {
   const backoff = Math.min(MAX_TRANSIENT_WAIT_MS, baseMs * 2 ** failures);
   if (error instanceof SharedStateUnavailableError) return backoff;

@@ -24,8 +24,10 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     if (!this.workQueues.available) return;
-    this.queue = await this.workQueues.open('audits', { concurrency: this.config.jobSlots, lockMs: this.config.queueLockMs }, (id, shutdown) =>
-      this.runner.run(id, shutdown),
+    this.queue = await this.workQueues.open(
+      'audits',
+      { concurrency: this.config.jobSlots, lockMs: this.config.queueLockMs },
+      (id, shutdown) => this.runner.run(id, shutdown),
     );
   }
 

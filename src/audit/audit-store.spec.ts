@@ -41,9 +41,16 @@ describe('AuditStore (in memory)', () => {
     await store.create(record);
     expect(await store.checkpoint({ ...record, runs: 1 }, ['queued-line'])).toBe(false);
     await store.transition('a', ['queued'], 'running', 'T1');
-    expect(await store.checkpoint({ ...record, runs: 1, progress: { ...record.progress, pagesRead: 1 } }, ['line 1', 'line 2'])).toBe(true);
+    expect(
+      await store.checkpoint({ ...record, runs: 1, progress: { ...record.progress, pagesRead: 1 } }, [
+        'line 1',
+        'line 2',
+      ]),
+    ).toBe(true);
     await store.transition('a', ['running'], 'cancelled', 'T2');
-    expect(await store.checkpoint({ ...record, runs: 1, progress: { ...record.progress, pagesRead: 2 } }, ['line 3'])).toBe(false);
+    expect(
+      await store.checkpoint({ ...record, runs: 1, progress: { ...record.progress, pagesRead: 2 } }, ['line 3']),
+    ).toBe(false);
     expect((await store.find('a'))?.record.progress.pagesRead).toBe(1);
     expect(await store.results('a', 0, 10)).toEqual(['line 1', 'line 2']);
     expect(await store.results('a', 1, 1)).toEqual(['line 2']);

@@ -12,7 +12,10 @@ export interface AuditRequest {
   start: number;
   end: number;
   queueIds: string[];
-  /** Only this visitor's conversations (by the identity attribute that arrived); Genesys cannot filter on participant data, the audit does. */
+  /**
+   * Only this visitor's conversations (by the identity attribute that arrived); Genesys cannot filter on participant
+   * data, the audit does.
+   */
   userId?: string;
 }
 
@@ -58,7 +61,9 @@ export class AuditCapacityError extends Error {}
 /** In memory (no Redis) at most this many audits are kept; the oldest ended ones go first. */
 const MEMORY_AUDITS = 50;
 
-/** Stores a checkpoint only while the audit is running: a cancellation in between wins. KEYS: state, record, results. */
+/**
+ * Stores a checkpoint only while the audit is running: a cancellation in between wins. KEYS: state, record, results.
+ */
 const CHECKPOINT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
@@ -66,7 +71,10 @@ for i = 3, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 redis.call('PEXPIRE', KEYS[3], ARGV[2])
 return 1`;
 
-/** Moves the state from one of the allowed ones (ARGV[3..]) to ARGV[1] at ARGV[2]; answers the state it found. KEYS: state. */
+/**
+ * Moves the state from one of the allowed ones (ARGV[3..]) to ARGV[1] at ARGV[2]; answers the state it found. KEYS:
+ * state.
+ */
 const TRANSITION = `
 local current = redis.call('HGET', KEYS[1], 'state')
 if not current then return false end
@@ -103,13 +111,22 @@ export class AuditStore {
   ) {}
 
   private keys(id: string) {
-    return { state: this.shared.key(`audit:${id}:state`), record: this.shared.key(`audit:${id}`), results: this.shared.key(`audit:${id}:results`) };
+    return {
+      state: this.shared.key(`audit:${id}:state`),
+      record: this.shared.key(`audit:${id}`),
+      results: this.shared.key(`audit:${id}:results`),
+    };
   }
 
   async create(record: AuditRecord): Promise<void> {
     if (!this.shared.shared) {
-      if (!this.roomInMemory()) throw new AuditCapacityError(`${MEMORY_AUDITS} audits are queued or running in this instance`);
-      this.memory.set(record.id, { stored: { record: structuredClone(record), state: 'queued' }, results: [], expiresAt: this.clock.now() + this.config.retentionMs });
+      if (!this.roomInMemory())
+        throw new AuditCapacityError(`${MEMORY_AUDITS} audits are queued or running in this instance`);
+      this.memory.set(record.id, {
+        stored: { record: structuredClone(record), state: 'queued' },
+        results: [],
+        expiresAt: this.clock.now() + this.config.retentionMs,
+      });
       return;
     }
     const keys = this.keys(record.id);
@@ -129,21 +146,33 @@ export class AuditStore {
       return entry && structuredClone(entry.stored);
     }
     const keys = this.keys(id);
-    const [record, state] = await this.shared.required('audit read', (client) => Promise.all([client.get(keys.record), client.hGetAll(keys.state)]));
+    const [record, state] = await this.shared.required('audit read', (client) =>
+      Promise.all([client.get(keys.record), client.hGetAll(keys.state)]),
+    );
     if (!record || !state.state) return undefined;
     const ended = state.state === 'done' || state.state === 'failed' || state.state === 'cancelled';
-    return { record: JSON.parse(record) as AuditRecord, state: state.state as AuditState, ...(ended && state.at ? { endedAt: state.at } : {}) };
+    return {
+      record: JSON.parse(record) as AuditRecord,
+      state: state.state as AuditState,
+      ...(ended && state.at ? { endedAt: state.at } : {}),
+    };
   }
 
   /** The audit's state alone (undefined: unknown audit): what a runner checks before each Genesys request. */
   async stateOf(id: string): Promise<AuditState | undefined> {
     if (!this.shared.shared) return this.liveInMemory(id)?.stored.state;
     const key = this.keys(id).state;
-    return ((await this.shared.required('audit state', (client) => client.hGet(key, 'state'))) ?? undefined) as AuditState | undefined;
+    return ((await this.shared.required('audit state', (client) => client.hGet(key, 'state'))) ?? undefined) as
+      AuditState | undefined;
   }
 
   /** Moves an audit to `to` if it is in one of `from`; answers the state it was in (undefined: unknown audit). */
-  async transition(id: string, from: readonly AuditState[], to: AuditState, at: string): Promise<AuditState | undefined> {
+  async transition(
+    id: string,
+    from: readonly AuditState[],
+    to: AuditState,
+    at: string,
+  ): Promise<AuditState | undefined> {
     if (!this.shared.shared) {
       const entry = this.liveInMemory(id);
       if (!entry) return undefined;
@@ -155,12 +184,18 @@ export class AuditStore {
       return current;
     }
     const found = await this.shared.required('audit state', (client) =>
-      client.eval(TRANSITION, { keys: [this.keys(id).state], arguments: [to, at, String(this.config.retentionMs), ...from] }),
+      client.eval(TRANSITION, {
+        keys: [this.keys(id).state],
+        arguments: [to, at, String(this.config.retentionMs), ...from],
+      }),
     );
     return typeof found === 'string' ? (found as AuditState) : undefined;
   }
 
-  /** Stores the progress and the verdict lines it moved past, if the audit is still running; false when it is not (cancelled). */
+  /**
+   * Stores the progress and the verdict lines it moved past, if the audit is still running; false when it is not
+   * (cancelled).
+   */
   async checkpoint(record: AuditRecord, lines: readonly string[] = []): Promise<boolean> {
     if (!this.shared.shared) {
       const entry = this.liveInMemory(record.id);
@@ -171,7 +206,10 @@ export class AuditStore {
     }
     const keys = this.keys(record.id);
     const stored = await this.shared.required('audit checkpoint', (client) =>
-      client.eval(CHECKPOINT, { keys: [keys.state, keys.record, keys.results], arguments: [JSON.stringify(record), String(this.config.retentionMs), ...lines] }),
+      client.eval(CHECKPOINT, {
+        keys: [keys.state, keys.record, keys.results],
+        arguments: [JSON.stringify(record), String(this.config.retentionMs), ...lines],
+      }),
     );
     return stored === 1;
   }

@@ -8,7 +8,10 @@ export type AttributeTally = Record<'mismatch' | 'missing' | 'unexpected' | 'cas
 export interface AuditSummary {
   conversations: number;
   byStatus: Partial<Record<AuditStatus, number>>;
-  /** Findings per name the signature covers (registry and retired); every other name (visitors choose them) counts under `other`. */
+  /**
+   * Findings per name the signature covers (registry and retired); every other name (visitors choose them) counts under
+   * `other`.
+   */
   attributes: Record<string, AttributeTally>;
   /** Of the tampered, how many had no issued set to compare with, so their attributes are not in `attributes`. */
   tamperedWithoutIssuedSet: number;
@@ -21,7 +24,15 @@ export interface AuditSummary {
 }
 
 export function emptySummary(): AuditSummary {
-  return { conversations: 0, byStatus: {}, attributes: {}, tamperedWithoutIssuedSet: 0, noCustomAttributes: 0, truncated: 0, settledByConversation: 0 };
+  return {
+    conversations: 0,
+    byStatus: {},
+    attributes: {},
+    tamperedWithoutIssuedSet: 0,
+    noCustomAttributes: 0,
+    truncated: 0,
+    settledByConversation: 0,
+  };
 }
 
 const TALLIED: ReadonlySet<FindingStatus> = new Set(['mismatch', 'missing', 'unexpected', 'case_mismatch', 'late']);
@@ -45,4 +56,6 @@ export function tally(summary: AuditSummary, verdict: AuditVerdict, registry: Pi
 
 /** The share of checked conversations that arrived without a signature, 0 when none were checked. */
 export const unsignedRate = (summary: AuditSummary): number =>
-  summary.conversations === 0 ? 0 : Math.round(((summary.byStatus.unsigned ?? 0) / summary.conversations) * 10_000) / 10_000;
+  summary.conversations === 0
+    ? 0
+    : Math.round(((summary.byStatus.unsigned ?? 0) / summary.conversations) * 10_000) / 10_000;

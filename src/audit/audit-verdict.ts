@@ -2,12 +2,18 @@ import { csvField } from '../logging/printable-text';
 import type { VerificationReportDto } from '../verification/dto/verification-report.dto';
 import { isFinding, type Arrival, type ReportStatus, type RowStatus } from '../verification/report-judgement';
 
-/** A conversation's status in an audit: a report status, or why there is none (unreadable job data, a cut value no GET could settle). */
+/**
+ * A conversation's status in an audit: a report status, or why there is none (unreadable job data, a cut value no GET
+ * could settle).
+ */
 export type AuditStatus = ReportStatus | 'unreadable' | 'unsettled';
 
 export type FindingStatus = RowStatus | 'late';
 
-/** One line of an audit's results: what a report says, in a few fields (values left out: the report of the conversation has them). */
+/**
+ * One line of an audit's results: what a report says, in a few fields (values left out: the report of the conversation
+ * has them).
+ */
 export interface AuditVerdict {
   conversationId: string;
   conversationStart?: string;
@@ -17,15 +23,23 @@ export interface AuditVerdict {
   /** The identity attribute as it arrived, vouched or not: whom the conversation claims to be. */
   claimedUserId?: string;
   signatureProblem?: string;
-  /** As in a report: after_start or unknown, for a valid signature (whether the set came with the first message cannot be told). */
+  /**
+   * As in a report: after_start or unknown, for a valid signature (whether the set came with the first message cannot
+   * be told).
+   */
   arrival?: Arrival;
   /** Attributes not as issued, and for a set that arrived late the attributes that did. */
   findings: { name: string; status: FindingStatus }[];
   /** Attributes whose name or value analytics may have cut at 1024 characters. */
   truncated?: string[];
-  /** Tampered, and no issued set to compare with (the ledger no longer holds it, or never did): which attribute changed cannot be said. */
+  /**
+   * Tampered, and no issued set to compare with (the ledger no longer holds it, or never did): which attribute changed
+   * cannot be said.
+   */
   issuedSetUnknown?: boolean;
-  /** Nothing at all reached the conversation (no Database.set, or the legacy attribute location the platform ignores). */
+  /**
+   * Nothing at all reached the conversation (no Database.set, or the legacy attribute location the platform ignores).
+   */
   noCustomAttributes?: boolean;
   /** Where the verdict came from: the job's results, or one conversation GET for what they could not settle. */
   settledBy: 'job_results' | 'conversation';
@@ -45,7 +59,13 @@ export function possiblyCut(attributes: Readonly<Record<string, string>>): strin
 
 export function verdictOf(
   report: VerificationReportDto,
-  context: { claimedUserId?: string; noCustomAttributes: boolean; settledBy: AuditVerdict['settledBy']; truncated: string[]; queueIds: string[] },
+  context: {
+    claimedUserId?: string;
+    noCustomAttributes: boolean;
+    settledBy: AuditVerdict['settledBy'];
+    truncated: string[];
+    queueIds: string[];
+  },
 ): AuditVerdict {
   const late = report.status === 'issued_after_start';
   const findings = report.attributes.flatMap((row): AuditVerdict['findings'] => {
@@ -61,7 +81,9 @@ export function verdictOf(
     ...(report.signatureProblem ? { signatureProblem: report.signatureProblem } : {}),
     ...(report.arrival ? { arrival: report.arrival } : {}),
     findings,
-    ...(report.status === 'tampered' && report.attributes.every((row) => row.issued === undefined) ? { issuedSetUnknown: true } : {}),
+    ...(report.status === 'tampered' && report.attributes.every((row) => row.issued === undefined)
+      ? { issuedSetUnknown: true }
+      : {}),
     ...(context.truncated.length > 0 ? { truncated: context.truncated } : {}),
     ...(context.noCustomAttributes ? { noCustomAttributes: true } : {}),
     settledBy: context.settledBy,

@@ -26,7 +26,10 @@ export class AuditEnvironment {
   @IntegerVariable(1, 366)
   AUDIT_MAX_DAYS = 93;
 
-  /** Single conversation GETs one audit may spend on what job data cannot settle (values analytics cut); beyond it they are reported unsettled. */
+  /**
+   * Single conversation GETs one audit may spend on what job data cannot settle (values analytics cut); beyond it they
+   * are reported unsettled.
+   */
   @IsOptional()
   @IntegerVariable(0, 100000)
   AUDIT_MAX_CONVERSATION_LOOKUPS = 500;
@@ -36,12 +39,17 @@ export class AuditEnvironment {
   @IntegerVariable(1, 720)
   AUDIT_RETENTION_HOURS = 168;
 
-  /** With Redis: how long an audit stays claimed by an instance that stopped (killed) before another instance resumes it. */
+  /**
+   * With Redis: how long an audit stays claimed by an instance that stopped (killed) before another instance resumes
+   * it.
+   */
   @IsOptional()
   @IntegerVariable(1000, 600000)
   AUDIT_QUEUE_LOCK_MS = 30000;
 
-  /** How long GET /api/verification/visitors/{userId}/conversations waits for its audit before answering 202 with it. */
+  /**
+   * How long GET /api/verification/visitors/{userId}/conversations waits for its audit before answering 202 with it.
+   */
   @IsOptional()
   @IntegerVariable(0, 60000)
   VISITOR_SEARCH_WAIT_MS = 20000;

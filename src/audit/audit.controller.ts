@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Res, StreamableFile } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+  StreamableFile,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -15,7 +28,12 @@ import { Readable } from 'node:stream';
 import { BEARER_AUTH, Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
 import { ErrorBodyDto } from '../errors/error-body.dto';
-import { ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError, errorExample } from '../errors/error-responses';
+import {
+  ApiInsufficientScopeError,
+  ApiUnauthorizedError,
+  ApiValidationError,
+  errorExample,
+} from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 import { AuditService, auditReaderOf } from './audit.service';
 import { AttributeFindingsDto, AuditDto } from './dto/audit.dto';
@@ -24,20 +42,39 @@ import { CreateAuditDto } from './dto/create-audit.dto';
 import { VisitorSearchQueryDto } from './dto/visitor-search.dto';
 
 const auditIdPipe = new ParseUUIDPipe({
-  exceptionFactory: () => validationErrorFactory([{ property: 'auditId', constraints: { isUuid: 'auditId must be a UUID' }, children: [] }]),
+  exceptionFactory: () =>
+    validationErrorFactory([{ property: 'auditId', constraints: { isUuid: 'auditId must be a UUID' }, children: [] }]),
 });
 
 const AuditNotFound = () =>
   ApiNotFoundResponse({
     type: ErrorBodyDto,
-    description: "No audit with this id that the caller may see: an audit is its creator's (the token's sub) and any audits:admin caller's. Kept AUDIT_RETENTION_HOURS.",
-    example: errorExample(404, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).'),
+    description:
+      "No audit with this id that the caller may see: an audit is its creator's (the token's sub) and any audits:admin caller's. Kept AUDIT_RETENTION_HOURS.",
+    example: errorExample(
+      404,
+      'audit_not_found',
+      'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).',
+    ),
   });
 
-const AuditIdMalformed = () => ApiValidationError('the audit id is not a UUID.', { field: 'auditId', code: 'isUuid', message: 'auditId must be a UUID' });
+const AuditIdMalformed = () =>
+  ApiValidationError('the audit id is not a UUID.', {
+    field: 'auditId',
+    code: 'isUuid',
+    message: 'auditId must be a UUID',
+  });
 
 const StoreUnavailable = () =>
-  ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'Audits are kept on Redis, and it does not answer (Retry-After).', example: errorExample(503, 'shared_state_unavailable', 'Audits are kept on Redis, which is not answering; retry shortly.') });
+  ApiServiceUnavailableResponse({
+    type: ErrorBodyDto,
+    description: 'Audits are kept on Redis, and it does not answer (Retry-After).',
+    example: errorExample(
+      503,
+      'shared_state_unavailable',
+      'Audits are kept on Redis, which is not answering; retry shortly.',
+    ),
+  });
 
 @ApiTags('audits')
 @ApiBearerAuth(BEARER_AUTH)
@@ -58,12 +95,19 @@ export class AuditController {
   @Post('audits')
   @HttpCode(202)
   @ApiAcceptedResponse({ type: AuditDto, description: 'Queued; `Location` names the audit.' })
-  @ApiValidationError('the period or a filter is malformed, the period ends before it starts, or spans more than AUDIT_MAX_DAYS.', {
-    field: 'since',
-    code: 'matches',
-    message: 'since must be an ISO 8601 date-time with an offset, e.g. 2026-11-30T00:00:00Z',
-  })
-  async create(@Body() body: CreateAuditDto, @Caller() caller: AuthenticatedCaller, @Res({ passthrough: true }) reply: FastifyReply): Promise<AuditDto> {
+  @ApiValidationError(
+    'the period or a filter is malformed, the period ends before it starts, or spans more than AUDIT_MAX_DAYS.',
+    {
+      field: 'since',
+      code: 'matches',
+      message: 'since must be an ISO 8601 date-time with an offset, e.g. 2026-11-30T00:00:00Z',
+    },
+  )
+  async create(
+    @Body() body: CreateAuditDto,
+    @Caller() caller: AuthenticatedCaller,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AuditDto> {
     const audit = await this.audits.create(body, caller.subject);
     reply.header('location', `/api/verification/audits/${audit.id}`);
     return audit;
@@ -111,7 +155,11 @@ export class AuditController {
   @Delete('audits/:auditId')
   @ApiParam({ name: 'auditId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: AuditDto, description: 'Cancelled.' })
-  @ApiConflictResponse({ type: ErrorBodyDto, description: 'The audit has ended already.', example: errorExample(409, 'audit_ended', 'The audit has ended (done); there is nothing to cancel.') })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'The audit has ended already.',
+    example: errorExample(409, 'audit_ended', 'The audit has ended (done); there is nothing to cancel.'),
+  })
   @AuditIdMalformed()
   @AuditNotFound()
   cancel(@Param('auditId', auditIdPipe) id: string, @Caller() caller: AuthenticatedCaller): Promise<AuditDto> {
@@ -123,7 +171,11 @@ export class AuditController {
    * signed or not): 200 when the search finishes within VISITOR_SEARCH_WAIT_MS, else 202 with the audit doing it.
    */
   @Get('visitors/:userId/conversations')
-  @ApiParam({ name: 'userId', description: "The visitor's user id (the registry's identity attribute).", example: 'usr_1001' })
+  @ApiParam({
+    name: 'userId',
+    description: "The visitor's user id (the registry's identity attribute).",
+    example: 'usr_1001',
+  })
   @ApiOkResponse({ type: VisitorConversationsDto })
   @ApiAcceptedResponse({ type: AuditDto, description: 'Still searching: poll the audit, then read its results.' })
   @ApiValidationError('since is missing or malformed, or the user id is longer than 256 characters.', {
@@ -138,7 +190,9 @@ export class AuditController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<VisitorConversationsDto | AuditDto> {
     if (userId.length > 256) {
-      throw validationErrorFactory([{ property: 'userId', constraints: { maxLength: 'userId must be at most 256 characters' }, children: [] }]);
+      throw validationErrorFactory([
+        { property: 'userId', constraints: { maxLength: 'userId must be at most 256 characters' }, children: [] },
+      ]);
     }
     const outcome = await this.audits.visitorConversations(userId, query.since, caller.subject);
     if ('done' in outcome) return outcome.done;

@@ -10,7 +10,10 @@ import { AuditStore } from './audit-store';
 import { auditConfig } from './audit.config';
 import { AuditService } from './audit.service';
 
-/** Audits of whole periods through Genesys analytics details jobs: created, queued, run, resumed, read back and cancelled. */
+/**
+ * Audits of whole periods through Genesys analytics details jobs: created, queued, run, resumed, read back and
+ * cancelled.
+ */
 @Module({
   imports: [ConfigModule.forFeature(auditConfig), GenesysModule, VerificationModule, AttributeRegistryModule],
   controllers: [AuditController],

@@ -21,8 +21,12 @@ function setUp(store?: AuditStore) {
   const auditStore = store ?? new AuditStore(inMemorySharedState(), config, clock);
   const enqueued: string[] = [];
   const cancelledJobs: string[] = [];
-  const scheduler = strictFake<AuditScheduler>('AuditScheduler', { enqueue: async (id: string) => void enqueued.push(id) });
-  const genesys = strictFake<GenesysClient>('GenesysClient', { cancelDetailsJob: async (jobId: string) => void cancelledJobs.push(jobId) });
+  const scheduler = strictFake<AuditScheduler>('AuditScheduler', {
+    enqueue: async (id: string) => void enqueued.push(id),
+  });
+  const genesys = strictFake<GenesysClient>('GenesysClient', {
+    cancelDetailsJob: async (jobId: string) => void cancelledJobs.push(jobId),
+  });
   const service = new AuditService(auditStore, scheduler, genesys, config, clock, new ServiceMetrics());
   return { clock, store: auditStore, service, enqueued, cancelledJobs };
 }
@@ -45,8 +49,15 @@ describe('AuditService', () => {
 
   it('refuses a period that ends before it starts or is longer than AUDIT_MAX_DAYS, before anything is queued', async () => {
     const { service, enqueued } = setUp();
-    expect(await refusalOf(service.create({ since: '2026-11-24T08:00:00.000Z', until: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toMatchObject({ status: 400, code: 'invalid_period' });
-    expect(await refusalOf(service.create({ since: '2026-10-01T00:00:00.000Z' }, 'auditor'))).toMatchObject({ status: 400, code: 'invalid_period' });
+    expect(
+      await refusalOf(
+        service.create({ since: '2026-11-24T08:00:00.000Z', until: '2026-11-24T07:00:00.000Z' }, 'auditor'),
+      ),
+    ).toMatchObject({ status: 400, code: 'invalid_period' });
+    expect(await refusalOf(service.create({ since: '2026-10-01T00:00:00.000Z' }, 'auditor'))).toMatchObject({
+      status: 400,
+      code: 'invalid_period',
+    });
     expect(enqueued).toEqual([]);
   });
 
@@ -75,7 +86,10 @@ describe('AuditService', () => {
     const { id } = await service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor');
     await store.transition(id, ['queued'], 'running', 'T0');
     const record = (await store.find(id))?.record;
-    if (record) await store.checkpoint(record, ['{"conversationId":"c1","status":"unsigned","findings":[],"settledBy":"job_results"}']);
+    if (record)
+      await store.checkpoint(record, [
+        '{"conversationId":"c1","status":"unsigned","findings":[],"settledBy":"job_results"}',
+      ]);
     const { lines } = await service.results(id, 'csv', owner);
     let text = '';
     for await (const chunk of lines) text += chunk;
@@ -89,17 +103,22 @@ describe('AuditService', () => {
         throw new SharedStateUnavailableError('audit create');
       },
     });
-    expect(await refusalOf(setUp(unavailable).service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toMatchObject({
+    expect(
+      await refusalOf(setUp(unavailable).service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor')),
+    ).toMatchObject({
       status: 503,
       code: 'shared_state_unavailable',
       headers: { 'retry-after': '5' },
     });
     const { service } = setUp();
     for (let index = 0; index < 50; index += 1) await service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor');
-    expect(await refusalOf(service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toMatchObject({ status: 429, code: 'too_many_audits' });
+    expect(await refusalOf(service.create({ since: '2026-11-24T07:00:00.000Z' }, 'auditor'))).toMatchObject({
+      status: 429,
+      code: 'too_many_audits',
+    });
   });
 
-  it("answers a visitor search with the audit itself when it has not ended within VISITOR_SEARCH_WAIT_MS on the clock", async () => {
+  it('answers a visitor search with the audit itself when it has not ended within VISITOR_SEARCH_WAIT_MS on the clock', async () => {
     const { clock, service } = setUp();
     const started = clock.now();
     const answer = await clock.drive(service.visitorConversations('usr_1001', '2026-11-24T07:00:00.000Z', 'auditor'));

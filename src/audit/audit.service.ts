@@ -42,7 +42,12 @@ export const auditReaderOf = (caller: { subject: string; scopes: ReadonlySet<str
   admin: caller.scopes.has(AUDITS_ADMIN_SCOPE),
 });
 
-const notFound = () => new ApiError(HttpStatus.NOT_FOUND, 'audit_not_found', 'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).');
+const notFound = () =>
+  new ApiError(
+    HttpStatus.NOT_FOUND,
+    'audit_not_found',
+    'There is no audit with this id (audits are kept for AUDIT_RETENTION_HOURS).',
+  );
 
 /** Audits of whole periods: created here, run by the scheduler's runner, read back from the store by any instance. */
 @Injectable()
@@ -68,15 +73,29 @@ export class AuditService {
       ]);
     }
     if (end - start > this.config.maxDays * DAY_MS) {
-      throw new ApiError(HttpStatus.BAD_REQUEST, 'invalid_period', `An audit covers at most ${this.config.maxDays} days (AUDIT_MAX_DAYS).`, [
-        { field: 'since', code: 'period_too_long', message: `the period spans more than ${this.config.maxDays} days` },
-      ]);
+      throw new ApiError(
+        HttpStatus.BAD_REQUEST,
+        'invalid_period',
+        `An audit covers at most ${this.config.maxDays} days (AUDIT_MAX_DAYS).`,
+        [
+          {
+            field: 'since',
+            code: 'period_too_long',
+            message: `the period spans more than ${this.config.maxDays} days`,
+          },
+        ],
+      );
     }
     const record: AuditRecord = {
       id: randomUUID(),
       createdAt: new Date(now).toISOString(),
       requestedBy,
-      request: { start, end, queueIds: [...new Set(request.queueIds ?? [])], ...(request.userId !== undefined ? { userId: request.userId } : {}) },
+      request: {
+        start,
+        end,
+        queueIds: [...new Set(request.queueIds ?? [])],
+        ...(request.userId !== undefined ? { userId: request.userId } : {}),
+      },
       progress: { windows: [], windowIndex: 0, pagesRead: 0, lookups: 0 },
       summary: emptySummary(),
       runs: 0,
@@ -93,23 +112,36 @@ export class AuditService {
   /** Cancels a queued or running audit and its Genesys job; an audit that has ended stays as it ended (409). */
   async cancel(id: string, reader: AuditReader): Promise<AuditDto> {
     await this.visible(id, reader);
-    const previous = await this.stored(() => this.store.transition(id, ['queued', 'running'], 'cancelled', new Date(this.clock.now()).toISOString()));
+    const previous = await this.stored(() =>
+      this.store.transition(id, ['queued', 'running'], 'cancelled', new Date(this.clock.now()).toISOString()),
+    );
     if (previous === undefined) throw notFound();
     const audit = await this.found(id);
     if (previous !== 'queued' && previous !== 'running') {
-      throw new ApiError(HttpStatus.CONFLICT, 'audit_ended', `The audit has ended (${previous}); there is nothing to cancel.`);
+      throw new ApiError(
+        HttpStatus.CONFLICT,
+        'audit_ended',
+        `The audit has ended (${previous}); there is nothing to cancel.`,
+      );
     }
     this.metrics.audits.inc({ outcome: 'cancelled' });
-    // The stored job is cancelled here, whether or not a runner is still alive; a job the runner submits after this read it cancels itself.
+    // The stored job is cancelled here, whether or not a runner is still alive; a job the runner submits after this
+    // read it cancels itself.
     const jobId = audit.record.progress.jobId;
     if (jobId !== undefined) {
-      await this.genesys.cancelDetailsJob(jobId).catch((error: Error) => this.logger.warn(`Cancelling the details job failed: ${error.message}`));
+      await this.genesys
+        .cancelDetailsJob(jobId)
+        .catch((error: Error) => this.logger.warn(`Cancelling the details job failed: ${error.message}`));
     }
     return viewOf(audit);
   }
 
   /** The verdicts stored so far, read a chunk at a time as the stream is consumed: never the whole list in memory. */
-  async results(id: string, format: ResultsFormat, reader: AuditReader): Promise<{ state: StoredAudit['state']; lines: AsyncGenerator<string> }> {
+  async results(
+    id: string,
+    format: ResultsFormat,
+    reader: AuditReader,
+  ): Promise<{ state: StoredAudit['state']; lines: AsyncGenerator<string> }> {
     const audit = await this.visible(id, reader);
     return { state: audit.state, lines: this.resultLines(id, format) };
   }
@@ -119,7 +151,9 @@ export class AuditService {
     for (let offset = 0; ; offset += STREAM_CHUNK) {
       const lines = await this.stored(() => this.store.results(id, offset, STREAM_CHUNK));
       if (lines.length === 0) return;
-      yield format === 'csv' ? lines.map((line) => csvLine(JSON.parse(line) as AuditVerdict)).join('') : `${lines.join('\n')}\n`;
+      yield format === 'csv'
+        ? lines.map((line) => csvLine(JSON.parse(line) as AuditVerdict)).join('')
+        : `${lines.join('\n')}\n`;
       if (lines.length < STREAM_CHUNK) return;
     }
   }
@@ -128,7 +162,11 @@ export class AuditService {
    * A visitor's conversations since a date, each with its verdict: an audit filtered on the visitor,
    * waited for up to VISITOR_SEARCH_WAIT_MS; the audit itself when it takes longer.
    */
-  async visitorConversations(userId: string, since: string, requestedBy: string): Promise<{ done: VisitorConversationsDto } | { pending: AuditDto }> {
+  async visitorConversations(
+    userId: string,
+    since: string,
+    requestedBy: string,
+  ): Promise<{ done: VisitorConversationsDto } | { pending: AuditDto }> {
     const created = await this.create({ since, userId }, requestedBy);
     const deadline = this.clock.now() + this.config.visitorSearchWaitMs;
     let audit = await this.found(created.id);
@@ -137,7 +175,11 @@ export class AuditService {
       audit = await this.found(created.id);
     }
     if (audit.state === 'failed') {
-      throw new ApiError(HttpStatus.BAD_GATEWAY, audit.record.failure?.code ?? 'audit_failed', audit.record.failure?.message ?? 'The search failed.');
+      throw new ApiError(
+        HttpStatus.BAD_GATEWAY,
+        audit.record.failure?.code ?? 'audit_failed',
+        audit.record.failure?.message ?? 'The search failed.',
+      );
     }
     if (audit.state !== 'done') return { pending: viewOf(audit) };
     const lines = await this.stored(() => this.store.results(created.id, 0, VISITOR_CONVERSATIONS + 1));
@@ -147,7 +189,9 @@ export class AuditService {
         auditId: created.id,
         since: new Date(audit.record.request.start).toISOString(),
         until: new Date(audit.record.request.end).toISOString(),
-        ...(audit.record.coverage?.notYetAvailable ? { notYetAvailableFrom: new Date(audit.record.coverage.notYetAvailable.start).toISOString() } : {}),
+        ...(audit.record.coverage?.notYetAvailable
+          ? { notYetAvailableFrom: new Date(audit.record.coverage.notYetAvailable.start).toISOString() }
+          : {}),
         conversations: lines.slice(0, VISITOR_CONVERSATIONS).map((line) => JSON.parse(line) as AuditVerdict),
         more: lines.length > VISITOR_CONVERSATIONS,
       },
@@ -173,21 +217,38 @@ export class AuditService {
       return await operation();
     } catch (error) {
       if (error instanceof SharedStateUnavailableError) {
-        throw new ApiError(HttpStatus.SERVICE_UNAVAILABLE, 'shared_state_unavailable', 'Audits are kept on Redis, which is not answering; retry shortly.', [], { 'retry-after': '5' });
+        throw new ApiError(
+          HttpStatus.SERVICE_UNAVAILABLE,
+          'shared_state_unavailable',
+          'Audits are kept on Redis, which is not answering; retry shortly.',
+          [],
+          { 'retry-after': '5' },
+        );
       }
       if (error instanceof AuditCapacityError) {
-        throw new ApiError(HttpStatus.TOO_MANY_REQUESTS, 'too_many_audits', `${error.message}; retry when one has ended.`, [], { 'retry-after': '60' });
+        throw new ApiError(
+          HttpStatus.TOO_MANY_REQUESTS,
+          'too_many_audits',
+          `${error.message}; retry when one has ended.`,
+          [],
+          { 'retry-after': '60' },
+        );
       }
       throw error;
     }
   }
 }
 
-const spanOf = (span: { start: number; end: number }) => ({ start: new Date(span.start).toISOString(), end: new Date(span.end).toISOString() });
+const spanOf = (span: { start: number; end: number }) => ({
+  start: new Date(span.start).toISOString(),
+  end: new Date(span.end).toISOString(),
+});
 
 function viewOf({ record, state, endedAt }: StoredAudit): AuditDto {
   const { progress, summary, request } = record;
-  const windows = record.coverage ? progress.windows.length : splitSpan({ start: request.start, end: request.end }).length;
+  const windows = record.coverage
+    ? progress.windows.length
+    : splitSpan({ start: request.start, end: request.end }).length;
   return {
     id: record.id,
     state,

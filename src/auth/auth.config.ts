@@ -1,11 +1,33 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsEmpty, IsOptional, IsString, IsUrl, Matches, MinLength, ValidateBy, ValidateIf, type ValidationArguments } from 'class-validator';
+import {
+  IsEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+  type ValidationArguments,
+} from 'class-validator';
 import { IntegerVariable, readEnvironment } from '../config/environment';
 
 export const SYMMETRIC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export const ASYMMETRIC_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'] as const;
+export const ASYMMETRIC_ALGORITHMS = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+] as const;
 export type JwtAlgorithm = (typeof SYMMETRIC_ALGORITHMS)[number] | (typeof ASYMMETRIC_ALGORITHMS)[number];
-const ALGORITHM_LIST = new RegExp(`^(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')})(,\\s*(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')}))*$`);
+const ALGORITHM_LIST = new RegExp(
+  `^(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')})(,\\s*(${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join('|')}))*$`,
+);
 
 const isProduction = (env: AuthEnvironment) => env.NODE_ENV === 'production';
 
@@ -17,8 +39,10 @@ const algorithmsOf = (env: Pick<AuthEnvironment, 'JWT_ALGORITHMS' | 'JWT_JWKS_UR
 function keySourceMismatch(env: AuthEnvironment): string | undefined {
   const algorithms = algorithmsOf(env);
   const symmetric = algorithms.filter((name) => (SYMMETRIC_ALGORITHMS as readonly string[]).includes(name));
-  if (env.JWT_JWKS_URL && symmetric.length > 0) return `JWT_ALGORITHMS: ${symmetric.join(', ')} cannot be verified with keys from JWT_JWKS_URL`;
-  if (!env.JWT_JWKS_URL && symmetric.length !== algorithms.length) return 'JWT_ALGORITHMS: with JWT_SECRET only HS256, HS384 and HS512 can be verified';
+  if (env.JWT_JWKS_URL && symmetric.length > 0)
+    return `JWT_ALGORITHMS: ${symmetric.join(', ')} cannot be verified with keys from JWT_JWKS_URL`;
+  if (!env.JWT_JWKS_URL && symmetric.length !== algorithms.length)
+    return 'JWT_ALGORITHMS: with JWT_SECRET only HS256, HS384 and HS512 can be verified';
   return undefined;
 }
 
@@ -27,7 +51,8 @@ const FitsTheKeySource = () =>
   ValidateBy({
     name: 'fitsTheKeySource',
     validator: {
-      validate: (_value: unknown, args?: ValidationArguments) => keySourceMismatch(args?.object as AuthEnvironment) === undefined,
+      validate: (_value: unknown, args?: ValidationArguments) =>
+        keySourceMismatch(args?.object as AuthEnvironment) === undefined,
       defaultMessage: (args?: ValidationArguments) => keySourceMismatch(args?.object as AuthEnvironment) ?? '',
     },
   });
@@ -36,19 +61,26 @@ export class AuthEnvironment {
   /** Read, not validated here (the app slice does): production needs a key source, issuer and audience. */
   readonly NODE_ENV?: string;
 
-  @ValidateIf((env: AuthEnvironment) => env.JWT_SECRET !== undefined || (isProduction(env) && env.JWT_JWKS_URL === undefined))
+  @ValidateIf(
+    (env: AuthEnvironment) => env.JWT_SECRET !== undefined || (isProduction(env) && env.JWT_JWKS_URL === undefined),
+  )
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 bytes' })
   @IsString({ message: 'JWT_SECRET or JWT_JWKS_URL must be set when NODE_ENV=production' })
   JWT_SECRET?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'JWT_JWKS_URL must be an http(s) URL' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'JWT_JWKS_URL must be an http(s) URL' },
+  )
   @ValidateIf((env: AuthEnvironment) => env.JWT_SECRET !== undefined && env.JWT_JWKS_URL !== undefined)
   @IsEmpty({ message: 'JWT_JWKS_URL and JWT_SECRET are exclusive: set one key source' })
   JWT_JWKS_URL?: string;
 
   @IsOptional()
-  @Matches(ALGORITHM_LIST, { message: `JWT_ALGORITHMS must be a comma list of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}` })
+  @Matches(ALGORITHM_LIST, {
+    message: `JWT_ALGORITHMS must be a comma list of ${[...SYMMETRIC_ALGORITHMS, ...ASYMMETRIC_ALGORITHMS].join(', ')}`,
+  })
   @FitsTheKeySource()
   JWT_ALGORITHMS?: string;
 

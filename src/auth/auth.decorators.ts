@@ -14,5 +14,6 @@ export const RequireScopes = (...scopes: string[]) => SetMetadata(REQUIRED_SCOPE
 
 /** The verified caller of this request. */
 export const Caller = createParamDecorator(
-  (_data: unknown, context: ExecutionContext): AuthenticatedCaller => context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user,
+  (_data: unknown, context: ExecutionContext): AuthenticatedCaller =>
+    context.switchToHttp().getRequest<{ user: AuthenticatedCaller }>().user,
 );

@@ -19,10 +19,22 @@ export class CallerKeysHealthIndicator {
     const indicator = this.health.check('callerKeys');
     if (this.keys.source === 'secret') return indicator.up({ source: 'secret' });
     const { keys, fetchedAt, lastFetchError, unknownKeyIdsLastMinute } = this.keys.condition();
-    const details = { source: 'jwks', keys, ...(fetchedAt === undefined ? {} : { fetchedAt: new Date(fetchedAt).toISOString() }), unknownKeyIdsLastMinute };
-    if (lastFetchError) return indicator.degraded({ ...details, message: `JWKS fetch failed (${lastFetchError}); known keys keep verifying, new ones are refused` });
+    const details = {
+      source: 'jwks',
+      keys,
+      ...(fetchedAt === undefined ? {} : { fetchedAt: new Date(fetchedAt).toISOString() }),
+      unknownKeyIdsLastMinute,
+    };
+    if (lastFetchError)
+      return indicator.degraded({
+        ...details,
+        message: `JWKS fetch failed (${lastFetchError}); known keys keep verifying, new ones are refused`,
+      });
     if (unknownKeyIdsLastMinute >= UNKNOWN_KIDS_WORTH_A_WARNING) {
-      return indicator.degraded({ ...details, message: `${unknownKeyIdsLastMinute} tokens named key ids the JWKS does not publish in the last minute` });
+      return indicator.degraded({
+        ...details,
+        message: `${unknownKeyIdsLastMinute} tokens named key ids the JWKS does not publish in the last minute`,
+      });
     }
     return indicator.up(details);
   }

@@ -15,7 +15,12 @@ export interface DevelopmentCredentials {
 }
 
 /** The visitor of the printed development token (and of the sandbox's signed example conversations). */
-export const DEVELOPMENT_VISITOR_CLAIMS = { sub: 'usr_dev_1001', tier: 'Gold', lastOrderDate: '2026-10-30T09:15:00Z', email: 'visitor@example.com' };
+export const DEVELOPMENT_VISITOR_CLAIMS = {
+  sub: 'usr_dev_1001',
+  tier: 'Gold',
+  lastOrderDate: '2026-10-30T09:15:00Z',
+  email: 'visitor@example.com',
+};
 
 /** Scopes internal services need; a development service token carries them all. */
 export const INTERNAL_SCOPES = ['attributes:issue', 'conversations:verify'] as const;
@@ -41,7 +46,10 @@ export function createDevelopmentCredentials(env: NodeJS.ProcessEnv): Developmen
     secret,
     visitorToken: sign(DEVELOPMENT_VISITOR_CLAIMS, secret, common),
     serviceToken: sign({ sub: 'dev-internal-service', scope: INTERNAL_SCOPES.join(' ') }, secret, common),
-    demoShopToken: sign({ sub: 'dev-demo-shop', scope: 'conversations:verify' }, secret, { ...common, expiresIn: '1h' as const }),
+    demoShopToken: sign({ sub: 'dev-demo-shop', scope: 'conversations:verify' }, secret, {
+      ...common,
+      expiresIn: '1h' as const,
+    }),
   };
 }
 

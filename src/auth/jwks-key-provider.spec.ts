@@ -3,7 +3,11 @@ import { pacedKeyLookup, type JwksPacing, type PublishedKey } from './jwks-key-p
 
 function publishedKey(): PublishedKey & { publicKey: KeyObject } {
   const { publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  return { kid: randomUUID(), publicKey, getPublicKey: () => publicKey.export({ format: 'pem', type: 'spki' }).toString() };
+  return {
+    kid: randomUUID(),
+    publicKey,
+    getPublicKey: () => publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+  };
 }
 
 /** A provider whose JWKS the test edits, and a clock and waits the test moves by hand. */
@@ -114,7 +118,12 @@ describe('pacedKeyLookup', () => {
     const during = jwks.find(randomUUID());
     await jwks.advance(5_000);
     await during;
-    expect(jwks.condition()).toEqual({ keys: 1, fetchedAt: 1_005_000, lastFetchError: 'the JWKS endpoint answered 503', unknownKeyIdsLastMinute: 26 });
+    expect(jwks.condition()).toEqual({
+      keys: 1,
+      fetchedAt: 1_005_000,
+      lastFetchError: 'the JWKS endpoint answered 503',
+      unknownKeyIdsLastMinute: 26,
+    });
     // The key held keeps verifying while the JWKS is away.
     expect(await jwks.find(first.kid)).not.toBeInstanceOf(Error);
   });

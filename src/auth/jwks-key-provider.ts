@@ -41,7 +41,10 @@ export interface PacedKeys {
 
 /** How long a fetched key is trusted before the JWKS is asked again (jwks-rsa's own default cache age). */
 const MAX_KEY_AGE_MS = 10 * 60_000;
-/** Unknown key ids in one refetch window, or in the last minute, from which on the flood is worth a warning (and readiness says degraded). */
+/**
+ * Unknown key ids in one refetch window, or in the last minute, from which on the flood is worth a warning (and
+ * readiness says degraded).
+ */
 export const UNKNOWN_KIDS_WORTH_A_WARNING = 10;
 const RECENT_SPAN_SECONDS = 60;
 
@@ -74,7 +77,11 @@ function lastMinuteCounter(now: () => number) {
  * key. Here a known key answers at once; an unknown one waits for the next fetch, and there is at
  * most one fetch per `minRefetchMs`, which every waiting lookup shares.
  */
-export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing: JwksPacing, logger = new Logger('JwksKeys')): PacedKeys {
+export function pacedKeyLookup(
+  fetchKeys: () => Promise<PublishedKey[]>,
+  pacing: JwksPacing,
+  logger = new Logger('JwksKeys'),
+): PacedKeys {
   let keys = new Map<string, KeyObject>();
   let fetchedAt = Number.NEGATIVE_INFINITY;
   let succeededAt: number | undefined;
@@ -97,7 +104,8 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
         lastFetchError = (error as Error).message;
         logger.warn(`JWKS fetch failed: ${lastFetchError}`);
       } finally {
-        if (unknownSinceFetch >= UNKNOWN_KIDS_WORTH_A_WARNING) logger.warn(`${unknownSinceFetch} tokens named key ids the JWKS does not publish since the last fetch`);
+        if (unknownSinceFetch >= UNKNOWN_KIDS_WORTH_A_WARNING)
+          logger.warn(`${unknownSinceFetch} tokens named key ids the JWKS does not publish since the last fetch`);
         unknownSinceFetch = 0;
         fetchedAt = pacing.now();
         pending = undefined;
@@ -105,7 +113,8 @@ export function pacedKeyLookup(fetchKeys: () => Promise<PublishedKey[]>, pacing:
     })());
 
   // Without a key id, the only published key is meant (as jwks-rsa reads it).
-  const find = (kid: string | undefined) => (kid === undefined ? (keys.size === 1 ? [...keys.values()][0] : undefined) : keys.get(kid));
+  const find = (kid: string | undefined) =>
+    kid === undefined ? (keys.size === 1 ? [...keys.values()][0] : undefined) : keys.get(kid);
 
   const lookup: KeyLookup = (kid, done) => {
     const known = find(kid);
@@ -159,6 +168,17 @@ async function fetchJwks(jwksUri: string): Promise<{ keys: unknown[] }> {
 
 /** Keys from an identity provider's JWKS URL; jwks-rsa parses them, the fetch and its pacing are ours. */
 export function jwksKeys(jwksUri: string, minRefetchMs: number): PacedKeys {
-  const client = new JwksClient({ jwksUri, cache: false, rateLimit: false, timeout: JWKS_TIMEOUT_MS, fetcher: fetchJwks });
-  return pacedKeyLookup(() => client.getSigningKeys(), { minRefetchMs, maxKeyAgeMs: MAX_KEY_AGE_MS, now: Date.now, wait: (ms) => sleep(ms) });
+  const client = new JwksClient({
+    jwksUri,
+    cache: false,
+    rateLimit: false,
+    timeout: JWKS_TIMEOUT_MS,
+    fetcher: fetchJwks,
+  });
+  return pacedKeyLookup(() => client.getSigningKeys(), {
+    minRefetchMs,
+    maxKeyAgeMs: MAX_KEY_AGE_MS,
+    now: Date.now,
+    wait: (ms) => sleep(ms),
+  });
 }

@@ -6,7 +6,13 @@ import { JwtAuthGuard } from './jwt-auth.guard';
 import type { JwtStrategy } from './jwt.strategy';
 import { TokenRefusal } from './token-rules';
 
-type Actions = { success(user: unknown): void; fail(reason: unknown): void; error(error: unknown): void; pass(): void; redirect(url: string): void };
+type Actions = {
+  success(user: unknown): void;
+  fail(reason: unknown): void;
+  error(error: unknown): void;
+  pass(): void;
+  redirect(url: string): void;
+};
 
 const noMetadata = { getAllAndOverride: () => undefined } as unknown as Reflector;
 const contextFor = (headers: Record<string, string>) =>
@@ -18,7 +24,9 @@ const contextFor = (headers: Record<string, string>) =>
 const bearer = { authorization: 'Bearer a.b.c' };
 
 /** Whether a promise settles once pending callbacks have run: a guard that hangs never does. */
-async function outcomeOf(promise: Promise<unknown>): Promise<{ settled: false } | { settled: true; value?: unknown; error?: unknown }> {
+async function outcomeOf(
+  promise: Promise<unknown>,
+): Promise<{ settled: false } | { settled: true; value?: unknown; error?: unknown }> {
   let result: { settled: false } | { settled: true; value?: unknown; error?: unknown } = { settled: false };
   promise.then(
     (value) => (result = { settled: true, value }),
@@ -29,7 +37,11 @@ async function outcomeOf(promise: Promise<unknown>): Promise<{ settled: false } 
 }
 
 function guardWhoseStrategy(act: (self: Actions) => void): JwtAuthGuard {
-  const strategy = { authenticate(this: Actions) { act(this); } } as unknown as JwtStrategy;
+  const strategy = {
+    authenticate(this: Actions) {
+      act(this);
+    },
+  } as unknown as JwtStrategy;
   return new JwtAuthGuard(noMetadata, strategy);
 }
 
@@ -45,7 +57,10 @@ describe('JwtAuthGuard', () => {
   it('lets a successful run through, with the caller on the request', async () => {
     const request: { headers: object; user?: unknown } = { headers: bearer };
     const guard = guardWhoseStrategy((self) => self.success({ subject: 'u', scopes: new Set() }));
-    const context = { ...contextFor(bearer), switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+    const context = {
+      ...contextFor(bearer),
+      switchToHttp: () => ({ getRequest: () => request }),
+    } as unknown as ExecutionContext;
     expect(await guard.canActivate(context)).toBe(true);
     expect(request.user).toEqual({ subject: 'u', scopes: new Set() });
   });
@@ -53,19 +68,37 @@ describe('JwtAuthGuard', () => {
   it.each([
     ['pass', (self: Actions) => self.pass(), 'token_invalid'],
     ['redirect', (self: Actions) => self.redirect('https://login.example'), 'token_invalid'],
-    ['a throw', () => { throw new Error('strategy bug'); }, 'token_invalid'],
+    [
+      'a throw',
+      () => {
+        throw new Error('strategy bug');
+      },
+      'token_invalid',
+    ],
   ])('answers %s with 401 instead of hanging', async (_name, act, code) => {
-    expect(refusalCode(await outcomeOf(Promise.resolve(guardWhoseStrategy(act).canActivate(contextFor(bearer)))))).toBe(code);
+    expect(refusalCode(await outcomeOf(Promise.resolve(guardWhoseStrategy(act).canActivate(contextFor(bearer)))))).toBe(
+      code,
+    );
   });
 
   it.each([
     ['an expired token', new TokenExpiredError('jwt expired', new Date(0)), 'token_expired'],
     ['a token not yet valid', new NotBeforeError('jwt not active', new Date(0)), 'token_not_yet_valid'],
-    ['any other jsonwebtoken error, whatever its message', new JsonWebTokenError('jwt audience invalid. expected: x'), 'token_invalid'],
-    ['one of our own rules', new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).'), 'token_without_expiry'],
+    [
+      'any other jsonwebtoken error, whatever its message',
+      new JsonWebTokenError('jwt audience invalid. expected: x'),
+      'token_invalid',
+    ],
+    [
+      'one of our own rules',
+      new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).'),
+      'token_without_expiry',
+    ],
   ])('maps %s by its class', async (_name, reason, code) => {
     for (const act of [(self: Actions) => self.fail(reason), (self: Actions) => self.error(reason)]) {
-      expect(refusalCode(await outcomeOf(Promise.resolve(guardWhoseStrategy(act).canActivate(contextFor(bearer)))))).toBe(code);
+      expect(
+        refusalCode(await outcomeOf(Promise.resolve(guardWhoseStrategy(act).canActivate(contextFor(bearer))))),
+      ).toBe(code);
     }
   });
 

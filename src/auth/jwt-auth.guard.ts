@@ -28,9 +28,15 @@ function rejectionReason(reason: unknown): { code: string; message: string } {
 const bearerToken = ExtractJwt.fromAuthHeaderAsBearerToken();
 
 function unauthorized(reason: { code: string; message: string }): ApiError {
-  return new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', reason.message, [{ code: reason.code, message: reason.message }], {
-    'www-authenticate': `Bearer error="invalid_token", error_description="${reason.code}"`,
-  });
+  return new ApiError(
+    HttpStatus.UNAUTHORIZED,
+    'unauthorized',
+    reason.message,
+    [{ code: reason.code, message: reason.message }],
+    {
+      'www-authenticate': `Bearer error="invalid_token", error_description="${reason.code}"`,
+    },
+  );
 }
 
 /** What a route asks of its caller, read once per handler from its decorators. */

@@ -34,7 +34,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       secretOrKeyProvider: keyProvider(keys),
       algorithms: config.algorithms,
-      // Issuer and audience are checked in validate() by claimRuleViolation, so that a refusal says which with a code of its own.
+      // Issuer and audience are checked in validate() by claimRuleViolation, so that a refusal says which with a code
+      // of its own.
       ignoreExpiration: false,
       jsonWebTokenOptions: { clockTolerance: config.clockToleranceSeconds },
     });

@@ -45,7 +45,9 @@ describe('claimRuleViolation', () => {
   });
 
   it('does not limit the lifetime when the limit is 0', () => {
-    expect(claimRuleViolation({ iat: NOW, exp: NOW + 10 * 365 * 86400 }, NOW, { ...rules, maxLifetimeSeconds: 0 })).toBeUndefined();
+    expect(
+      claimRuleViolation({ iat: NOW, exp: NOW + 10 * 365 * 86400 }, NOW, { ...rules, maxLifetimeSeconds: 0 }),
+    ).toBeUndefined();
   });
 
   describe('issuer and audience, when configured', () => {
@@ -62,9 +64,15 @@ describe('claimRuleViolation', () => {
     });
 
     it('tells a token without aud or iss that it names none, not that it names another', () => {
-      expect(claimRuleViolation({ ...valid, aud: undefined }, NOW, strict)?.message).toBe('The token names no audience (aud); this service accepts "wm-attribute-gateway".');
-      expect(claimRuleViolation({ ...valid, aud: 'someone-else' }, NOW, strict)?.message).toBe('The token is meant for another audience.');
-      expect(claimRuleViolation({ ...valid, iss: undefined }, NOW, strict)?.message).toBe('The token names no issuer (iss).');
+      expect(claimRuleViolation({ ...valid, aud: undefined }, NOW, strict)?.message).toBe(
+        'The token names no audience (aud); this service accepts "wm-attribute-gateway".',
+      );
+      expect(claimRuleViolation({ ...valid, aud: 'someone-else' }, NOW, strict)?.message).toBe(
+        'The token is meant for another audience.',
+      );
+      expect(claimRuleViolation({ ...valid, iss: undefined }, NOW, strict)?.message).toBe(
+        'The token names no issuer (iss).',
+      );
     });
 
     it('accepts our audience alone or in a list', () => {
@@ -73,7 +81,9 @@ describe('claimRuleViolation', () => {
     });
 
     it('checks neither when neither is configured', () => {
-      expect(claimRuleViolation({ iat: NOW, exp: NOW + 300, iss: 'anyone', aud: 'anything' }, NOW, rules)).toBeUndefined();
+      expect(
+        claimRuleViolation({ iat: NOW, exp: NOW + 300, iss: 'anyone', aud: 'anything' }, NOW, rules),
+      ).toBeUndefined();
     });
   });
 });

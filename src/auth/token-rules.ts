@@ -38,7 +38,8 @@ export function readTokenHeader(token: string): TokenHeader | TokenRefusal {
     return invalid('The token is not valid.');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return invalid('The token is not valid.');
-  if (Object.hasOwn(header, 'crit')) return invalid('The token names critical header parameters this service does not understand.');
+  if (Object.hasOwn(header, 'crit'))
+    return invalid('The token names critical header parameters this service does not understand.');
   const kid = (header as { kid?: unknown }).kid;
   return typeof kid === 'string' ? { kid } : {};
 }
@@ -54,18 +55,33 @@ export interface ClaimRules {
 }
 
 /** What is wrong with a verified token's audience, issuer or time claims, or undefined when nothing is. */
-export function claimRuleViolation(payload: Readonly<Record<string, unknown>>, nowSeconds: number, rules: ClaimRules): TokenRefusal | undefined {
+export function claimRuleViolation(
+  payload: Readonly<Record<string, unknown>>,
+  nowSeconds: number,
+  rules: ClaimRules,
+): TokenRefusal | undefined {
   const { exp, iat, iss, aud } = payload;
-  if (rules.audience !== undefined && !(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))) {
-    const message = aud === undefined ? `The token names no audience (aud); this service accepts "${rules.audience}".` : 'The token is meant for another audience.';
+  if (
+    rules.audience !== undefined &&
+    !(aud === rules.audience || (Array.isArray(aud) && aud.includes(rules.audience)))
+  ) {
+    const message =
+      aud === undefined
+        ? `The token names no audience (aud); this service accepts "${rules.audience}".`
+        : 'The token is meant for another audience.';
     return new TokenRefusal('audience_mismatch', message);
   }
   if (rules.issuer !== undefined && iss !== rules.issuer) {
-    const message = iss === undefined ? 'The token names no issuer (iss).' : 'The token comes from an issuer this service does not trust.';
+    const message =
+      iss === undefined
+        ? 'The token names no issuer (iss).'
+        : 'The token comes from an issuer this service does not trust.';
     return new TokenRefusal('issuer_mismatch', message);
   }
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) return new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).');
-  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat))) return invalid('The token is not valid.');
+  if (typeof exp !== 'number' || !Number.isFinite(exp))
+    return new TokenRefusal('token_without_expiry', 'The token must have an expiry (exp).');
+  if (iat !== undefined && (typeof iat !== 'number' || !Number.isFinite(iat)))
+    return invalid('The token is not valid.');
   if (typeof iat === 'number' && iat > nowSeconds + rules.clockToleranceSeconds) {
     return new TokenRefusal('token_issued_in_future', 'The token claims to be issued in the future.');
   }

@@ -29,7 +29,8 @@ describe('summaryTable', () => {
 });
 
 describe('auditExitCode: unsettled is not "nothing tampered"', () => {
-  const withStatuses = (byStatus: Record<string, number>) => ({ ...audit, summary: { ...audit.summary, byStatus } }) as unknown as AuditDto;
+  const withStatuses = (byStatus: Record<string, number>) =>
+    ({ ...audit, summary: { ...audit.summary, byStatus } }) as unknown as AuditDto;
 
   it.each<[Record<string, number>, number]>([
     [{ verified: 10 }, AUDIT_EXIT.clean],

@@ -11,9 +11,12 @@ import { CommandFailure, runCommand, withServiceContext, type CommandOutput } fr
 export const AUDIT_EXIT = { clean: 0, tampered: 1, usage: 2, notChecked: 3, notAllJudged: 4 } as const;
 
 /** Conversations the audit could not judge: a cut value no conversation GET settled, or job data it could not read. */
-const notJudged = (audit: AuditDto) => (audit.summary.byStatus.unsettled ?? 0) + (audit.summary.byStatus.unreadable ?? 0);
+const notJudged = (audit: AuditDto) =>
+  (audit.summary.byStatus.unsettled ?? 0) + (audit.summary.byStatus.unreadable ?? 0);
 
-/** Tampered first; then "nothing tampered" only when every conversation was judged: an unsettled one may be tampered. */
+/**
+ * Tampered first; then "nothing tampered" only when every conversation was judged: an unsettled one may be tampered.
+ */
 export function auditExitCode(audit: AuditDto): number {
   if ((audit.summary.byStatus.tampered ?? 0) > 0) return AUDIT_EXIT.tampered;
   return notJudged(audit) > 0 ? AUDIT_EXIT.notAllJudged : AUDIT_EXIT.clean;
@@ -62,9 +65,14 @@ export function summaryTable(audit: AuditDto): string {
   ];
   const attributes = Object.entries(audit.summary.attributes);
   if (attributes.length > 0) {
-    lines.push('', `  ${'attribute'.padEnd(20)} ${['mismatch', 'missing', 'unexpected', 'case', 'late'].map((h) => h.padStart(11)).join('')}`);
+    lines.push(
+      '',
+      `  ${'attribute'.padEnd(20)} ${['mismatch', 'missing', 'unexpected', 'case', 'late'].map((h) => h.padStart(11)).join('')}`,
+    );
     for (const [name, counts] of attributes) {
-      lines.push(`  ${name.slice(0, 20).padEnd(20)} ${[counts.mismatch, counts.missing, counts.unexpected, counts.case_mismatch, counts.late].map((n) => String(n).padStart(11)).join('')}`);
+      lines.push(
+        `  ${name.slice(0, 20).padEnd(20)} ${[counts.mismatch, counts.missing, counts.unexpected, counts.case_mismatch, counts.late].map((n) => String(n).padStart(11)).join('')}`,
+      );
     }
   }
   const unjudged = notJudged(audit);
@@ -76,7 +84,10 @@ export function summaryTable(audit: AuditDto): string {
     );
   }
   if (audit.coverage?.notYetAvailable) {
-    lines.push('', `  Not audited yet: ${audit.coverage.notYetAvailable.start} to ${audit.coverage.notYetAvailable.end} is past the analytics availability date.`);
+    lines.push(
+      '',
+      `  Not audited yet: ${audit.coverage.notYetAvailable.start} to ${audit.coverage.notYetAvailable.end} is past the analytics availability date.`,
+    );
   }
   if (audit.failure) lines.push('', `  Failed: ${audit.failure.message} (${audit.failure.code})`);
   // A failure message can quote Genesys, a search names a visitor: nothing reaches the terminal as a control character.
@@ -90,9 +101,17 @@ function progressReporter(output: CommandOutput, tty: boolean) {
   return {
     update(audit: AuditDto) {
       const progress = audit.progress;
-      const payload = { state: progress.genesysJobState ?? audit.state, pages: progress.pagesRead, conversations: progress.conversationsChecked };
+      const payload = {
+        state: progress.genesysJobState ?? audit.state,
+        pages: progress.pagesRead,
+        conversations: progress.conversationsChecked,
+      };
       if (tty) {
-        bar ??= new SingleBar({ format: 'audit [{bar}] jobs {value}/{total} | {state} | pages {pages} | conversations {conversations}', stream: process.stderr, hideCursor: true });
+        bar ??= new SingleBar({
+          format: 'audit [{bar}] jobs {value}/{total} | {state} | pages {pages} | conversations {conversations}',
+          stream: process.stderr,
+          hideCursor: true,
+        });
         if (!bar.isActive) bar.start(Math.max(1, progress.jobs), progress.jobsDone, payload);
         bar.setTotal(Math.max(1, progress.jobs));
         bar.update(progress.jobsDone, payload);
@@ -113,7 +132,10 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
   return withServiceContext(AUDIT_EXIT, async (app) => {
     const audits = app.get(AuditService);
     const reader = { subject: 'cli', admin: false };
-    const created = await audits.create({ since: options.since, ...(options.until ? { until: options.until } : {}), queueIds: options.queue ?? [] }, reader.subject);
+    const created = await audits.create(
+      { since: options.since, ...(options.until ? { until: options.until } : {}), queueIds: options.queue ?? [] },
+      reader.subject,
+    );
     const progress = progressReporter(output, tty);
     let current = created;
     try {
@@ -133,7 +155,11 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
     } else {
       output.stdout(summaryTable(current));
     }
-    if (current.state === 'failed') throw new CommandFailure(`The audit failed: ${current.failure?.message ?? 'no reason given'}`, AUDIT_EXIT.notChecked);
+    if (current.state === 'failed')
+      throw new CommandFailure(
+        `The audit failed: ${current.failure?.message ?? 'no reason given'}`,
+        AUDIT_EXIT.notChecked,
+      );
     return auditExitCode(current);
   });
 }
@@ -143,11 +169,18 @@ async function audit(options: AuditCommandOptions, output: CommandOutput, tty: b
  * POST /api/verification/audits does, in this process, from the same environment as the service
  * (or the sandbox of a running `npm start`). Reads process.env; returns the exit code.
  */
-export async function runAuditCommand(args: readonly string[], output: CommandOutput, tty: boolean, now: () => number = Date.now): Promise<number> {
+export async function runAuditCommand(
+  args: readonly string[],
+  output: CommandOutput,
+  tty: boolean,
+  now: () => number = Date.now,
+): Promise<number> {
   let exitCode: number = AUDIT_EXIT.usage;
   const moment = (value: string) => parseMoment(value, now());
   const program = new Command('npm run audit --')
-    .description("Audits a period's web messaging conversations through Genesys analytics jobs, as POST /api/verification/audits does.")
+    .description(
+      "Audits a period's web messaging conversations through Genesys analytics jobs, as POST /api/verification/audits does.",
+    )
     .requiredOption('--since <when>', 'start of the period: 90m, 24h, 7d before now, or an ISO 8601 date-time', moment)
     .option('--until <when>', 'end of the period (default now), in the same forms', moment)
     .option('--queue <queueId...>', 'only conversations routed to these queues')

@@ -3,10 +3,6 @@ import 'reflect-metadata';
 import { runAuditCommand } from './audit-command';
 import { terminalOutput } from './service-command';
 
-void runAuditCommand(
-  process.argv.slice(2),
-  terminalOutput(),
-  process.stderr.isTTY === true,
-).then((code) => {
+void runAuditCommand(process.argv.slice(2), terminalOutput(), process.stderr.isTTY === true).then((code) => {
   process.exitCode = code;
 });

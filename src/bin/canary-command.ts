@@ -36,9 +36,14 @@ async function runCanary(json: boolean, output: CommandOutput): Promise<number> 
 export async function runCanaryCommand(args: readonly string[], output: CommandOutput): Promise<number> {
   let exitCode: number = CANARY_EXIT.usage;
   const program = new Command('npm run canary --')
-    .description('Sends a signed attribute set through Web Messaging as a visitor would, and verifies that it arrived intact and in time.')
+    .description(
+      'Sends a signed attribute set through Web Messaging as a visitor would, and verifies that it arrived intact and in time.',
+    )
     .option('--json', 'print the result as JSON (nothing else goes to stdout)')
-    .addHelpText('after', '\nExit codes: 0 ok; 1 broken (the attributes did not arrive verified, or the Guest API failed); 2 usage or configuration error; 3 not checked (Genesys Cloud or the sandbox not answering).')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok; 1 broken (the attributes did not arrive verified, or the Guest API failed); 2 usage or configuration error; 3 not checked (Genesys Cloud or the sandbox not answering).',
+    )
     .action(async (options: { json?: boolean }) => {
       exitCode = await runCanary(options.json === true, output);
     });

@@ -7,7 +7,9 @@ const SANDBOX = 'http://127.0.0.1:40000';
 
 describe('commandFailureFor', () => {
   it('makes a request the service refuses a usage error, with no hint', () => {
-    expect(commandFailureFor(new ApiError(400, 'invalid_period', 'The period must end after it starts.'), EXITS, SANDBOX)).toMatchObject({
+    expect(
+      commandFailureFor(new ApiError(400, 'invalid_period', 'The period must end after it starts.'), EXITS, SANDBOX),
+    ).toMatchObject({
       exitCode: 2,
       message: 'The period must end after it starts.',
     });
@@ -15,13 +17,22 @@ describe('commandFailureFor', () => {
   });
 
   it('asks whether the sandbox still runs only when Genesys did not answer', () => {
-    expect(commandFailureFor(new NotFoundException('Genesys Cloud has no conversation with this id.'), EXITS, SANDBOX)).toMatchObject({
+    expect(
+      commandFailureFor(new NotFoundException('Genesys Cloud has no conversation with this id.'), EXITS, SANDBOX),
+    ).toMatchObject({
       exitCode: 3,
       message: 'Genesys Cloud has no conversation with this id.',
     });
-    const gone = commandFailureFor(new ApiError(502, 'upstream_unavailable', 'Genesys Cloud is unavailable: ECONNREFUSED.'), EXITS, SANDBOX);
+    const gone = commandFailureFor(
+      new ApiError(502, 'upstream_unavailable', 'Genesys Cloud is unavailable: ECONNREFUSED.'),
+      EXITS,
+      SANDBOX,
+    );
     expect(gone).toMatchObject({ exitCode: 3 });
     expect(gone.message).toContain(`the sandbox at ${SANDBOX}: is \`npm start\` still running?`);
-    expect(commandFailureFor(new ApiError(502, 'upstream_unavailable', 'Genesys Cloud is unavailable.'), EXITS, undefined).message).toBe('Genesys Cloud is unavailable.');
+    expect(
+      commandFailureFor(new ApiError(502, 'upstream_unavailable', 'Genesys Cloud is unavailable.'), EXITS, undefined)
+        .message,
+    ).toBe('Genesys Cloud is unavailable.');
   });
 });

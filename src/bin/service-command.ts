@@ -6,7 +6,13 @@ import { AppModule } from '../app.module';
 import { ApiError } from '../errors/api-error';
 import { ConfigurationError, configurationSource, useConfigurationOverrides } from '../config/environment';
 import { AttributeLedger } from '../attribute-signature/attribute-ledger';
-import { developmentState, keepsDevelopmentState, runningSandboxes, sandboxEnvironment, type SeededSet } from '../development/development-state';
+import {
+  developmentState,
+  keepsDevelopmentState,
+  runningSandboxes,
+  sandboxEnvironment,
+  type SeededSet,
+} from '../development/development-state';
 import { assertValidConfiguration } from '../environment-schemas';
 
 /** Where a command writes: the terminal's two streams, or a test's buffers. */
@@ -46,14 +52,24 @@ export function pointAtGenesys(
   const { sandbox } = developmentState(env);
   const running = runningSandboxes(env);
   if (running.length === 0) {
-    throw new CommandFailure('No sandbox is running in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.', exit.notChecked);
+    throw new CommandFailure(
+      'No sandbox is running in this folder: start the service with `npm start`, or set GENESYS_CLIENT_ID and GENESYS_CLIENT_SECRET.',
+      exit.notChecked,
+    );
   }
   const chosen = env.PORT ? running.find((candidate) => String(candidate.servicePort) === env.PORT) : running.at(-1);
   if (!chosen) {
     const ports = running.map((candidate) => candidate.servicePort).join(', ');
-    throw new CommandFailure(`No sandbox in this folder belongs to a service on PORT ${env.PORT}; the running ones serve ${ports}.`, exit.notChecked);
+    throw new CommandFailure(
+      `No sandbox in this folder belongs to a service on PORT ${env.PORT}; the running ones serve ${ports}.`,
+      exit.notChecked,
+    );
   }
-  return { sandboxUrl: chosen.url, seeded: chosen.seeded, settings: sandboxEnvironment({ ...sandbox, url: chosen.url }, env) };
+  return {
+    sandboxUrl: chosen.url,
+    seeded: chosen.seeded,
+    settings: sandboxEnvironment({ ...sandbox, url: chosen.url }, env),
+  };
 }
 
 /** The exit codes every service-backed command gives these outcomes. */
@@ -68,11 +84,18 @@ export interface CommandExits {
  * checked", and only Genesys not answering at all earns the hint that the sandbox may be gone:
  * a 404 is the sandbox answering.
  */
-export function commandFailureFor(error: HttpException, exits: CommandExits, sandboxUrl: string | undefined): CommandFailure {
+export function commandFailureFor(
+  error: HttpException,
+  exits: CommandExits,
+  sandboxUrl: string | undefined,
+): CommandFailure {
   const status = error.getStatus();
   if (status === 400 || status === 422) return new CommandFailure(error.message, exits.usage);
   const unanswered = error instanceof ApiError && error.code === 'upstream_unavailable';
-  const hint = unanswered && sandboxUrl ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)` : '';
+  const hint =
+    unanswered && sandboxUrl
+      ? ` (Genesys Cloud here is the sandbox at ${sandboxUrl}: is \`npm start\` still running?)`
+      : '';
   return new CommandFailure(`${error.message}${hint}`, exits.notChecked);
 }
 
@@ -81,7 +104,10 @@ export function commandFailureFor(error: HttpException, exits: CommandExits, san
  * environment and `.env`), or pointed at the sandbox of a running `npm start`. A failure the
  * service answers with ends as commandFailureFor says.
  */
-export async function withServiceContext<T>(exits: CommandExits, work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+export async function withServiceContext<T>(
+  exits: CommandExits,
+  work: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   useConfigurationOverrides({});
   assertValidConfiguration();

@@ -7,7 +7,6 @@ import { runCommand, withServiceContext, type CommandOutput } from './service-co
 /** Exit codes, documented in docs/cli.md and the command's help. */
 export const VERIFY_EXIT = { verified: 0, notVerified: 1, usage: 2, notChecked: 3 } as const;
 
-
 function conversationIdArgument(value: string): string {
   if (!isUUID(value, 'all')) throw new InvalidArgumentError('a conversation id is a UUID.');
   return value;
@@ -29,7 +28,9 @@ async function verify(conversationId: string, json: boolean, output: CommandOutp
 export async function runVerifyCommand(args: readonly string[], output: CommandOutput): Promise<number> {
   let exitCode: number = VERIFY_EXIT.usage;
   const program = new Command('npm run verify --')
-    .description('Verifies the custom attributes of a Genesys Cloud conversation, as GET /api/verification/conversations/{id} does.')
+    .description(
+      'Verifies the custom attributes of a Genesys Cloud conversation, as GET /api/verification/conversations/{id} does.',
+    )
     .argument('<conversationId>', 'the conversation id (UUID)', conversationIdArgument)
     .option('--json', 'print the report as JSON (nothing else goes to stdout)')
     .addHelpText(

@@ -4,7 +4,9 @@ import { readEnvironment } from '../config/environment';
 
 export class CacheStoreEnvironment {
   @IsOptional()
-  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379' })
+  @Matches(/^rediss?:\/\/\S+$/, {
+    message: 'REDIS_URL must be a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379',
+  })
   REDIS_URL?: string;
 
   @IsOptional()

@@ -31,9 +31,11 @@ const MEMORY_STORE_MAX_ENTRIES = 1_000;
       imports: [RedisModule],
       inject: [RedisConnection],
       useFactory: (redis: RedisConnection): CacheOptions => {
-        if (!redis.client) return { stores: [new KeyvCacheableMemory({ lruSize: MEMORY_STORE_MAX_ENTRIES, useClone: false })] };
+        if (!redis.client)
+          return { stores: [new KeyvCacheableMemory({ lruSize: MEMORY_STORE_MAX_ENTRIES, useClone: false })] };
         const store = new KeyvRedis(redis.client, { throwOnConnectError: false, throwOnErrors: false });
-        // cache-manager reads a store error as a miss; SharedStateStore sees outages as a connection not ready or a command
+        // cache-manager reads a store error as a miss; SharedStateStore sees outages as a connection not ready or a
+        // command
         // past its timeout, and warns once. The store's own events would repeat them per request.
         store.on('error', (error: Error) => logger.debug(`Cache store: ${error.message}`));
         return { stores: [store] };

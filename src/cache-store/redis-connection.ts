@@ -16,7 +16,10 @@ const REDIS_COMMAND_TIMEOUT_MS = 500;
 const FAILURES_BEFORE_OPENING = 3;
 /** While the circuit is open, one command every this many ms probes whether Redis answers again. */
 const PROBE_INTERVAL_MS = 5000;
-/** A failure this recent makes readiness report the store as degraded, even while PING answers (a full Redis refusing writes). */
+/**
+ * A failure this recent makes readiness report the store as degraded, even while PING answers (a full Redis refusing
+ * writes).
+ */
 const RECENT_FAILURE_MS = 30_000;
 
 /**
@@ -30,7 +33,10 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
    * Every command goes through one breaker: a stalled Redis (connection open, no answers) would
    * otherwise cost each request the full command timeout.
    */
-  private readonly breaker = circuitBreaker(handleAll, { halfOpenAfter: PROBE_INTERVAL_MS, breaker: new ConsecutiveBreaker(FAILURES_BEFORE_OPENING) });
+  private readonly breaker = circuitBreaker(handleAll, {
+    halfOpenAfter: PROBE_INTERVAL_MS,
+    breaker: new ConsecutiveBreaker(FAILURES_BEFORE_OPENING),
+  });
   private lastFailure: { at: number; message: string } | undefined;
 
   constructor(
@@ -58,7 +64,14 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     this.client?.on('end', () => metrics.redisUp.set(0));
     this.client?.on('error', () => metrics.redisUp.set(0));
     if (this.client) metrics.redisUp.set(0);
-    this.breaker.onBreak(() => outage.failed('commands', new Error(`${FAILURES_BEFORE_OPENING} failed or timed out in a row; probing every ${PROBE_INTERVAL_MS / 1000} s`)));
+    this.breaker.onBreak(() =>
+      outage.failed(
+        'commands',
+        new Error(
+          `${FAILURES_BEFORE_OPENING} failed or timed out in a row; probing every ${PROBE_INTERVAL_MS / 1000} s`,
+        ),
+      ),
+    );
     this.breaker.onReset(() => outage.answered());
   }
 
@@ -78,8 +91,11 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
 
   /** Why Redis is not to be relied on right now: the circuit is open, or a command failed recently. */
   get recentFailure(): string | undefined {
-    if (this.breaker.state === CircuitState.Open) return 'Redis failed repeatedly; commands are paused until the next probe';
-    return this.lastFailure && this.clock.now() - this.lastFailure.at < RECENT_FAILURE_MS ? `a Redis command failed: ${this.lastFailure.message}` : undefined;
+    if (this.breaker.state === CircuitState.Open)
+      return 'Redis failed repeatedly; commands are paused until the next probe';
+    return this.lastFailure && this.clock.now() - this.lastFailure.at < RECENT_FAILURE_MS
+      ? `a Redis command failed: ${this.lastFailure.message}`
+      : undefined;
   }
 
   get configured(): boolean {
@@ -105,7 +121,13 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
     const client = this.client;
     if (!client) return;
     const failed = new Promise<void>((resolve) => client.once('error', () => resolve()));
-    await Promise.race([client.connect().then(() => undefined, () => undefined), failed]);
+    await Promise.race([
+      client.connect().then(
+        () => undefined,
+        () => undefined,
+      ),
+      failed,
+    ]);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,4 +1,3 @@
-
 /** The minimum of a logger an outage report needs (Nest's Logger, a test's recorder). */
 export interface OutageLog {
   warn(message: string): void;
@@ -24,7 +23,9 @@ export class RedisOutage {
   failed(where: string, error: Error): void {
     if (this.out) return;
     this.out = true;
-    this.logger.warn(`Redis unavailable (${where}: ${error.message}); each instance uses its own memory until it answers, and says so here then`);
+    this.logger.warn(
+      `Redis unavailable (${where}: ${error.message}); each instance uses its own memory until it answers, and says so here then`,
+    );
   }
 
   answered(): void {
@@ -34,10 +35,22 @@ export class RedisOutage {
   }
 }
 
-const CONNECTION_FAILURES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EPIPE']);
+const CONNECTION_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+]);
 
 /** Whether an error is Redis not being reachable (rather than Redis refusing one command). */
 export function isConnectionFailure(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;
-  return (code !== undefined && CONNECTION_FAILURES.has(code)) || /connection is closed|socket closed unexpectedly|connect timeout/i.test(error.message.slice(0, 200));
+  return (
+    (code !== undefined && CONNECTION_FAILURES.has(code)) ||
+    /connection is closed|socket closed unexpectedly|connect timeout/i.test(error.message.slice(0, 200))
+  );
 }

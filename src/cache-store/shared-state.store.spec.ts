@@ -7,7 +7,12 @@ import { SharedStateStore } from './shared-state.store';
 
 /** A connection whose readiness the test sets; commands run as given (the real one adds its timeout and breaker). */
 function connection(ready: boolean) {
-  const fake = { client: { isReady: ready }, configured: true, key: (name: string) => `p:${name}`, run: <T>(command: () => Promise<T>) => command() };
+  const fake = {
+    client: { isReady: ready },
+    configured: true,
+    key: (name: string) => `p:${name}`,
+    run: <T>(command: () => Promise<T>) => command(),
+  };
   return fake as unknown as RedisConnection & { client: { isReady: boolean } };
 }
 
@@ -26,28 +31,63 @@ describe('SharedStateStore.either', () => {
   afterEach(() => jest.restoreAllMocks());
 
   it('runs on Redis while it answers', async () => {
-    const store = new SharedStateStore(connection(true), unusedCache, new ServiceMetrics(), new RedisOutage(new Logger('Redis')));
-    expect(await store.either('ledger write', async () => 'redis', () => 'memory')).toBe('redis');
+    const store = new SharedStateStore(
+      connection(true),
+      unusedCache,
+      new ServiceMetrics(),
+      new RedisOutage(new Logger('Redis')),
+    );
+    expect(
+      await store.either(
+        'ledger write',
+        async () => 'redis',
+        () => 'memory',
+      ),
+    ).toBe('redis');
     expect(warnings).toEqual([]);
   });
 
   it('runs in memory, without trying Redis or warning, when REDIS_URL is unset or the connection is not ready', async () => {
     const unset = { client: undefined, configured: false, key: (name: string) => name } as unknown as RedisConnection;
     const onRedis = jest.fn(async () => 'redis');
-    expect(await new SharedStateStore(unset, unusedCache, new ServiceMetrics(), new RedisOutage(new Logger('Redis'))).either('lock', onRedis, () => 'memory')).toBe('memory');
-    expect(await new SharedStateStore(connection(false), unusedCache, new ServiceMetrics(), new RedisOutage(new Logger('Redis'))).either('lock', onRedis, () => 'memory')).toBe('memory');
+    expect(
+      await new SharedStateStore(unset, unusedCache, new ServiceMetrics(), new RedisOutage(new Logger('Redis'))).either(
+        'lock',
+        onRedis,
+        () => 'memory',
+      ),
+    ).toBe('memory');
+    expect(
+      await new SharedStateStore(
+        connection(false),
+        unusedCache,
+        new ServiceMetrics(),
+        new RedisOutage(new Logger('Redis')),
+      ).either('lock', onRedis, () => 'memory'),
+    ).toBe('memory');
     expect(onRedis).not.toHaveBeenCalled();
     expect(warnings).toEqual([]);
   });
 
   it('falls back to memory when a command fails, warning once per outage whichever caller meets it', async () => {
-    const store = new SharedStateStore(connection(true), unusedCache, new ServiceMetrics(), new RedisOutage(new Logger('Redis')));
+    const store = new SharedStateStore(
+      connection(true),
+      unusedCache,
+      new ServiceMetrics(),
+      new RedisOutage(new Logger('Redis')),
+    );
     expect(await store.either('ledger write', fail('OOM command not allowed'), () => 'memory')).toBe('memory');
     expect(await store.either('rate limit', fail('timed out after 500 ms'), () => 'memory')).toBe('memory');
     expect(await store.either('cache read', fail('timed out after 500 ms'), () => 'memory')).toBe('memory');
-    expect(warnings).toEqual(['Redis unavailable (ledger write: OOM command not allowed); each instance uses its own memory until it answers, and says so here then']);
+    expect(warnings).toEqual([
+      'Redis unavailable (ledger write: OOM command not allowed); each instance uses its own memory until it answers, and says so here then',
+    ]);
 
-    await store.either('ledger write', async () => 'OK', () => 'memory');
+    await store.either(
+      'ledger write',
+      async () => 'OK',
+      () => 'memory',
+    );
     expect(notes).toEqual(['Redis answers again; state is shared again']);
     await store.either('lock', fail('connection reset'), () => 'memory');
     expect(warnings).toHaveLength(2);
@@ -61,7 +101,11 @@ describe('SharedStateStore without Redis', () => {
     set: async (key: string, value: unknown) => entries.set(key, value),
     del: async (key: string) => entries.delete(key),
   } as unknown as Cache;
-  const unset = { client: undefined, configured: false, key: (name: string) => `p:${name}` } as unknown as RedisConnection;
+  const unset = {
+    client: undefined,
+    configured: false,
+    key: (name: string) => `p:${name}`,
+  } as unknown as RedisConnection;
   const store = new SharedStateStore(unset, cache, new ServiceMetrics(), new RedisOutage(new Logger('Redis')));
 
   it('reads and writes the memory cache store', async () => {

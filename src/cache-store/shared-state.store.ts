@@ -40,7 +40,6 @@ export type LockAttempt =
  */
 @Injectable()
 export class SharedStateStore {
-
   constructor(
     private readonly redis: RedisConnection,
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
@@ -62,7 +61,11 @@ export class SharedStateStore {
    * `onRedis` when Redis is configured and connected, `locally` when it is not, or when the
    * command fails, stalls past the timeout, or the circuit is open.
    */
-  async either<T>(purpose: string, onRedis: (client: RedisClientType) => Promise<T>, locally: () => T | Promise<T>): Promise<T> {
+  async either<T>(
+    purpose: string,
+    onRedis: (client: RedisClientType) => Promise<T>,
+    locally: () => T | Promise<T>,
+  ): Promise<T> {
     const client = this.redis.client;
     if (!client?.isReady) return locally();
     let result: T;
@@ -97,7 +100,11 @@ export class SharedStateStore {
   /** A cache entry, or undefined when there is none or the store does not answer. */
   async read<T>(key: string): Promise<T | undefined> {
     if (!this.shared) return this.cache.get<T>(key);
-    return this.either('cache read', async () => this.cache.get<T>(key), () => undefined);
+    return this.either(
+      'cache read',
+      async () => this.cache.get<T>(key),
+      () => undefined,
+    );
   }
 
   /** Best effort: a write the store does not take is dropped (the caller keeps its own copy). */
@@ -106,13 +113,21 @@ export class SharedStateStore {
       await this.cache.set(key, value, ttlMs);
       return;
     }
-    await this.either('cache write', async () => void (await this.cache.set(key, value, ttlMs)), () => undefined);
+    await this.either(
+      'cache write',
+      async () => void (await this.cache.set(key, value, ttlMs)),
+      () => undefined,
+    );
   }
 
   /** Deletes a cache entry whose `field` is `equals`, atomically on Redis; an entry replaced meanwhile survives. */
   async deleteIf(key: string, field: string, equals: string): Promise<void> {
     if (this.shared) {
-      await this.either('cache delete', (client) => client.eval(DELETE_CACHED_IF, { keys: [key], arguments: [field, equals] }), () => undefined);
+      await this.either(
+        'cache delete',
+        (client) => client.eval(DELETE_CACHED_IF, { keys: [key], arguments: [field, equals] }),
+        () => undefined,
+      );
       return;
     }
     // The memory store belongs to this process, so nothing can write between the read and the delete.
@@ -126,7 +141,8 @@ export class SharedStateStore {
     const owner = randomUUID();
     const set = await this.either<'OK' | null | 'unavailable'>(
       'lock',
-      (client) => client.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }) as Promise<'OK' | null>,
+      (client) =>
+        client.set(key, owner, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } }) as Promise<'OK' | null>,
       () => 'unavailable',
     );
     if (set === 'unavailable') return { outcome: 'unavailable' };
@@ -134,7 +150,12 @@ export class SharedStateStore {
     return {
       outcome: 'acquired',
       // A release that does not reach Redis is harmless: the lock expires on its own after ttlMs.
-      release: () => this.either('lock release', (client) => client.eval(RELEASE_IF_OWNER, { keys: [key], arguments: [owner] }), () => undefined).then(() => undefined),
+      release: () =>
+        this.either(
+          'lock release',
+          (client) => client.eval(RELEASE_IF_OWNER, { keys: [key], arguments: [owner] }),
+          () => undefined,
+        ).then(() => undefined),
     };
   }
 }

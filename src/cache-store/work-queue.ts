@@ -8,11 +8,17 @@ import { RedisOutage, isConnectionFailure } from './redis-outage';
 export interface WorkQueueOptions {
   /** Jobs running at once across every instance (BullMQ's global concurrency), and at most this many on one. */
   concurrency: number;
-  /** How long a job stays claimed by an instance that stopped renewing it (a killed instance) before another takes it over. */
+  /**
+   * How long a job stays claimed by an instance that stopped renewing it (a killed instance) before another takes it
+   * over.
+   */
   lockMs: number;
 }
 
-/** What a job's handler learns: its id, and a signal that fires when this instance shuts down (the job goes back to the queue). */
+/**
+ * What a job's handler learns: its id, and a signal that fires when this instance shuts down (the job goes back to the
+ * queue).
+ */
 export type WorkHandler = (jobId: string, shutdown: AbortSignal) => Promise<void>;
 
 /** A queue opened by WorkQueues: add a job by id; a job already waiting or running under that id is not added twice. */
@@ -24,7 +30,10 @@ export interface OpenedWorkQueue {
 const INTERRUPTED = 'interrupted by shutdown';
 /** How long a connection attempt may take; also the longest start-up waits for the queue's connections. */
 const CONNECT_TIMEOUT_MS = 2000;
-/** How long shutdown waits for interrupted handlers to hand their jobs back, and for a queue to close, before letting go of Redis. */
+/**
+ * How long shutdown waits for interrupted handlers to hand their jobs back, and for a queue to close, before letting go
+ * of Redis.
+ */
 const SHUTDOWN_WAIT_MS = 2000;
 
 /**
@@ -73,16 +82,26 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
         }
         if (this.shutdown.signal.aborted) throw new Error(INTERRUPTED);
       },
-      { connection, prefix, concurrency: options.concurrency, lockDuration: options.lockMs, stalledInterval: options.lockMs, maxStalledCount: 100 },
+      {
+        connection,
+        prefix,
+        concurrency: options.concurrency,
+        lockDuration: options.lockMs,
+        stalledInterval: options.lockMs,
+        maxStalledCount: 100,
+      },
     );
     // Redis out of reach is the outage every connection reports, once; anything else is this queue's own problem.
     const report = (what: string) => (error: Error) =>
-      isConnectionFailure(error) ? this.outage.failed(`work queue ${name}`, error) : this.logger.warn(`Work queue ${name} (${what}): ${error.message}`);
+      isConnectionFailure(error)
+        ? this.outage.failed(`work queue ${name}`, error)
+        : this.logger.warn(`Work queue ${name} (${what}): ${error.message}`);
     queue.on('error', report('queue'));
     worker.on('error', report('worker'));
     worker.on('ready', () => this.outage.answered());
     worker.on('failed', (job, error) => {
-      if (error.message !== INTERRUPTED) this.logger.warn(`Work queue ${name}: job ${job?.id ?? '?'} failed: ${error.message}`);
+      if (error.message !== INTERRUPTED)
+        this.logger.warn(`Work queue ${name}: job ${job?.id ?? '?'} failed: ${error.message}`);
     });
     void queue.setGlobalConcurrency(options.concurrency).catch(report('global concurrency'));
     this.opened.push({ queue, worker });
@@ -92,11 +111,25 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
       queue.once('error', () => resolve());
       worker.once('error', () => resolve());
     });
-    await Promise.race([Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]).catch(() => undefined), failed, sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false })]);
+    await Promise.race([
+      Promise.all([queue.waitUntilReady(), worker.waitUntilReady()]).catch(() => undefined),
+      failed,
+      sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }),
+    ]);
     return {
       add: async (jobId: string) => {
         // Retried after a shutdown interrupted it; its handler decides when a job is really over.
-        await queue.add('run', {}, { jobId, attempts: 1000, backoff: { type: 'fixed', delay: 1000 }, removeOnComplete: true, removeOnFail: true });
+        await queue.add(
+          'run',
+          {},
+          {
+            jobId,
+            attempts: 1000,
+            backoff: { type: 'fixed', delay: 1000 },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        );
       },
     };
   }
@@ -136,6 +169,7 @@ function ignoreErrorsOnceClosed(closing: Queue | Worker): void {
     const wrapper = (closing as unknown as Record<string, EventEmitter | undefined>)[field];
     if (!(wrapper instanceof EventEmitter)) continue;
     const emit = wrapper.emit.bind(wrapper);
-    wrapper.emit = (event: string | symbol, ...args: unknown[]) => (event === 'error' && wrapper.listenerCount('error') === 0 ? false : emit(event, ...args));
+    wrapper.emit = (event: string | symbol, ...args: unknown[]) =>
+      event === 'error' && wrapper.listenerCount('error') === 0 ? false : emit(event, ...args);
   }
 }

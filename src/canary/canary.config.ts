@@ -9,7 +9,12 @@ function isStringMapJson(value: unknown): boolean {
   if (typeof value !== 'string' || value.length > MAX_ATTRIBUTES_JSON) return false;
   try {
     const parsed: unknown = JSON.parse(value);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) && Object.values(parsed).every((entry) => typeof entry === 'string');
+    return (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Object.values(parsed).every((entry) => typeof entry === 'string')
+    );
   } catch {
     return false;
   }
@@ -23,7 +28,10 @@ export class CanaryEnvironment {
 
   @IsOptional()
   @MaxLength(MAX_ATTRIBUTES_JSON, { message: `CANARY_ATTRIBUTES must be at most ${MAX_ATTRIBUTES_JSON} characters` })
-  @ValidateBy({ name: 'isStringMapJson', validator: { validate: isStringMapJson } }, { message: 'CANARY_ATTRIBUTES must be a JSON object of string values, e.g. {"userTier":"Gold"}' })
+  @ValidateBy(
+    { name: 'isStringMapJson', validator: { validate: isStringMapJson } },
+    { message: 'CANARY_ATTRIBUTES must be a JSON object of string values, e.g. {"userTier":"Gold"}' },
+  )
   CANARY_ATTRIBUTES = '{"userTier":"Gold"}';
 
   @IsOptional()
@@ -36,7 +44,10 @@ export class CanaryEnvironment {
   CANARY_INTERVAL_SECONDS = 0;
 
   @IsOptional()
-  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { message: 'CANARY_ORIGIN must be an http(s) origin such as https://shop.example.com' })
+  @IsUrl(
+    { protocols: ['http', 'https'], require_protocol: true, require_tld: false },
+    { message: 'CANARY_ORIGIN must be an http(s) origin such as https://shop.example.com' },
+  )
   CANARY_ORIGIN?: string;
 }
 

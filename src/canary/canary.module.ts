@@ -8,7 +8,12 @@ import { CanaryService } from './canary.service';
 
 /** The canary: a synthetic customer over the Web Messaging Guest API whose conversation must come back verified. */
 @Module({
-  imports: [ConfigModule.forFeature(canaryConfig), ConfigModule.forFeature(genesysConfig), WidgetConfigModule, VerificationModule],
+  imports: [
+    ConfigModule.forFeature(canaryConfig),
+    ConfigModule.forFeature(genesysConfig),
+    WidgetConfigModule,
+    VerificationModule,
+  ],
   providers: [CanaryService],
   exports: [CanaryService],
 })

@@ -1,4 +1,11 @@
-import { HttpException, Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  HttpException,
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { CLOCK, type Clock } from '../clock/clock';
 import { ApiError } from '../errors/api-error';
@@ -83,17 +90,30 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
       return { ok: outcome.status === 'verified', canaryId, ...outcome, timings };
     };
     const deploymentId = this.genesys.deploymentId;
-    if (!deploymentId) throw new ApiError(500, 'canary_not_configured', 'GENESYS_DEPLOYMENT_ID must be set: the canary opens a session on that Messenger deployment.');
+    if (!deploymentId)
+      throw new ApiError(
+        500,
+        'canary_not_configured',
+        'GENESYS_DEPLOYMENT_ID must be set: the canary opens a session on that Messenger deployment.',
+      );
 
     let step = this.clock.now();
-    const issued = await this.widgetConfig.configForService({ userId: `${this.config.userIdPrefix}-${canaryId}`, attributes: { ...this.config.attributes } });
+    const issued = await this.widgetConfig.configForService({
+      userId: `${this.config.userIdPrefix}-${canaryId}`,
+      attributes: { ...this.config.attributes },
+    });
     lap('issueMs', step);
 
     step = this.clock.now();
     let session: GuestSession;
     try {
       session = await GuestSession.open(
-        { url: `${this.genesys.webMessagingUrl}/v1?deploymentId=${encodeURIComponent(deploymentId)}`, deploymentId, origin: this.config.origin, timeoutMs: this.config.timeoutMs },
+        {
+          url: `${this.genesys.webMessagingUrl}/v1?deploymentId=${encodeURIComponent(deploymentId)}`,
+          deploymentId,
+          origin: this.config.origin,
+          timeoutMs: this.config.timeoutMs,
+        },
         randomUUID(),
       );
     } catch (error) {
@@ -105,7 +125,12 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     let messageId: string;
     step = this.clock.now();
     try {
-      ({ messageId } = await this.sendWithin(session, `wm-attribute-gateway canary ${canaryId}`, issued.guestAttributes, step + this.config.timeoutMs));
+      ({ messageId } = await this.sendWithin(
+        session,
+        `wm-attribute-gateway canary ${canaryId}`,
+        issued.guestAttributes,
+        step + this.config.timeoutMs,
+      ));
     } catch (error) {
       lap('sendMs', step);
       return result({ status: 'session_failed', problem: (error as Error).message });
@@ -117,8 +142,18 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
     step = this.clock.now();
     const report = await this.reportOf(messageId, step + this.config.timeoutMs);
     lap('verifyMs', step);
-    if (!report) return result({ status: 'not_found', messageId, problem: `Genesys Cloud did not know the message within ${this.config.timeoutMs} ms` });
-    return result({ status: report.status, messageId, conversationId: report.conversationId, ...(report.hint ? { hint: report.hint } : {}) });
+    if (!report)
+      return result({
+        status: 'not_found',
+        messageId,
+        problem: `Genesys Cloud did not know the message within ${this.config.timeoutMs} ms`,
+      });
+    return result({
+      status: report.status,
+      messageId,
+      conversationId: report.conversationId,
+      ...(report.hint ? { hint: report.hint } : {}),
+    });
   }
 
   /**
@@ -126,11 +161,19 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
    * waited out and the message sent again, attributes included, as Messenger resends them after a
    * failed send. Anything else, or a wait past the deadline, fails the step.
    */
-  private async sendWithin(session: GuestSession, text: string, attributes: Readonly<Record<string, string>>, deadline: number): Promise<{ messageId: string }> {
+  private async sendWithin(
+    session: GuestSession,
+    text: string,
+    attributes: Readonly<Record<string, string>>,
+    deadline: number,
+  ): Promise<{ messageId: string }> {
     try {
       return await session.sendText(text, attributes);
     } catch (error) {
-      const retryAfterMs = error instanceof GuestSessionError && error.refusal?.retryAfterSeconds !== undefined ? error.refusal.retryAfterSeconds * 1000 : undefined;
+      const retryAfterMs =
+        error instanceof GuestSessionError && error.refusal?.retryAfterSeconds !== undefined
+          ? error.refusal.retryAfterSeconds * 1000
+          : undefined;
       if (retryAfterMs === undefined || this.clock.now() + retryAfterMs >= deadline) throw error;
       await this.clock.sleep(retryAfterMs);
       return session.sendText(text, attributes);
@@ -160,9 +203,14 @@ export class CanaryService implements OnApplicationBootstrap, OnApplicationShutd
       const outcome = await this.run();
       const line = `canary ${outcome.canaryId}: ${outcome.ok ? 'ok' : 'broken'} (${outcome.status}) in ${outcome.timings.totalMs} ms`;
       if (outcome.ok) this.logger.log(line);
-      else this.logger.warn(`${line}${outcome.problem ? `: ${outcome.problem}` : ''}${outcome.hint ? ` ${outcome.hint}` : ''}`);
+      else
+        this.logger.warn(
+          `${line}${outcome.problem ? `: ${outcome.problem}` : ''}${outcome.hint ? ` ${outcome.hint}` : ''}`,
+        );
     } catch (error) {
-      this.logger.warn(`canary not checked: ${error instanceof HttpException || error instanceof GuestSessionError ? error.message : String(error)}`);
+      this.logger.warn(
+        `canary not checked: ${error instanceof HttpException || error instanceof GuestSessionError ? error.message : String(error)}`,
+      );
     } finally {
       this.running = false;
     }

@@ -15,7 +15,9 @@ export interface GuestSessionOptions {
 
 type Frame = { type?: unknown; class?: unknown; code?: unknown; body?: unknown };
 
-/** Why the Guest API did not do what a visitor's browser needs: the step, what it answered, and its refusal code if any. */
+/**
+ * Why the Guest API did not do what a visitor's browser needs: the step, what it answered, and its refusal code if any.
+ */
 export class GuestSessionError extends Error {
   constructor(
     readonly step: 'connect' | 'configureSession' | 'onMessage',
@@ -43,19 +45,37 @@ const REFUSALS: Readonly<Record<number, string>> = {
 
 /** A frame that answers with a refusal: a response whose code is not 200, or an event that ends the session. */
 function refusalIn(frame: Frame, step: GuestSessionError['step']): GuestSessionError | undefined {
-  if (frame.class === 'SessionExpiredEvent') return new GuestSessionError(step, 'the session has expired (SessionExpiredEvent)', { code: 4006 });
-  if (frame.class === 'ConnectionClosedEvent') return new GuestSessionError(step, 'the platform closed this connection (ConnectionClosedEvent: another took its place in the session)');
+  if (frame.class === 'SessionExpiredEvent')
+    return new GuestSessionError(step, 'the session has expired (SessionExpiredEvent)', { code: 4006 });
+  if (frame.class === 'ConnectionClosedEvent')
+    return new GuestSessionError(
+      step,
+      'the platform closed this connection (ConnectionClosedEvent: another took its place in the session)',
+    );
   if (frame.type !== 'response' || frame.code === 200) return undefined;
   if (frame.class === 'TooManyRequestsErrorMessage') {
-    const body = (typeof frame.body === 'object' && frame.body !== null ? frame.body : {}) as { retryAfter?: unknown; errorCode?: unknown; errorMessage?: unknown };
+    const body = (typeof frame.body === 'object' && frame.body !== null ? frame.body : {}) as {
+      retryAfter?: unknown;
+      errorCode?: unknown;
+      errorMessage?: unknown;
+    };
     const code = typeof body.errorCode === 'number' ? body.errorCode : 4029;
-    const retryAfterSeconds = Number.isInteger(body.retryAfter) && (body.retryAfter as number) >= 0 ? (body.retryAfter as number) : undefined;
+    const retryAfterSeconds =
+      Number.isInteger(body.retryAfter) && (body.retryAfter as number) >= 0 ? (body.retryAfter as number) : undefined;
     const text = typeof body.errorMessage === 'string' ? body.errorMessage.slice(0, 300) : REFUSALS[4029];
-    return new GuestSessionError(step, `refused (${code}): ${text}${retryAfterSeconds === undefined ? '' : `; retry after ${retryAfterSeconds} s`}`, { code, retryAfterSeconds });
+    return new GuestSessionError(
+      step,
+      `refused (${code}): ${text}${retryAfterSeconds === undefined ? '' : `; retry after ${retryAfterSeconds} s`}`,
+      { code, retryAfterSeconds },
+    );
   }
   const code = typeof frame.code === 'number' ? frame.code : 0;
   const meaning = REFUSALS[code];
-  return new GuestSessionError(step, `refused (${code}${meaning ? `, ${meaning}` : ''}): ${String(frame.body).slice(0, 300)}`, { code });
+  return new GuestSessionError(
+    step,
+    `refused (${code}${meaning ? `, ${meaning}` : ''}): ${String(frame.body).slice(0, 300)}`,
+    { code },
+  );
 }
 
 /**
@@ -88,7 +108,11 @@ export class GuestSession {
 
   static async open(options: GuestSessionOptions, token: string): Promise<GuestSession> {
     const socket = await new Promise<WebSocket>((resolve, reject) => {
-      const opening = new WebSocket(options.url, { handshakeTimeout: options.timeoutMs, maxPayload: MAX_FRAME_BYTES, ...(options.origin ? { origin: options.origin } : {}) });
+      const opening = new WebSocket(options.url, {
+        handshakeTimeout: options.timeoutMs,
+        maxPayload: MAX_FRAME_BYTES,
+        ...(options.origin ? { origin: options.origin } : {}),
+      });
       opening.once('open', () => resolve(opening));
       opening.once('unexpected-response', (_request, response) => {
         opening.terminate();
@@ -98,7 +122,11 @@ export class GuestSession {
     });
     socket.on('error', () => socket.terminate());
     const session = new GuestSession(socket, token, options.timeoutMs);
-    const answer = await session.request({ action: 'configureSession', deploymentId: options.deploymentId, token }, 'configureSession', (frame) => frame.class === 'SessionResponse');
+    const answer = await session.request(
+      { action: 'configureSession', deploymentId: options.deploymentId, token },
+      'configureSession',
+      (frame) => frame.class === 'SessionResponse',
+    );
     if ((answer.body as { connected?: unknown } | undefined)?.connected !== true) {
       session.close();
       throw new GuestSessionError('configureSession', 'the session is not connected');
@@ -109,9 +137,15 @@ export class GuestSession {
   /** Sends a Text message with these custom attributes; resolves with the id the platform gave it. */
   async sendText(text: string, customAttributes: Readonly<Record<string, string>>): Promise<{ messageId: string }> {
     const echo = await this.request(
-      { action: 'onMessage', token: this.token, message: { type: 'Text', text, channel: { metadata: { customAttributes } } } },
+      {
+        action: 'onMessage',
+        token: this.token,
+        message: { type: 'Text', text, channel: { metadata: { customAttributes } } },
+      },
       'onMessage',
-      (frame) => frame.class === 'StructuredMessage' && (frame.body as { direction?: unknown } | undefined)?.direction === 'Inbound',
+      (frame) =>
+        frame.class === 'StructuredMessage' &&
+        (frame.body as { direction?: unknown } | undefined)?.direction === 'Inbound',
     );
     const messageId = (echo.body as { id?: unknown }).id;
     if (typeof messageId !== 'string') throw new GuestSessionError('onMessage', 'the echo carries no message id');
@@ -128,16 +162,24 @@ export class GuestSession {
    * closing). Other frames (an agent's or a bot's
    * messages, typing events) are passed over.
    */
-  private request(payload: object, step: GuestSessionError['step'], answers: (frame: Frame) => boolean): Promise<Frame> {
+  private request(
+    payload: object,
+    step: GuestSessionError['step'],
+    answers: (frame: Frame) => boolean,
+  ): Promise<Frame> {
     return new Promise<Frame>((resolve, reject) => {
       let done = false;
-      const timer = setTimeout(() => finish(new GuestSessionError(step, `no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+      const timer = setTimeout(
+        () => finish(new GuestSessionError(step, `no answer within ${this.timeoutMs} ms`)),
+        this.timeoutMs,
+      );
       const finish = (outcome: Frame | Error) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         this.waiter = undefined;
-        if (outcome instanceof Error) reject(outcome instanceof GuestSessionError ? outcome : new GuestSessionError(step, outcome.message));
+        if (outcome instanceof Error)
+          reject(outcome instanceof GuestSessionError ? outcome : new GuestSessionError(step, outcome.message));
         else resolve(outcome);
       };
       const consider = (frame: Frame | Error) => {

@@ -23,6 +23,8 @@ describe('parseTrustProxy', () => {
     ['an address with a trailing command', '10.0.0.1;rm'],
     ['64 KB of spaces after a comma', `1,${' '.repeat(64 * 1024)}x`],
   ])('refuses %s at start-up', async (_label, value) => {
-    await expect(withEnvironment({ TRUST_PROXY: value }, async () => appConfig())).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(withEnvironment({ TRUST_PROXY: value }, async () => appConfig())).rejects.toBeInstanceOf(
+      ConfigurationError,
+    );
   });
 });

@@ -28,7 +28,9 @@ function withoutEmptyValues(env: NodeJS.ProcessEnv): Record<string, string> {
 
 /** Messages name their variable; one that does not (a custom message) gets the name in front. */
 function describeProblems(errors: ValidationError[]): string[] {
-  return validationProblems(errors).map(({ path, message }) => (message.startsWith(path) ? message : `${path}: ${message}`));
+  return validationProblems(errors).map(({ path, message }) =>
+    message.startsWith(path) ? message : `${path}: ${message}`,
+  );
 }
 
 function parse<T extends object>(schema: EnvironmentSchema<T>, env: NodeJS.ProcessEnv) {
@@ -59,7 +61,10 @@ export function useConfigurationOverrides(values: Readonly<Record<string, string
   overrides = { ...values };
 }
 
-/** The variables configuration is read from: the entry point's defaults, under the process environment, under the overrides. */
+/**
+ * The variables configuration is read from: the entry point's defaults, under the process environment, under the
+ * overrides.
+ */
 export function configurationSource(): NodeJS.ProcessEnv {
   if (Object.keys(overrides).length === 0 && Object.keys(defaults).length === 0) return process.env;
   const source: NodeJS.ProcessEnv = { ...process.env };

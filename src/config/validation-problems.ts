@@ -9,10 +9,17 @@ export interface ValidationProblem {
   message: string;
 }
 
-/** Every failed constraint of a validation result, nested ones included, in order: the one flattening of class-validator errors. */
+/**
+ * Every failed constraint of a validation result, nested ones included, in order: the one flattening of class-validator
+ * errors.
+ */
 export function validationProblems(errors: readonly ValidationError[], parentPath = ''): ValidationProblem[] {
   return errors.flatMap((error) => {
-    const path = /^\d+$/.test(error.property) ? `${parentPath}[${error.property}]` : parentPath ? `${parentPath}.${error.property}` : error.property;
+    const path = /^\d+$/.test(error.property)
+      ? `${parentPath}[${error.property}]`
+      : parentPath
+        ? `${parentPath}.${error.property}`
+        : error.property;
     const own = Object.entries(error.constraints ?? {}).map(([code, message]) => ({ path, code, message }));
     return [...own, ...validationProblems(error.children ?? [], path)];
   });

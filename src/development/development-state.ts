@@ -72,13 +72,17 @@ function createState(): DevelopmentState {
   };
 }
 
-const isText = (value: unknown, min = 1): value is string => typeof value === 'string' && value.length >= min && value.length <= 256;
-/** Bounds that keep a hand-edited or corrupt file cheap to read: a folder runs a few sandboxes, each seeding a few sets. */
+const isText = (value: unknown, min = 1): value is string =>
+  typeof value === 'string' && value.length >= min && value.length <= 256;
+/**
+ * Bounds that keep a hand-edited or corrupt file cheap to read: a folder runs a few sandboxes, each seeding a few sets.
+ */
 const MAX_RUNNING = 16;
 const MAX_SEEDED = 256;
 const MAX_ATTRIBUTES = 64;
 
-const isPort = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
+const isPort = (value: unknown): value is number =>
+  Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 65535;
 
 function isSeededSet(value: unknown): value is SeededSet {
   const seeded = value as Partial<SeededSet> | null;
@@ -117,11 +121,15 @@ function isState(value: unknown): value is DevelopmentState {
     isText(sandbox?.clientSecret) &&
     isText(sandbox?.deploymentId) &&
     isText(sandbox?.organizationId) &&
-    (state?.running === undefined || (Array.isArray(state.running) && state.running.length <= MAX_RUNNING && state.running.every(isRunningSandbox)))
+    (state?.running === undefined ||
+      (Array.isArray(state.running) && state.running.length <= MAX_RUNNING && state.running.every(isRunningSandbox)))
   );
 }
 
-/** Whether this environment keeps development state: development mode only (NODE_ENV unset counts), never tests or production. */
+/**
+ * Whether this environment keeps development state: development mode only (NODE_ENV unset counts), never tests or
+ * production.
+ */
 export function keepsDevelopmentState(env: NodeJS.ProcessEnv = configurationSource()): boolean {
   return (env.NODE_ENV || 'development') === 'development';
 }
@@ -136,7 +144,10 @@ function read(file: string): DevelopmentState {
     parsed = undefined;
   }
   // Never echo the content: it holds secrets.
-  if (!isState(parsed)) throw new ConfigurationError([`DEVELOPMENT_STATE_FILE ${file} is not a development state file of this service; delete it to start afresh`]);
+  if (!isState(parsed))
+    throw new ConfigurationError([
+      `DEVELOPMENT_STATE_FILE ${file} is not a development state file of this service; delete it to start afresh`,
+    ]);
   return parsed;
 }
 
@@ -175,7 +186,10 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** The sandboxes of this folder that still run: an entry whose process died without its close hook (SIGKILL, a crash) is not one. */
+/**
+ * The sandboxes of this folder that still run: an entry whose process died without its close hook (SIGKILL, a crash) is
+ * not one.
+ */
 export function runningSandboxes(env: NodeJS.ProcessEnv = configurationSource()): RunningSandbox[] {
   return (read(stateFile(env)).running ?? []).filter((running) => isAlive(running.pid));
 }
@@ -191,7 +205,10 @@ export function recordRunningSandbox(entry: RunningSandbox, env: NodeJS.ProcessE
   replace(file, { ...state, running: [...others.slice(-(MAX_RUNNING - 1)), entry] });
 }
 
-/** Forgets a sandbox once it has closed, so the CLIs say that none is running instead of retrying its port; the others stay. */
+/**
+ * Forgets a sandbox once it has closed, so the CLIs say that none is running instead of retrying its port; the others
+ * stay.
+ */
 export function forgetRunningSandbox(url: string, env: NodeJS.ProcessEnv = configurationSource()): void {
   const file = stateFile(env);
   const state = read(file);
@@ -216,7 +233,10 @@ export function genesysSettingsFor(emulator: SandboxIdentity & { url: string }):
  * The GENESYS_* settings that point a process at a sandbox emulator. The deployment and
  * organization ids are only defaults: ones set explicitly stay.
  */
-export function sandboxEnvironment(sandbox: SandboxIdentity & { url: string }, env: NodeJS.ProcessEnv = configurationSource()): Record<string, string> {
+export function sandboxEnvironment(
+  sandbox: SandboxIdentity & { url: string },
+  env: NodeJS.ProcessEnv = configurationSource(),
+): Record<string, string> {
   return {
     ...genesysSettingsFor(sandbox),
     GENESYS_DEPLOYMENT_ID: env.GENESYS_DEPLOYMENT_ID || sandbox.deploymentId,

@@ -1,4 +1,11 @@
-import { developmentState, forgetRunningSandbox, keepsDevelopmentState, recordRunningSandbox, sandboxEnvironment, type SeededSet } from './development-state';
+import {
+  developmentState,
+  forgetRunningSandbox,
+  keepsDevelopmentState,
+  recordRunningSandbox,
+  sandboxEnvironment,
+  type SeededSet,
+} from './development-state';
 import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genesys-emulator';
 
 /**
@@ -9,17 +16,30 @@ import { startGenesysEmulator, type DemoShop, type RunningEmulator } from 'genes
  * the emulator keeps its credentials and deployment id across restarts (the development state
  * file); `announceSandbox` records there where it listens, so the CLIs can reach it.
  */
-export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoShop): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
+export async function startSandboxEmulator(
+  env: NodeJS.ProcessEnv,
+  demo?: DemoShop,
+): Promise<{ emulator: RunningEmulator; settings: Record<string, string> }> {
   const kept = keepsDevelopmentState(env) ? developmentState(env).sandbox : undefined;
   const emulator = await startGenesysEmulator({
     adminRoutes: true,
     seed: true,
     ...(demo ? { demo } : {}),
-    ...(kept ? { clientId: kept.clientId, clientSecret: kept.clientSecret, deploymentId: kept.deploymentId, organizationId: kept.organizationId } : {}),
+    ...(kept
+      ? {
+          clientId: kept.clientId,
+          clientSecret: kept.clientSecret,
+          deploymentId: kept.deploymentId,
+          organizationId: kept.organizationId,
+        }
+      : {}),
   });
   // The demo shop is served by the emulator: its origin may call the gateway.
   const corsOrigins = [env.CORS_ORIGINS, demo ? emulator.url : undefined].filter(Boolean).join(',');
-  return { emulator, settings: { ...sandboxEnvironment(emulator, env), ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) } };
+  return {
+    emulator,
+    settings: { ...sandboxEnvironment(emulator, env), ...(corsOrigins ? { CORS_ORIGINS: corsOrigins } : {}) },
+  };
 }
 
 /**
@@ -27,8 +47,14 @@ export async function startSandboxEmulator(env: NodeJS.ProcessEnv, demo?: DemoSh
  * port it belongs to and what it seeded. Called once the service listens too: a start that fails
  * (its port taken by another `npm start`) must not point them at an emulator that dies with it.
  */
-export function announceSandbox(emulator: RunningEmulator, servicePort: number, seeded: readonly SeededSet[], env: NodeJS.ProcessEnv): void {
-  if (keepsDevelopmentState(env)) recordRunningSandbox({ url: emulator.url, servicePort, pid: process.pid, seeded: [...seeded] }, env);
+export function announceSandbox(
+  emulator: RunningEmulator,
+  servicePort: number,
+  seeded: readonly SeededSet[],
+  env: NodeJS.ProcessEnv,
+): void {
+  if (keepsDevelopmentState(env))
+    recordRunningSandbox({ url: emulator.url, servicePort, pid: process.pid, seeded: [...seeded] }, env);
 }
 
 /** The sandbox has closed: the CLIs no longer pick it (others in the folder stay). */
@@ -51,7 +77,11 @@ export interface SandboxExample {
  * are development values). Off the default port the commands name PORT, which picks this
  * sandbox when several run in the folder.
  */
-export function describeSandbox(emulator: RunningEmulator, examples: readonly SandboxExample[], servicePort = DEFAULT_PORT): string {
+export function describeSandbox(
+  emulator: RunningEmulator,
+  examples: readonly SandboxExample[],
+  servicePort = DEFAULT_PORT,
+): string {
   const width = Math.max(...examples.map((example) => example.conversationId.length));
   const npm = servicePort === DEFAULT_PORT ? 'npm' : `PORT=${servicePort} npm`;
   return [
@@ -62,7 +92,11 @@ export function describeSandbox(emulator: RunningEmulator, examples: readonly Sa
     `  deployment id  ${emulator.deploymentId}`,
     `  guest api      ${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${emulator.deploymentId}   (Web Messaging, as Messenger speaks it)`,
     `  ingest         POST ${emulator.url}/emulator/webmessaging/messages   (the same, as one REST call)`,
-    ...(emulator.demo ? [`  demo shop      ${emulator.url}/demo/   (docs/frontend.md's snippet in a page: sign in, chat, see the verdict)`] : []),
+    ...(emulator.demo
+      ? [
+          `  demo shop      ${emulator.url}/demo/   (docs/frontend.md's snippet in a page: sign in, chat, see the verdict)`,
+        ]
+      : []),
     '  conversations',
     ...examples.map((example) => `    ${example.conversationId.padEnd(width)}  ${example.description}`),
     `  try            ${npm} run verify -- ${examples[0]?.conversationId ?? '<conversationId>'}`,

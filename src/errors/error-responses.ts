@@ -7,7 +7,12 @@ import {
 import { ErrorBodyDto, type ErrorDetailDto } from './error-body.dto';
 
 /** An example of the standard error body, for Swagger. */
-export const errorExample = (statusCode: number, error: string, message: string, details: ErrorDetailDto[] = []): ErrorBodyDto => ({
+export const errorExample = (
+  statusCode: number,
+  error: string,
+  message: string,
+  details: ErrorDetailDto[] = [],
+): ErrorBodyDto => ({
   statusCode,
   error,
   message,
@@ -19,8 +24,11 @@ export const errorExample = (statusCode: number, error: string, message: string,
 export const ApiUnauthorizedError = () =>
   ApiUnauthorizedResponse({
     type: ErrorBodyDto,
-    description: 'No valid bearer token; `details[0].code` says why (token_missing, token_expired, token_not_yet_valid, token_without_expiry, token_issued_in_future, token_lifetime_too_long, issuer_mismatch, audience_mismatch, token_invalid).',
-    example: errorExample(401, 'unauthorized', 'The token has expired.', [{ code: 'token_expired', message: 'The token has expired.' }]),
+    description:
+      'No valid bearer token; `details[0].code` says why (token_missing, token_expired, token_not_yet_valid, token_without_expiry, token_issued_in_future, token_lifetime_too_long, issuer_mismatch, audience_mismatch, token_invalid).',
+    example: errorExample(401, 'unauthorized', 'The token has expired.', [
+      { code: 'token_expired', message: 'The token has expired.' },
+    ]),
   });
 
 /** 403 when the token lacks `scope`. */

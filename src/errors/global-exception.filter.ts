@@ -25,7 +25,10 @@ export const CODE_BY_STATUS: Readonly<Record<number, string>> = {
   504: 'gateway_timeout',
 };
 
-/** Our own wording for errors raised by the HTTP layer, so no library text reaches callers (the OpenAPI document quotes it). */
+/**
+ * Our own wording for errors raised by the HTTP layer, so no library text reaches callers (the OpenAPI document quotes
+ * it).
+ */
 export const MESSAGE_BY_STATUS: Readonly<Record<number, string>> = {
   400: 'The request could not be read.',
   404: 'No such route.',

@@ -5,5 +5,10 @@ import type { ErrorDetailDto } from './error-body.dto';
 
 /** ValidationPipe's exceptionFactory: every field and constraint becomes one detail. */
 export function validationErrorFactory(errors: ValidationError[]): ApiError {
-  return new ApiError(HttpStatus.BAD_REQUEST, 'validation_failed', 'The request is invalid.', validationProblems(errors).map(({ path, code, message }): ErrorDetailDto => ({ field: path, code, message })));
+  return new ApiError(
+    HttpStatus.BAD_REQUEST,
+    'validation_failed',
+    'The request is invalid.',
+    validationProblems(errors).map(({ path, code, message }): ErrorDetailDto => ({ field: path, code, message })),
+  );
 }

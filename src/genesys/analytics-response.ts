@@ -36,15 +36,20 @@ export interface DetailsJobPage {
   dataAvailabilityDate?: string;
 }
 
-/** `GET .../details/jobs/{jobId}`: QUEUED, PENDING, FULFILLED, FAILED, CANCELLED or EXPIRED (another state is passed on as it came). */
+/**
+ * `GET .../details/jobs/{jobId}`: QUEUED, PENDING, FULFILLED, FAILED, CANCELLED or EXPIRED (another state is passed on
+ * as it came).
+ */
 export interface DetailsJobStatus {
   state: string;
   errorMessage?: string;
 }
 
-export const isUnreadable = (entry: AnalyticsConversation | UnreadableConversation): entry is UnreadableConversation => 'problem' in entry;
+export const isUnreadable = (entry: AnalyticsConversation | UnreadableConversation): entry is UnreadableConversation =>
+  'problem' in entry;
 
-const dateText = (value: unknown): value is string => typeof value === 'string' && value.length <= MAX_DATE_LENGTH && Number.isFinite(Date.parse(value));
+const dateText = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_DATE_LENGTH && Number.isFinite(Date.parse(value));
 
 function readParticipant(value: unknown, at: string): AnalyticsParticipant {
   if (!isPlain(value) || typeof value.participantId !== 'string' || typeof value.purpose !== 'string') {
@@ -68,26 +73,41 @@ function readParticipant(value: unknown, at: string): AnalyticsParticipant {
 }
 
 function readConversationEntry(value: unknown, index: number): AnalyticsConversation | UnreadableConversation {
-  const conversationId = isPlain(value) && typeof value.conversationId === 'string' && value.conversationId.length <= 128 ? value.conversationId : undefined;
+  const conversationId =
+    isPlain(value) && typeof value.conversationId === 'string' && value.conversationId.length <= 128
+      ? value.conversationId
+      : undefined;
   try {
-    if (!isPlain(value) || conversationId === undefined) throw UpstreamErrors.invalidResponse(`conversations[${index}] has no conversationId`);
-    if (!dateText(value.conversationStart)) throw UpstreamErrors.invalidResponse(`conversations[${index}] has no valid conversationStart`);
+    if (!isPlain(value) || conversationId === undefined)
+      throw UpstreamErrors.invalidResponse(`conversations[${index}] has no conversationId`);
+    if (!dateText(value.conversationStart))
+      throw UpstreamErrors.invalidResponse(`conversations[${index}] has no valid conversationStart`);
     if (!Array.isArray(value.participants) || value.participants.length > MAX_PARTICIPANTS) {
       throw UpstreamErrors.invalidResponse(`conversations[${index}] has no participants list`);
     }
-    const participants = value.participants.map((participant, at) => readParticipant(participant, `conversations[${index}].participants[${at}]`));
+    const participants = value.participants.map((participant, at) =>
+      readParticipant(participant, `conversations[${index}].participants[${at}]`),
+    );
     return { conversationId, conversationStart: value.conversationStart, participants };
   } catch (error) {
     return { ...(conversationId === undefined ? {} : { conversationId }), problem: (error as Error).message };
   }
 }
 
-/** A page of job results, checked: the page's shape must hold, a conversation in it that does not is reported as unreadable. */
+/**
+ * A page of job results, checked: the page's shape must hold, a conversation in it that does not is reported as
+ * unreadable.
+ */
 export function readDetailsJobPage(body: unknown): DetailsJobPage {
   if (!isPlain(body)) throw UpstreamErrors.invalidResponse('the job results are not a JSON object');
   const listed = body.conversations ?? [];
-  if (!Array.isArray(listed) || listed.length > MAX_PAGE_CONVERSATIONS) throw UpstreamErrors.invalidResponse('the job results have no conversations list');
-  if (body.cursor !== undefined && body.cursor !== null && (typeof body.cursor !== 'string' || body.cursor.length > 4096)) {
+  if (!Array.isArray(listed) || listed.length > MAX_PAGE_CONVERSATIONS)
+    throw UpstreamErrors.invalidResponse('the job results have no conversations list');
+  if (
+    body.cursor !== undefined &&
+    body.cursor !== null &&
+    (typeof body.cursor !== 'string' || body.cursor.length > 4096)
+  ) {
     throw UpstreamErrors.invalidResponse('the job results cursor is not a string');
   }
   return {
@@ -98,7 +118,8 @@ export function readDetailsJobPage(body: unknown): DetailsJobPage {
 }
 
 export function readDetailsJobStatus(body: unknown): DetailsJobStatus {
-  if (!isPlain(body) || typeof body.state !== 'string' || body.state.length > 32) throw UpstreamErrors.invalidResponse('the job has no state');
+  if (!isPlain(body) || typeof body.state !== 'string' || body.state.length > 32)
+    throw UpstreamErrors.invalidResponse('the job has no state');
   const errorMessage = typeof body.errorMessage === 'string' ? body.errorMessage.slice(0, 500) : undefined;
   return { state: body.state, ...(errorMessage ? { errorMessage } : {}) };
 }
@@ -111,6 +132,7 @@ export function readSubmittedJob(body: unknown): string {
 }
 
 export function readAvailability(body: unknown): string {
-  if (!isPlain(body) || !dateText(body.dataAvailabilityDate)) throw UpstreamErrors.invalidResponse('the availability answer has no dataAvailabilityDate');
+  if (!isPlain(body) || !dateText(body.dataAvailabilityDate))
+    throw UpstreamErrors.invalidResponse('the availability answer has no dataAvailabilityDate');
   return body.dataAvailabilityDate;
 }

@@ -6,7 +6,8 @@ const MAX_PARTICIPANTS = 1000;
 
 type Plain = Record<string, unknown>;
 
-export const isPlain = (value: unknown): value is Plain => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlain = (value: unknown): value is Plain =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 const optionalString = (value: unknown) => value === undefined || value === null || typeof value === 'string';
 
 /**
@@ -32,7 +33,10 @@ function messagesOf(value: unknown, at: string): GenesysMessageMedia[] | undefin
     if (!isPlain(media) || !optionalString(media.type) || !optionalString(media.id)) {
       throw UpstreamErrors.invalidResponse(`${at}.messages[${index}] is not a message media participant`);
     }
-    return { id: typeof media.id === 'string' ? media.id : '', ...(typeof media.type === 'string' ? { type: media.type } : {}) };
+    return {
+      id: typeof media.id === 'string' ? media.id : '',
+      ...(typeof media.type === 'string' ? { type: media.type } : {}),
+    };
   });
 }
 
@@ -60,7 +64,11 @@ function participantOf(value: unknown, index: number): GenesysParticipant {
 export function readConversation(body: unknown): GenesysConversation {
   if (!isPlain(body)) throw UpstreamErrors.invalidResponse('the body is not a JSON object');
   if (typeof body.id !== 'string') throw UpstreamErrors.invalidResponse('the conversation has no id');
-  if (typeof body.startTime !== 'string' || body.startTime.length > 64 || !Number.isFinite(Date.parse(body.startTime))) {
+  if (
+    typeof body.startTime !== 'string' ||
+    body.startTime.length > 64 ||
+    !Number.isFinite(Date.parse(body.startTime))
+  ) {
     throw UpstreamErrors.invalidResponse('the conversation has no valid startTime');
   }
   if (!Array.isArray(body.participants) || body.participants.length > MAX_PARTICIPANTS) {

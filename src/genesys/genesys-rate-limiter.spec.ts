@@ -26,7 +26,11 @@ describe('GenesysRateLimiter without Redis', () => {
       clock,
       new ServiceMetrics(),
     );
-  const refusal = (promise: Promise<void>) => promise.then(() => undefined, (error: unknown) => error as ApiError);
+  const refusal = (promise: Promise<void>) =>
+    promise.then(
+      () => undefined,
+      (error: unknown) => error as ApiError,
+    );
 
   it('admits the limit at once, then refuses a caller whose turn is beyond its budget with the real wait, holding no slot', async () => {
     const rate = limiter();
@@ -58,7 +62,9 @@ describe('GenesysRateLimiter without Redis', () => {
     const clock = new ManualClock();
     const rate = limiter(clock);
     const admittedAt: number[] = [];
-    const callers = Array.from({ length: 9 }, () => rate.acquire(10_000).then(() => admittedAt.push(clock.now() - start)));
+    const callers = Array.from({ length: 9 }, () =>
+      rate.acquire(10_000).then(() => admittedAt.push(clock.now() - start)),
+    );
     const start = clock.now();
     await settled();
     for (let step = 0; step < 3; step += 1) await clock.elapse(1020);

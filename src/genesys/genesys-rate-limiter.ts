@@ -112,7 +112,12 @@ export class GenesysRateLimiter implements BeforeApplicationShutdown {
     return this.shared.either(
       'rate limit',
       async (client) =>
-        Number(await client.eval(RESERVE_SCRIPT, { keys: [this.key], arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)] })),
+        Number(
+          await client.eval(RESERVE_SCRIPT, {
+            keys: [this.key],
+            arguments: [String(this.windowMs), String(this.limit), member, String(maxWaitMs)],
+          }),
+        ),
       () => this.reserveLocally(maxWaitMs),
     );
   }

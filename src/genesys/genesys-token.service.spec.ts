@@ -25,7 +25,11 @@ function slowSharedTier(initial: CachedToken) {
 }
 
 const config = { clientId: 'client', tokenRefreshBufferSeconds: 300 } as GenesysConfig;
-const longLived = (value: string, now: number): CachedToken => ({ value, expiresAt: now + 3_600_000, refreshAt: now + 3_000_000 });
+const longLived = (value: string, now: number): CachedToken => ({
+  value,
+  expiresAt: now + 3_600_000,
+  refreshAt: now + 3_000_000,
+});
 
 describe('GenesysTokenService.invalidate', () => {
   it('never hands out a refused token again, even while the shared copy is still being deleted', async () => {
@@ -76,7 +80,11 @@ function tokenEndpoint() {
 describe('GenesysTokenService refresh timing', () => {
   const setUp = (bufferSeconds = 300) => {
     const clock = new ManualClock();
-    const tokens = new GenesysTokenService(inMemorySharedState(), { ...config, tokenRefreshBufferSeconds: bufferSeconds }, clock);
+    const tokens = new GenesysTokenService(
+      inMemorySharedState(),
+      { ...config, tokenRefreshBufferSeconds: bufferSeconds },
+      clock,
+    );
     return { clock, tokens, endpoint: tokenEndpoint() };
   };
 

@@ -61,7 +61,9 @@ export class GenesysTokenService {
     const current = this.current;
     if (current && now < current.refreshAt) return current.value;
     if (current && now < current.expiresAt) {
-      this.refresh(source).catch((error: Error) => this.logger.warn(`Background token refresh failed: ${error.message}`));
+      this.refresh(source).catch((error: Error) =>
+        this.logger.warn(`Background token refresh failed: ${error.message}`),
+      );
       return current.value;
     }
     return (await this.refresh(source)).value;
@@ -127,6 +129,11 @@ export class GenesysTokenService {
 
   private async readShared(): Promise<CachedToken | undefined> {
     const token = await this.shared.read<CachedToken>(this.cacheKey);
-    return token && typeof token.value === 'string' && this.clock.now() < token.expiresAt && !this.refused.has(token.value) ? token : undefined;
+    return token &&
+      typeof token.value === 'string' &&
+      this.clock.now() < token.expiresAt &&
+      !this.refused.has(token.value)
+      ? token
+      : undefined;
   }
 }

@@ -3,7 +3,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { isAxiosError, type AxiosResponse } from 'axios';
 import { firstValueFrom } from 'rxjs';
 import { CLOCK, type Clock } from '../clock/clock';
-import { readAvailability, readDetailsJobPage, readDetailsJobStatus, readSubmittedJob, type DetailsJobPage, type DetailsJobStatus } from './analytics-response';
+import {
+  readAvailability,
+  readDetailsJobPage,
+  readDetailsJobStatus,
+  readSubmittedJob,
+  type DetailsJobPage,
+  type DetailsJobStatus,
+} from './analytics-response';
 import { readConversation } from './conversation-response';
 import { readMessageDetails, type GenesysMessageDetails } from './message-response';
 import type { GenesysConversation } from './genesys-models';
@@ -93,15 +100,25 @@ export class GenesysClient {
 
   /** The job's state, or null when Genesys Cloud does not know it (gone after it expired). */
   async getDetailsJob(jobId: string): Promise<DetailsJobStatus | null> {
-    const response = await this.callApi(this.analyticsRequest('GET', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`, `GET ${ANALYTICS_JOBS}/{jobId}`));
+    const response = await this.callApi(
+      this.analyticsRequest('GET', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`, `GET ${ANALYTICS_JOBS}/{jobId}`),
+    );
     return response.status === 404 ? null : readDetailsJobStatus(this.found(response, 'GET details job'));
   }
 
   /** One page of a fulfilled job's results, from `cursor` on; null when the job is unknown. */
-  async getDetailsJobResults(jobId: string, cursor: string | undefined, pageSize: number): Promise<DetailsJobPage | null> {
+  async getDetailsJobResults(
+    jobId: string,
+    cursor: string | undefined,
+    pageSize: number,
+  ): Promise<DetailsJobPage | null> {
     const query = new URLSearchParams({ pageSize: String(pageSize), ...(cursor === undefined ? {} : { cursor }) });
     const response = await this.callApi({
-      ...this.analyticsRequest('GET', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}/results?${query}`, `GET ${ANALYTICS_JOBS}/{jobId}/results`),
+      ...this.analyticsRequest(
+        'GET',
+        `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}/results?${query}`,
+        `GET ${ANALYTICS_JOBS}/{jobId}/results`,
+      ),
       maxResponseBytes: MAX_JOB_RESULTS_BYTES,
     });
     return response.status === 404 ? null : readDetailsJobPage(this.found(response, 'GET details job results'));
@@ -109,17 +126,31 @@ export class GenesysClient {
 
   /** Cancels a job; one Genesys Cloud no longer knows is as good as cancelled. */
   async cancelDetailsJob(jobId: string): Promise<void> {
-    await this.callApi(this.analyticsRequest('DELETE', `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`, `DELETE ${ANALYTICS_JOBS}/{jobId}`));
+    await this.callApi(
+      this.analyticsRequest(
+        'DELETE',
+        `${ANALYTICS_JOBS}/${encodeURIComponent(jobId)}`,
+        `DELETE ${ANALYTICS_JOBS}/{jobId}`,
+      ),
+    );
   }
 
   /** The data-lake availability date: conversations after it are not in job results yet. */
   async getDetailsJobsAvailability(): Promise<string> {
-    const response = await this.callApi(this.analyticsRequest('GET', `${ANALYTICS_JOBS}/availability`, `GET ${ANALYTICS_JOBS}/availability`));
+    const response = await this.callApi(
+      this.analyticsRequest('GET', `${ANALYTICS_JOBS}/availability`, `GET ${ANALYTICS_JOBS}/availability`),
+    );
     return readAvailability(this.found(response, 'GET details jobs availability'));
   }
 
   private analyticsRequest(method: UpstreamRequest['method'], path: string, route: string): UpstreamRequest {
-    return { method, url: `${this.config.apiUrl}${path}`, route, rateLimited: true, maxResponseBytes: MAX_API_RESPONSE_BYTES };
+    return {
+      method,
+      url: `${this.config.apiUrl}${path}`,
+      route,
+      rateLimited: true,
+      maxResponseBytes: MAX_API_RESPONSE_BYTES,
+    };
   }
 
   /** A 2xx answer's body; a 404 where the resource must exist is Genesys refusing the request. */
@@ -140,7 +171,10 @@ export class GenesysClient {
     let refusedToken: string | undefined;
     return this.withRetries(request, async () => {
       const token = await this.accessToken();
-      const response = await this.send({ ...request, headers: { ...request.headers, authorization: `Bearer ${token}` } });
+      const response = await this.send({
+        ...request,
+        headers: { ...request.headers, authorization: `Bearer ${token}` },
+      });
       if (response.status !== 401) return response;
       if (refusedToken !== undefined) throw UpstreamErrors.authFailed('a freshly issued token was refused');
       // The token is gone (expired early, revoked, HIPAA idle timeout): drop it, get another, try once more.
@@ -188,7 +222,10 @@ export class GenesysClient {
       throw UpstreamErrors.unavailable(`unexpected answer from the token endpoint (status ${response.status})`);
     }
     this.metrics.tokenRequests.inc({ outcome: 'issued' });
-    return { accessToken: body.access_token, expiresInSeconds: Math.min(body.expires_in as number, LONGEST_TOKEN_LIFETIME_SECONDS) };
+    return {
+      accessToken: body.access_token,
+      expiresInSeconds: Math.min(body.expires_in as number, LONGEST_TOKEN_LIFETIME_SECONDS),
+    };
   }
 
   /**
@@ -200,7 +237,7 @@ export class GenesysClient {
     attempt: () => Promise<AxiosResponse | 'retry-now'>,
   ): Promise<AxiosResponse> {
     const deadline = this.clock.now() + this.config.retryBudgetMs;
-    for (let retries = 0; ; ) {
+    for (let retries = 0; ;) {
       if (request.rateLimited) await this.waitForRateLimit(deadline);
       let retry: RetryPlan;
       let cause: string;
@@ -215,7 +252,10 @@ export class GenesysClient {
         if (!isAxiosError(error)) throw error;
         cause = 'network';
         // Axios's code for an answer it could not read, the size bound included: asking again gets the same answer.
-        if (error.code === 'ERR_BAD_RESPONSE') throw UpstreamErrors.invalidResponse(`${request.route} answered more than ${request.maxResponseBytes} bytes, or something unreadable`);
+        if (error.code === 'ERR_BAD_RESPONSE')
+          throw UpstreamErrors.invalidResponse(
+            `${request.route} answered more than ${request.maxResponseBytes} bytes, or something unreadable`,
+          );
         retry = planRetryOfNetworkError(error.code, retries, Math.random);
       }
       if (!retryFits(retries, this.config.maxRetries, this.clock.now(), retry.waitMs, deadline)) {

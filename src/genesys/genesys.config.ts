@@ -1,7 +1,14 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsIn, IsOptional, IsString, IsUrl, IsUUID, ValidateIf } from 'class-validator';
 import { IntegerVariable, readEnvironment } from '../config/environment';
-import { GENESYS_REGION_DOMAINS, apiHost, findRegion, loginHost, webMessagingHost, type GenesysRegionDomain } from './genesys-regions';
+import {
+  GENESYS_REGION_DOMAINS,
+  apiHost,
+  findRegion,
+  loginHost,
+  webMessagingHost,
+  type GenesysRegionDomain,
+} from './genesys-regions';
 
 /**
  * Without credentials the service runs against its emulator (sandbox mode). That must never
@@ -42,11 +49,16 @@ export class GenesysEnvironment {
   GENESYS_CLIENT_SECRET?: string;
 
   @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_DEPLOYMENT_ID !== undefined)
-  @IsUUID('all', { message: 'GENESYS_DEPLOYMENT_ID must be the Messenger deployment id (a UUID); required when NODE_ENV=production' })
+  @IsUUID('all', {
+    message: 'GENESYS_DEPLOYMENT_ID must be the Messenger deployment id (a UUID); required when NODE_ENV=production',
+  })
   GENESYS_DEPLOYMENT_ID?: string;
 
   @ValidateIf((env: GenesysEnvironment) => requiresCredentials(env) || env.GENESYS_ORGANIZATION_ID !== undefined)
-  @IsUUID('all', { message: 'GENESYS_ORGANIZATION_ID must be the Genesys Cloud organization id (a UUID); required when NODE_ENV=production' })
+  @IsUUID('all', {
+    message:
+      'GENESYS_ORGANIZATION_ID must be the Genesys Cloud organization id (a UUID); required when NODE_ENV=production',
+  })
   GENESYS_ORGANIZATION_ID?: string;
 
   @IsOptional()
@@ -58,7 +70,10 @@ export class GenesysEnvironment {
   GENESYS_API_URL?: string;
 
   @IsOptional()
-  @IsUrl({ protocols: ['ws', 'wss'], require_protocol: true, require_tld: false }, { message: 'GENESYS_WEBMESSAGING_URL must be a ws(s) URL such as wss://webmessaging.mypurecloud.com' })
+  @IsUrl(
+    { protocols: ['ws', 'wss'], require_protocol: true, require_tld: false },
+    { message: 'GENESYS_WEBMESSAGING_URL must be a ws(s) URL such as wss://webmessaging.mypurecloud.com' },
+  )
   GENESYS_WEBMESSAGING_URL?: string;
 
   @IsOptional()

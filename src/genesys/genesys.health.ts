@@ -34,7 +34,10 @@ export class GenesysTokenHealthIndicator {
       this.lastFailure = undefined;
       return indicator.up();
     } catch (error) {
-      const message = error instanceof ApiError ? error.message : 'no Genesys Cloud token yet (token request still running or failed)';
+      const message =
+        error instanceof ApiError
+          ? error.message
+          : 'no Genesys Cloud token yet (token request still running or failed)';
       this.lastFailure = { at: this.clock.now(), message };
       return indicator.down({ message });
     }

@@ -8,7 +8,9 @@ import { GenesysClient } from './genesys.client';
 import { genesysConfig } from './genesys.config';
 import { GenesysTokenHealthIndicator } from './genesys.health';
 
-/** Genesys Cloud's Platform API: the client (timeouts, retries, rate limit), its OAuth token service, and their health. */
+/**
+ * Genesys Cloud's Platform API: the client (timeouts, retries, rate limit), its OAuth token service, and their health.
+ */
 @Module({
   imports: [ConfigModule.forFeature(genesysConfig), HttpModule, TerminusModule],
   providers: [GenesysClient, GenesysTokenService, GenesysRateLimiter, GenesysTokenHealthIndicator],

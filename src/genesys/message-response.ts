@@ -1,7 +1,10 @@
 import { isPlain } from './conversation-response';
 import { UpstreamErrors } from './upstream-errors';
 
-/** What the service reads of `MessageData` (`GET /api/v2/conversations/messages/{messageId}/details`): the conversation it belongs to. */
+/**
+ * What the service reads of `MessageData` (`GET /api/v2/conversations/messages/{messageId}/details`): the conversation
+ * it belongs to.
+ */
 export interface GenesysMessageDetails {
   id: string;
   conversationId: string;

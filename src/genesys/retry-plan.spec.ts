@@ -1,7 +1,11 @@
 import { type ApiError } from '../errors/api-error';
 import { backoffMs, planRetryOfNetworkError, planRetryOfResponse, retryFits } from './retry-plan';
 
-const response = (status: number, headers: Record<string, string> = {}, data: unknown = {}) => ({ status, headers, data });
+const response = (status: number, headers: Record<string, string> = {}, data: unknown = {}) => ({
+  status,
+  headers,
+  data,
+});
 const highest = () => 0.999_999;
 const lowest = () => 0;
 const thrown = (run: () => unknown) => {
@@ -34,7 +38,14 @@ describe('planRetryOfResponse', () => {
   });
 
   it('names the permission a 403 says is missing', () => {
-    const error = thrown(() => planRetryOfResponse(response(403, {}, { messageParams: { permissions: 'analytics:conversationDetail:view' } }), 0, true, lowest));
+    const error = thrown(() =>
+      planRetryOfResponse(
+        response(403, {}, { messageParams: { permissions: 'analytics:conversationDetail:view' } }),
+        0,
+        true,
+        lowest,
+      ),
+    );
     expect(JSON.stringify(error.details)).toContain('analytics:conversationDetail:view');
   });
 

@@ -18,7 +18,8 @@ export interface RetryPlan {
 export type Random = () => number;
 
 /** Full jitter: a random wait up to the exponential step, so retries from many callers spread out. */
-export const backoffMs = (retry: number, random: Random) => random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
+export const backoffMs = (retry: number, random: Random) =>
+  random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** retry);
 /** Up to 10 % on top of Retry-After, so waiters released together do not return together. */
 const retryAfterWithJitterMs = (seconds: number, random: Random) => seconds * 1000 * (1 + random() * 0.1);
 
@@ -50,7 +51,11 @@ export function planRetryOfResponse(
   if (status === 403) throw UpstreamErrors.forbidden(missingPermission(response));
   if (status === 429) {
     const seconds = retryAfterSeconds(response);
-    return { waitMs: retryAfterWithJitterMs(seconds, random), reason: `rate limited (Retry-After ${seconds} s)`, giveUp: UpstreamErrors.rateLimited(seconds) };
+    return {
+      waitMs: retryAfterWithJitterMs(seconds, random),
+      reason: `rate limited (Retry-After ${seconds} s)`,
+      giveUp: UpstreamErrors.rateLimited(seconds),
+    };
   }
   if (RETRYABLE_STATUSES.has(status)) {
     return {
@@ -75,5 +80,10 @@ export function planRetryOfNetworkError(code: string | undefined, retries: numbe
 }
 
 /** Whether another try fits: fewer than `maxRetries` so far, and its wait ends before the deadline. */
-export const retryFits = (retries: number, maxRetries: number, nowMs: number, waitMs: number, deadlineMs: number): boolean =>
-  retries < maxRetries && nowMs + waitMs <= deadlineMs;
+export const retryFits = (
+  retries: number,
+  maxRetries: number,
+  nowMs: number,
+  waitMs: number,
+  deadlineMs: number,
+): boolean => retries < maxRetries && nowMs + waitMs <= deadlineMs;

@@ -44,6 +44,10 @@ export class HealthController {
     ]),
   })
   ready(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.cacheStore.check(), () => this.genesysToken.check(), () => this.callerKeys.check()]);
+    return this.health.check([
+      () => this.cacheStore.check(),
+      () => this.genesysToken.check(),
+      () => this.callerKeys.check(),
+    ]);
   }
 }

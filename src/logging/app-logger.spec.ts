@@ -6,7 +6,9 @@ function loggerWithLines(level = 'info'): { logger: AppLogger; lines: () => Reco
   const written: string[] = [];
   // pino writes each line with one synchronous write() call.
   const destination = { write: (line: string) => written.push(line) };
-  const logger = new AppLogger(pino({ level, redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR } }, destination));
+  const logger = new AppLogger(
+    pino({ level, redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR } }, destination),
+  );
   return { logger, lines: () => written.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }
 
@@ -34,13 +36,22 @@ describe('AppLogger', () => {
   it('keeps the stack Nest passes before the context of an error', () => {
     const { logger, lines } = loggerWithLines();
     logger.error('Token refresh failed', 'Error: boom\n    at refresh (token.ts:1:1)', 'GenesysTokenService');
-    expect(lines()[0]).toMatchObject({ level: 50, context: 'GenesysTokenService', msg: 'Token refresh failed', stack: expect.stringContaining('at refresh') });
+    expect(lines()[0]).toMatchObject({
+      level: 50,
+      context: 'GenesysTokenService',
+      msg: 'Token refresh failed',
+      stack: expect.stringContaining('at refresh'),
+    });
   });
 
   it('serialises an Error given as the message', () => {
     const { logger, lines } = loggerWithLines();
     logger.error(new Error('socket hang up'), 'GenesysClient');
-    expect(lines()[0]).toMatchObject({ context: 'GenesysClient', msg: 'socket hang up', err: expect.objectContaining({ message: 'socket hang up' }) });
+    expect(lines()[0]).toMatchObject({
+      context: 'GenesysClient',
+      msg: 'socket hang up',
+      err: expect.objectContaining({ message: 'socket hang up' }),
+    });
   });
 
   it('redacts secrets in an object message', () => {

@@ -3,7 +3,13 @@ import type { Level, Logger as PinoLogger } from 'pino';
 import { APPLICATION_LOG } from './logging.tokens';
 
 /** Nest's line per module, route and start-up step: useful when debugging start-up, noise otherwise. */
-const NEST_START_UP_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'NestApplication']);
+const NEST_START_UP_CONTEXTS = new Set([
+  'NestFactory',
+  'InstanceLoader',
+  'RoutesResolver',
+  'RouterExplorer',
+  'NestApplication',
+]);
 
 /**
  * Nest's LoggerService over pino, so Nest's own lines and every `new Logger(context)` in the

@@ -31,12 +31,20 @@ const commonOptions = (app: AppConfig): pino.LoggerOptions => ({
       provide: APPLICATION_LOG,
       inject: [appConfig.KEY, LOG_DESTINATION],
       useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger =>
-        pino({ ...commonOptions(app), redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR }, mixin: requestIdOfCurrentRequest }, formatted(app, destination)),
+        pino(
+          {
+            ...commonOptions(app),
+            redact: { paths: REDACTED_LOG_PATHS, censor: REDACTION_CENSOR },
+            mixin: requestIdOfCurrentRequest,
+          },
+          formatted(app, destination),
+        ),
     },
     {
       provide: REQUEST_LOG,
       inject: [appConfig.KEY, LOG_DESTINATION],
-      useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger => pino(commonOptions(app), formatted(app, destination)),
+      useFactory: (app: AppConfig, destination: DestinationStream): PinoLogger =>
+        pino(commonOptions(app), formatted(app, destination)),
     },
     AppLogger,
   ],

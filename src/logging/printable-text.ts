@@ -25,7 +25,8 @@ export const neutralise = (text: string): string => text.replace(UNPRINTABLE, es
  * JSON.stringify escapes C0 controls; the other unprintable characters can only stand inside
  * strings, where \uXXXX means the same.
  */
-export const printableJson = (value: unknown, indent?: number): string => JSON.stringify(value, null, indent).replace(UNPRINTABLE_IN_JSON, escapeCharacter);
+export const printableJson = (value: unknown, indent?: number): string =>
+  JSON.stringify(value, null, indent).replace(UNPRINTABLE_IN_JSON, escapeCharacter);
 
 /** Pretty printableJson and a newline, as the CLIs print it. */
 export const jsonForTerminal = (value: unknown): string => `${printableJson(value, 2)}\n`;

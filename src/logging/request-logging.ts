@@ -35,7 +35,10 @@ export function registerRequestLogging(fastify: FastifyInstance, log: PinoLogger
   fastify.addHook('onRequestAbort', (request, done) => {
     const path = loggedPath(request);
     if (!path.startsWith('/health/') && log.isLevelEnabled('info')) {
-      log.info({ requestId: request.id, req: { method: request.method, path }, aborted: true }, 'request aborted by the client');
+      log.info(
+        { requestId: request.id, req: { method: request.method, path }, aborted: true },
+        'request aborted by the client',
+      );
     }
     done();
   });

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-/** Label value for attribute names outside the registry: visitors choose those, and a label per name would let them grow the series without end. */
+/**
+ * Label value for attribute names outside the registry: visitors choose those, and a label per name would let them grow
+ * the series without end.
+ */
 export const OTHER_ATTRIBUTE = 'other';
 
 /**

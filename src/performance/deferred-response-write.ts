@@ -41,10 +41,21 @@ function answerUnwritableResponse(
   request: FastifyRequest,
   reply: FastifyReply,
   error: unknown,
-  { headers, requestIdHeader, log }: { headers: Readonly<Record<string, string>>; requestIdHeader: string; log: PinoLogger },
+  {
+    headers,
+    requestIdHeader,
+    log,
+  }: { headers: Readonly<Record<string, string>>; requestIdHeader: string; log: PinoLogger },
 ): void {
   log.error(
-    { context: 'ResponseWrite', requestId: request.id, req: { method: request.method, path: loggedPath(request) }, err: error, status: 500, code: 'internal_error' },
+    {
+      context: 'ResponseWrite',
+      requestId: request.id,
+      req: { method: request.method, path: loggedPath(request) },
+      err: error,
+      status: 500,
+      code: 'internal_error',
+    },
     'Response could not be written',
   );
   const raw = reply.raw;
@@ -52,7 +63,13 @@ function answerUnwritableResponse(
     raw.destroy();
     return;
   }
-  const body: ErrorBodyDto = { statusCode: 500, error: 'internal_error', message: 'Internal server error.', details: [], requestId: String(request.id) };
+  const body: ErrorBodyDto = {
+    statusCode: 500,
+    error: 'internal_error',
+    message: 'Internal server error.',
+    details: [],
+    requestId: String(request.id),
+  };
   const text = JSON.stringify(body);
   raw.writeHead(500, {
     ...headers,

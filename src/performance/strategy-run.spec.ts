@@ -1,6 +1,12 @@
 import { runStrategy, type RunnableStrategy } from './strategy-run';
 
-type Actions = { success(user: unknown): void; fail(reason: unknown): void; error(error: unknown): void; pass(): void; redirect(url: string): void };
+type Actions = {
+  success(user: unknown): void;
+  fail(reason: unknown): void;
+  error(error: unknown): void;
+  pass(): void;
+  redirect(url: string): void;
+};
 
 /** A strategy whose authenticate does what the test says, with `this` the per-request instance. */
 const strategyThat = (act: (self: Actions) => void): RunnableStrategy<object> => ({
@@ -15,14 +21,25 @@ describe('runStrategy', () => {
     ['fail', (self: Actions) => self.fail('bad token'), { outcome: 'fail', reason: 'bad token' }],
     ['error', (self: Actions) => self.error(new Error('boom')), { outcome: 'error', error: new Error('boom') }],
     ['pass', (self: Actions) => self.pass(), { outcome: 'pass' }],
-    ['redirect', (self: Actions) => self.redirect('https://login.example'), { outcome: 'redirect', url: 'https://login.example' }],
+    [
+      'redirect',
+      (self: Actions) => self.redirect('https://login.example'),
+      { outcome: 'redirect', url: 'https://login.example' },
+    ],
   ])('resolves with %s', async (_name, act, expected) => {
     expect(await runStrategy(strategyThat(act), {})).toEqual(expected);
   });
 
   it('resolves with error when authenticate throws', async () => {
     const thrown = new Error('thrown');
-    expect(await runStrategy(strategyThat(() => { throw thrown; }), {})).toEqual({ outcome: 'error', error: thrown });
+    expect(
+      await runStrategy(
+        strategyThat(() => {
+          throw thrown;
+        }),
+        {},
+      ),
+    ).toEqual({ outcome: 'error', error: thrown });
   });
 
   it('keeps the first action when a strategy calls two, asynchronously too', async () => {

@@ -19,7 +19,10 @@ export interface RunnableStrategy<Request> {
  * memory store"; paired against `passport.authenticate`, 8.9k vs 8.2k req/s, 177 vs 227 MB:
  * docs/performance.md).
  */
-export function runStrategy<User, Request>(strategy: RunnableStrategy<Request>, request: Request): Promise<StrategyOutcome<User>> {
+export function runStrategy<User, Request>(
+  strategy: RunnableStrategy<Request>,
+  request: Request,
+): Promise<StrategyOutcome<User>> {
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: StrategyOutcome<User>) => {

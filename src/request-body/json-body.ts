@@ -10,7 +10,8 @@ import { ApiError } from '../errors/api-error';
  */
 const MAX_BODY_DEPTH = 32;
 
-const FORBIDDEN_KEY_MESSAGE = 'The request body holds a "__proto__" key, or a "constructor" object with a "prototype" key; this service refuses both.';
+const FORBIDDEN_KEY_MESSAGE =
+  'The request body holds a "__proto__" key, or a "constructor" object with a "prototype" key; this service refuses both.';
 
 export type BodyShapeProblem = 'too_deep' | 'forbidden_key';
 
@@ -29,7 +30,9 @@ export function bodyShapeProblem(value: unknown, limit: number): BodyShapeProble
     if (depth > limit) return 'too_deep';
     if (!Array.isArray(node)) {
       if (Object.hasOwn(node, '__proto__')) return 'forbidden_key';
-      const constructorValue = Object.hasOwn(node, 'constructor') ? (node as { constructor: unknown }).constructor : undefined;
+      const constructorValue = Object.hasOwn(node, 'constructor')
+        ? (node as { constructor: unknown }).constructor
+        : undefined;
       if (isObject(constructorValue) && Object.hasOwn(constructorValue, 'prototype')) return 'forbidden_key';
     }
     for (const child of Object.values(node)) {
@@ -54,8 +57,17 @@ export function useJsonBodies(app: NestFastifyApplication, bodyLimitBytes: numbe
     void parseJson(request, body as unknown as string, (error: Error | null, parsed?: unknown) => {
       if (error) return done(error, undefined);
       const problem = bodyShapeProblem(parsed, MAX_BODY_DEPTH);
-      if (problem === 'too_deep') done(new ApiError(HttpStatus.BAD_REQUEST, 'body_too_deep', `The request body nests deeper than ${MAX_BODY_DEPTH} levels.`), undefined);
-      else if (problem === 'forbidden_key') done(new ApiError(HttpStatus.BAD_REQUEST, 'forbidden_key', FORBIDDEN_KEY_MESSAGE), undefined);
+      if (problem === 'too_deep')
+        done(
+          new ApiError(
+            HttpStatus.BAD_REQUEST,
+            'body_too_deep',
+            `The request body nests deeper than ${MAX_BODY_DEPTH} levels.`,
+          ),
+          undefined,
+        );
+      else if (problem === 'forbidden_key')
+        done(new ApiError(HttpStatus.BAD_REQUEST, 'forbidden_key', FORBIDDEN_KEY_MESSAGE), undefined);
       else done(null, parsed);
     });
   });

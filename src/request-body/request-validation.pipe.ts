@@ -26,7 +26,10 @@ export class RequestValidationPipe extends ValidationPipe {
     const metatype = metadata.metatype as new () => object;
     // No body at all is an empty one (every field optional: `{ expected }`); another non-object names no field.
     const fields = value === undefined || value === null ? {} : isPlainObject(value) ? value : undefined;
-    if (!fields) throw validationErrorFactory([{ property: 'body', constraints: { isObject: 'the body must be a JSON object' }, children: [] }]);
+    if (!fields)
+      throw validationErrorFactory([
+        { property: 'body', constraints: { isObject: 'the body must be a JSON object' }, children: [] },
+      ]);
     const instance = Object.create(metatype.prototype) as Record<string, unknown>;
     for (const [name, field] of Object.entries(fields)) {
       Object.defineProperty(instance, name, { value: field, enumerable: true, writable: true, configurable: true });

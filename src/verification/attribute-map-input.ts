@@ -10,7 +10,11 @@ const MAX_ATTRIBUTE_ENTRIES = 1024;
  * entry that is not a string. The result has no prototype, so names such as `toString` or
  * `__proto__` are ordinary keys.
  */
-export function readAttributeMap(value: Readonly<Record<string, unknown>>, field: string, reservedName?: string): Record<string, string> {
+export function readAttributeMap(
+  value: Readonly<Record<string, unknown>>,
+  field: string,
+  reservedName?: string,
+): Record<string, string> {
   const entries = Object.entries(value);
   if (entries.length > MAX_ATTRIBUTE_ENTRIES) {
     throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'attributes_invalid', `${field} holds too many attributes.`, [
@@ -21,13 +25,27 @@ export function readAttributeMap(value: Readonly<Record<string, unknown>>, field
   const problems: ErrorDetailDto[] = [];
   for (const [name, entry] of entries) {
     if (name === reservedName) {
-      problems.push({ field: `${field}.${name}`, code: 'reserved_attribute', message: `${name} is the signature, not an attribute to expect` });
+      problems.push({
+        field: `${field}.${name}`,
+        code: 'reserved_attribute',
+        message: `${name} is the signature, not an attribute to expect`,
+      });
     } else if (typeof entry !== 'string') {
-      problems.push({ field: `${field}.${name}`, code: 'not_a_string', message: `${field}.${name} must be a string, as every custom attribute is` });
+      problems.push({
+        field: `${field}.${name}`,
+        code: 'not_a_string',
+        message: `${field}.${name} must be a string, as every custom attribute is`,
+      });
     } else {
       map[name] = entry;
     }
   }
-  if (problems.length > 0) throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'attributes_invalid', `Some entries of ${field} cannot be attributes.`, problems);
+  if (problems.length > 0)
+    throw new ApiError(
+      HttpStatus.UNPROCESSABLE_ENTITY,
+      'attributes_invalid',
+      `Some entries of ${field} cannot be attributes.`,
+      problems,
+    );
   return map;
 }

@@ -46,7 +46,15 @@ import type { PiiClass, TrustLevel } from '../attribute-registry/attribute-defin
  * rode on the visitor's first message is never a status: it cannot be told.
  */
 
-export const ROW_STATUSES = ['match', 'mismatch', 'missing', 'unexpected', 'case_mismatch', 'present', 'other'] as const;
+export const ROW_STATUSES = [
+  'match',
+  'mismatch',
+  'missing',
+  'unexpected',
+  'case_mismatch',
+  'present',
+  'other',
+] as const;
 export type RowStatus = (typeof ROW_STATUSES)[number];
 
 export const REPORT_STATUSES = [
@@ -62,7 +70,8 @@ export const REPORT_STATUSES = [
 export type ReportStatus = (typeof REPORT_STATUSES)[number];
 
 /** What is known of the signature: absent, failed, or valid and in or out of force at the conversation's start. */
-export type SignatureFinding = { kind: 'absent' } | { kind: 'invalid'; problem: SignatureProblem } | { kind: 'valid'; timing: SignatureTiming };
+export type SignatureFinding =
+  { kind: 'absent' } | { kind: 'invalid'; problem: SignatureProblem } | { kind: 'valid'; timing: SignatureTiming };
 
 export interface RegistryAttribute {
   readonly name: string;
@@ -82,7 +91,10 @@ export interface JudgementInput {
   /** Values the caller expects; only the names listed are compared with them. */
   expected?: ReadonlyMap<string, string>;
   registry: readonly RegistryAttribute[];
-  /** Whether the signature covers a name: a registry attribute, or one retired from the registry (AttributeRegistry.covers). */
+  /**
+   * Whether the signature covers a name: a registry attribute, or one retired from the registry
+   * (AttributeRegistry.covers).
+   */
   covers: (name: string) => boolean;
   /** Names whose value analytics may have cut (read from job results); none when read whole (a conversation GET). */
   cut?: ReadonlySet<string>;
@@ -120,7 +132,10 @@ export interface Judgement {
   /** The signature as judged: a valid one whose set the ledger contradicts is a mismatch. */
   signature: SignatureFinding;
   rows: JudgedRow[];
-  /** Whether the whole of a value analytics may have cut could give another status: then only a conversation GET settles it. */
+  /**
+   * Whether the whole of a value analytics may have cut could give another status: then only a conversation GET settles
+   * it.
+   */
   cutMatters: boolean;
 }
 
@@ -129,7 +144,10 @@ export interface Judgement {
  * removes an attribute set to "", and Architect hands a data action an unset one as "", so an
  * empty value is no attribute wherever it shows up). No prototype: `__proto__` is a name like any.
  */
-export function readArrived(attributes: Readonly<Record<string, string>>, signatureName: string): { token?: string; arrived: Record<string, string> } {
+export function readArrived(
+  attributes: Readonly<Record<string, string>>,
+  signatureName: string,
+): { token?: string; arrived: Record<string, string> } {
   const arrived = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(attributes)) if (value !== '') arrived[name] = value;
   const token = arrived[signatureName];
@@ -138,14 +156,20 @@ export function readArrived(attributes: Readonly<Record<string, string>>, signat
 }
 
 /** The part of what arrived that the MAC is checked over: the names the signature covers. */
-export function signedPart(arrived: Readonly<Record<string, string>>, covers: (name: string) => boolean): Record<string, string> {
+export function signedPart(
+  arrived: Readonly<Record<string, string>>,
+  covers: (name: string) => boolean,
+): Record<string, string> {
   const signed = Object.create(null) as Record<string, string>;
   for (const [name, value] of Object.entries(arrived)) if (covers(name)) signed[name] = value;
   return signed;
 }
 
 /** Whether nothing of ours reached the participant: no signature and no name it covers (someone else's data aside). */
-export function nothingOfOurs(arrival: { token?: string; arrived: Readonly<Record<string, string>> }, covers: (name: string) => boolean): boolean {
+export function nothingOfOurs(
+  arrival: { token?: string; arrived: Readonly<Record<string, string>> },
+  covers: (name: string) => boolean,
+): boolean {
   return arrival.token === undefined && Object.keys(arrival.arrived).every((name) => !covers(name));
 }
 
@@ -162,7 +186,8 @@ function judgeCut(input: JudgementInput, registryByName: ReadonlyMap<string, Reg
   const { arrived, issued, covers, signature } = input;
   const cut = [...(input.cut ?? [])].filter((name) => covers(name) && arrived.has(name));
   if (cut.length === 0 || signature.kind === 'absent') return false;
-  if (signature.kind === 'invalid' && (signature.problem === 'malformed' || signature.problem === 'unknown_key')) return false;
+  if (signature.kind === 'invalid' && (signature.problem === 'malformed' || signature.problem === 'unknown_key'))
+    return false;
   return cut.every((name) => {
     const value = arrived.get(name) as string;
     if (issued !== undefined) return issued.get(name) === value;
@@ -193,7 +218,9 @@ export function isFinding(row: Pick<JudgedRow, 'status' | 'required' | 'issued'>
 
 export function judgeAttributes(input: JudgementInput): Judgement {
   const { arrived, issued, expected, covers } = input;
-  const signature: SignatureFinding = contradictsLedger(input) ? { kind: 'invalid', problem: 'mismatch' } : input.signature;
+  const signature: SignatureFinding = contradictsLedger(input)
+    ? { kind: 'invalid', problem: 'mismatch' }
+    : input.signature;
   const registryByName = new Map(input.registry.map((attribute) => [attribute.name, attribute]));
   const accounted = new Set<string>();
   const vouched = signature.kind === 'valid' && signature.timing === 'current';
@@ -217,7 +244,8 @@ export function judgeAttributes(input: JudgementInput): Judgement {
     if (arrivedValue !== undefined) {
       accounted.add(name);
       if (listedInExpected || covers(name)) row.arrived = show(name, arrivedValue);
-      if (comparand !== undefined && (listedInExpected || covers(name))) row.status = comparand === arrivedValue ? 'match' : 'mismatch';
+      if (comparand !== undefined && (listedInExpected || covers(name)))
+        row.status = comparand === arrivedValue ? 'match' : 'mismatch';
       // Someone else's data (a flow, a script): its value is not ours to show, nor a finding.
       else if (!covers(name)) row.status = 'other';
       else if (issued !== undefined) row.status = 'unexpected';
@@ -246,7 +274,12 @@ export function judgeAttributes(input: JudgementInput): Judgement {
   for (const name of others) {
     if (!registryByName.has(name) && !accounted.has(name)) rows.push(judge(name, false));
   }
-  return { status: overallStatus(signature, rows, expected), signature, rows, cutMatters: judgeCut(input, registryByName) };
+  return {
+    status: overallStatus(signature, rows, expected),
+    signature,
+    rows,
+    cutMatters: judgeCut(input, registryByName),
+  };
 }
 
 function overallStatus(
@@ -259,6 +292,7 @@ function overallStatus(
   if (signature.timing === 'not_yet_valid') return 'issued_after_start';
   if (signature.timing === 'expired') return 'expired';
   if (rows.some((row) => expected?.has(row.name) && row.status !== 'match')) return 'not_as_expected';
-  if (rows.some((row) => row.required && (row.status === 'missing' || row.status === 'case_mismatch'))) return 'incomplete';
+  if (rows.some((row) => row.required && (row.status === 'missing' || row.status === 'case_mismatch')))
+    return 'incomplete';
   return 'verified';
 }

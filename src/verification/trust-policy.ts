@@ -21,7 +21,10 @@ export function trustedAttributes(
   return trusted;
 }
 
-/** What the signature check says routing should do: the queue of the trusted attributes, or, in report mode, of all of them beside it. */
+/**
+ * What the signature check says routing should do: the queue of the trusted attributes, or, in report mode, of all of
+ * them beside it.
+ */
 export function routingUnderPolicy(
   arrived: Readonly<Record<string, string>>,
   registry: { definitions: readonly Pick<AttributeDefinition, 'name' | 'trust'>[]; routing: RoutingTable },
@@ -34,5 +37,10 @@ export function routingUnderPolicy(
   if (mode === 'enforce') return { queueId: enforcedQueueId, trustedAttributes: names, trustPolicy: mode };
   // Report mode routes as without a policy: on every registry attribute that arrived, as a vouched set would.
   const everything = trustedAttributes(arrived, registry.definitions, true);
-  return { queueId: queueFor(registry.routing, everything), trustedAttributes: names, trustPolicy: mode, enforcedQueueId };
+  return {
+    queueId: queueFor(registry.routing, everything),
+    trustedAttributes: names,
+    trustPolicy: mode,
+    enforcedQueueId,
+  };
 }

@@ -20,7 +20,12 @@ import {
 } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 import { BatchVerificationDto } from './dto/batch-verification.dto';
-import { BatchVerificationRequestDto, ExpectedAttributesDto, SignatureCheckDto, SignatureCheckRequestDto } from './dto/verification-requests.dto';
+import {
+  BatchVerificationRequestDto,
+  ExpectedAttributesDto,
+  SignatureCheckDto,
+  SignatureCheckRequestDto,
+} from './dto/verification-requests.dto';
 import { VerificationReportDto } from './dto/verification-report.dto';
 import { BATCH_EXAMPLE, REPORT_EXAMPLES, SIGNATURE_CHECK_EXAMPLES } from './verification.examples';
 import { VerificationService } from './verification.service';
@@ -28,11 +33,16 @@ import { VerificationService } from './verification.service';
 /** The id goes into an upstream URL path: nothing but a UUID may get there. */
 const conversationIdPipe = new ParseUUIDPipe({
   exceptionFactory: () =>
-    validationErrorFactory([{ property: 'conversationId', constraints: { isUuid: 'conversationId must be a UUID' }, children: [] }]),
+    validationErrorFactory([
+      { property: 'conversationId', constraints: { isUuid: 'conversationId must be a UUID' }, children: [] },
+    ]),
 });
 
 const messageIdPipe = new ParseUUIDPipe({
-  exceptionFactory: () => validationErrorFactory([{ property: 'messageId', constraints: { isUuid: 'messageId must be a UUID' }, children: [] }]),
+  exceptionFactory: () =>
+    validationErrorFactory([
+      { property: 'messageId', constraints: { isUuid: 'messageId must be a UUID' }, children: [] },
+    ]),
 });
 
 const ConversationIdParam = () =>
@@ -65,13 +75,20 @@ const UpstreamErrorResponses = (unknown: 'conversation' | 'message' = 'conversat
       examples: {
         upstream_auth_failed: {
           summary: 'Token refused twice',
-          value: errorExample(502, 'upstream_auth_failed', "Genesys Cloud did not accept the service's credentials: a freshly issued token was refused"),
+          value: errorExample(
+            502,
+            'upstream_auth_failed',
+            "Genesys Cloud did not accept the service's credentials: a freshly issued token was refused",
+          ),
         },
         upstream_forbidden: {
           summary: 'Missing permission',
-          value: errorExample(502, 'upstream_forbidden', 'The Genesys Cloud OAuth client lacks a permission: conversation:communication:view', [
-            { field: 'permission', code: 'missing_permission', message: 'conversation:communication:view' },
-          ]),
+          value: errorExample(
+            502,
+            'upstream_forbidden',
+            'The Genesys Cloud OAuth client lacks a permission: conversation:communication:view',
+            [{ field: 'permission', code: 'missing_permission', message: 'conversation:communication:view' }],
+          ),
         },
         upstream_unavailable: {
           summary: '5xx after retries',
@@ -79,14 +96,22 @@ const UpstreamErrorResponses = (unknown: 'conversation' | 'message' = 'conversat
         },
         upstream_invalid_response: {
           summary: 'Not a conversation',
-          value: errorExample(502, 'upstream_invalid_response', "Genesys Cloud's answer cannot be used: participants[0] is not a participant with an id and a purpose."),
+          value: errorExample(
+            502,
+            'upstream_invalid_response',
+            "Genesys Cloud's answer cannot be used: participants[0] is not a participant with an id and a purpose.",
+          ),
         },
       },
     }),
     ApiTooManyRequestsResponse({
       type: ErrorBodyDto,
       description: "Genesys's Retry-After exceeds the retry budget; retry after this response's `Retry-After` header.",
-      example: errorExample(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service; retry after 120 s.'),
+      example: errorExample(
+        429,
+        'upstream_rate_limited',
+        'Genesys Cloud is rate limiting this service; retry after 120 s.',
+      ),
     }),
     ApiGatewayTimeoutResponse({
       type: ErrorBodyDto,
@@ -120,8 +145,16 @@ export class VerificationController {
    * the message id Messenger echoed, not the conversation id.
    */
   @Get('messages/:messageId')
-  @ApiParam({ name: 'messageId', description: 'The id of a message the visitor sent (the Guest API echoes it).', schema: { type: 'string', format: 'uuid' } })
-  @ApiValidationError('the id is not a UUID (nothing is sent upstream).', { field: 'messageId', code: 'isUuid', message: 'messageId must be a UUID' })
+  @ApiParam({
+    name: 'messageId',
+    description: 'The id of a message the visitor sent (the Guest API echoes it).',
+    schema: { type: 'string', format: 'uuid' },
+  })
+  @ApiValidationError('the id is not a UUID (nothing is sent upstream).', {
+    field: 'messageId',
+    code: 'isUuid',
+    message: 'messageId must be a UUID',
+  })
   @UpstreamErrorResponses('message')
   @ReportResponse()
   verifyMessage(@Param('messageId', messageIdPipe) messageId: string): Promise<VerificationReportDto> {
@@ -137,11 +170,15 @@ export class VerificationController {
   @ConversationIdParam()
   @UpstreamErrorResponses()
   @ReportResponse()
-  @ApiAttributesInvalidError('`attributes_invalid`: a value in `expected` is not a string (each one named), or names the signature attribute.', 'Some entries of expected cannot be attributes.', {
-    field: 'expected.userTier',
-    code: 'not_a_string',
-    message: 'expected.userTier must be a string, as every custom attribute is',
-  })
+  @ApiAttributesInvalidError(
+    '`attributes_invalid`: a value in `expected` is not a string (each one named), or names the signature attribute.',
+    'Some entries of expected cannot be attributes.',
+    {
+      field: 'expected.userTier',
+      code: 'not_a_string',
+      message: 'expected.userTier must be a string, as every custom attribute is',
+    },
+  )
   verifyAgainst(
     @Param('conversationId', conversationIdPipe) conversationId: string,
     @Body() body: ExpectedAttributesDto,
@@ -156,12 +193,20 @@ export class VerificationController {
   @Post('signature')
   @HttpCode(200)
   @ApiOkResponse({ type: SignatureCheckDto, examples: SIGNATURE_CHECK_EXAMPLES })
-  @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
-  @ApiAttributesInvalidError('`attributes_invalid`: a value is not a string (each one named).', 'Some entries of attributes cannot be attributes.', {
-    field: 'attributes.attributesSignature',
-    code: 'not_a_string',
-    message: 'attributes.attributesSignature must be a string, as every custom attribute is',
+  @ApiValidationError('the body is not `{ attributes: {...} }`.', {
+    field: 'attributes',
+    code: 'isObject',
+    message: 'attributes must be an object',
   })
+  @ApiAttributesInvalidError(
+    '`attributes_invalid`: a value is not a string (each one named).',
+    'Some entries of attributes cannot be attributes.',
+    {
+      field: 'attributes.attributesSignature',
+      code: 'not_a_string',
+      message: 'attributes.attributesSignature must be a string, as every custom attribute is',
+    },
+  )
   signature(@Body() body: SignatureCheckRequestDto): SignatureCheckDto {
     return this.verification.checkSignature(body.attributes);
   }
@@ -173,7 +218,11 @@ export class VerificationController {
   @Post('conversations::batch')
   @HttpCode(200)
   @ApiOkResponse({ type: BatchVerificationDto, example: BATCH_EXAMPLE })
-  @ApiValidationError('not 1 to 100 UUIDs.', { field: 'conversationIds', code: 'arrayMaxSize', message: 'conversationIds must contain no more than 100 elements' })
+  @ApiValidationError('not 1 to 100 UUIDs.', {
+    field: 'conversationIds',
+    code: 'arrayMaxSize',
+    message: 'conversationIds must contain no more than 100 elements',
+  })
   async batch(@Body() body: BatchVerificationRequestDto): Promise<BatchVerificationDto> {
     return { results: await this.verification.verifyBatch(body.conversationIds) };
   }

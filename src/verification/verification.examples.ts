@@ -18,8 +18,17 @@ const signed = {
   signatureVersion: 'v2' as const,
   arrival: 'unknown' as const,
 };
-/** A row; trusted, in these examples, exactly when it matches under a valid signature (every registry attribute is `signed`). */
-const row = (name: string, status: AttributeVerdictDto['status'], required: boolean, values: Partial<AttributeVerdictDto> = {}, trusted = status === 'match'): AttributeVerdictDto => ({
+/**
+ * A row; trusted, in these examples, exactly when it matches under a valid signature (every registry attribute is
+ * `signed`).
+ */
+const row = (
+  name: string,
+  status: AttributeVerdictDto['status'],
+  required: boolean,
+  values: Partial<AttributeVerdictDto> = {},
+  trusted = status === 'match',
+): AttributeVerdictDto => ({
   name,
   status,
   ...values,
@@ -97,9 +106,19 @@ export const REPORT_EXAMPLES = {
     ...common,
     status: 'incomplete',
     ...signed,
-    attributes: [row('userId', 'match', true, { arrived: 'usr_1001' }), row('userTier', 'missing', true), row('lastOrderDate', 'missing', false), row('email', 'missing', false)],
+    attributes: [
+      row('userId', 'match', true, { arrived: 'usr_1001' }),
+      row('userTier', 'missing', true),
+      row('lastOrderDate', 'missing', false),
+      row('email', 'missing', false),
+    ],
   }),
-  no_customer: report('No customer participant', { conversationId, status: 'no_customer', attributes: [], checkedAt: common.checkedAt }),
+  no_customer: report('No customer participant', {
+    conversationId,
+    status: 'no_customer',
+    attributes: [],
+    checkedAt: common.checkedAt,
+  }),
 };
 
 export const BATCH_EXAMPLE: BatchVerificationDto = {
@@ -107,7 +126,11 @@ export const BATCH_EXAMPLE: BatchVerificationDto = {
     { conversationId, report: REPORT_EXAMPLES.verified.value },
     {
       conversationId: '11111111-2222-4333-8444-555555555555',
-      error: { statusCode: 404, error: 'conversation_not_found', message: 'Genesys Cloud has no conversation with this id.' },
+      error: {
+        statusCode: 404,
+        error: 'conversation_not_found',
+        message: 'Genesys Cloud has no conversation with this id.',
+      },
     },
   ],
 };
@@ -116,13 +139,37 @@ const enforced = { trustPolicy: 'enforce' as const };
 export const SIGNATURE_CHECK_EXAMPLES: Record<string, { summary: string; value: SignatureCheckDto }> = {
   valid: {
     summary: 'Holds and is in force',
-    value: { valid: true, reason: 'valid', userId: 'usr_1001', expiresAt: '2026-11-24T10:00:00.000Z', queueId: 'queue-support-gold', trustedAttributes: 'userId,userTier', ...enforced },
+    value: {
+      valid: true,
+      reason: 'valid',
+      userId: 'usr_1001',
+      expiresAt: '2026-11-24T10:00:00.000Z',
+      queueId: 'queue-support-gold',
+      trustedAttributes: 'userId,userTier',
+      ...enforced,
+    },
   },
-  mismatch: { summary: 'An attribute was changed', value: { valid: false, reason: 'mismatch', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
-  expired: { summary: 'Holds, but expired', value: { valid: false, reason: 'expired', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
-  missing_signature: { summary: 'No signature attribute', value: { valid: false, reason: 'missing_signature', queueId: 'queue-support', trustedAttributes: '', ...enforced } },
+  mismatch: {
+    summary: 'An attribute was changed',
+    value: { valid: false, reason: 'mismatch', queueId: 'queue-support', trustedAttributes: '', ...enforced },
+  },
+  expired: {
+    summary: 'Holds, but expired',
+    value: { valid: false, reason: 'expired', queueId: 'queue-support', trustedAttributes: '', ...enforced },
+  },
+  missing_signature: {
+    summary: 'No signature attribute',
+    value: { valid: false, reason: 'missing_signature', queueId: 'queue-support', trustedAttributes: '', ...enforced },
+  },
   report_only: {
     summary: 'Unsigned, while TRUST_POLICY_MODE=report',
-    value: { valid: false, reason: 'missing_signature', queueId: 'queue-support-gold', trustedAttributes: '', trustPolicy: 'report', enforcedQueueId: 'queue-support' },
+    value: {
+      valid: false,
+      reason: 'missing_signature',
+      queueId: 'queue-support-gold',
+      trustedAttributes: '',
+      trustPolicy: 'report',
+      enforcedQueueId: 'queue-support',
+    },
   },
 };

@@ -9,7 +9,12 @@ import { VerificationService } from './verification.service';
 
 /** Verification: a conversation's report, by id, by message id, in a batch, and the signature check for routing. */
 @Module({
-  imports: [ConfigModule.forFeature(verificationConfig), GenesysModule, AttributeSignatureModule, AttributeRegistryModule],
+  imports: [
+    ConfigModule.forFeature(verificationConfig),
+    GenesysModule,
+    AttributeSignatureModule,
+    AttributeRegistryModule,
+  ],
   controllers: [VerificationController],
   providers: [VerificationService],
   exports: [VerificationService],

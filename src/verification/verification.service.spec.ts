@@ -4,7 +4,8 @@ import { ManualClock } from '../../test/support/manual-clock';
 import { conversationWith as conversationOf, verificationKit } from '../../test/support/verification-kit';
 
 const CONVERSATION = '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f';
-const conversationWith = (attributes: Record<string, string>, startTime: string) => conversationOf(CONVERSATION, attributes, startTime);
+const conversationWith = (attributes: Record<string, string>, startTime: string) =>
+  conversationOf(CONVERSATION, attributes, startTime);
 
 /** The service over a clock made first, so that Genesys's answers can read it. */
 function setUp(genesys: (clock: ManualClock) => Partial<GenesysClient> = () => ({})) {
@@ -16,16 +17,28 @@ function setUp(genesys: (clock: ManualClock) => Partial<GenesysClient> = () => (
 describe('VerificationService', () => {
   it('reports an intact conversation verified, checked at the time its clock reads', async () => {
     let arrived: Record<string, string> = {};
-    const { clock, service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now() + 60_000).toISOString()) }));
+    const { clock, service, issue } = setUp((time) => ({
+      getConversation: async () => conversationWith(arrived, new Date(time.now() + 60_000).toISOString()),
+    }));
     arrived = issue();
     const report = await service.verifyConversation(CONVERSATION);
-    expect(report).toMatchObject({ status: 'verified', userId: 'usr_1001', participantId: 'p-customer', checkedAt: new Date(clock.now()).toISOString() });
-    expect(report.attributes.filter((row) => row.status === 'match').map((row) => row.name)).toEqual(['userId', 'userTier']);
+    expect(report).toMatchObject({
+      status: 'verified',
+      userId: 'usr_1001',
+      participantId: 'p-customer',
+      checkedAt: new Date(clock.now()).toISOString(),
+    });
+    expect(report.attributes.filter((row) => row.status === 'match').map((row) => row.name)).toEqual([
+      'userId',
+      'userTier',
+    ]);
   });
 
   it('reports a registry attribute changed after issue as tampered, with its row a mismatch', async () => {
     let arrived: Record<string, string> = {};
-    const { service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()) }));
+    const { service, issue } = setUp((time) => ({
+      getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()),
+    }));
     arrived = { ...issue(), userTier: 'Platinum' };
     const report = await service.verifyConversation(CONVERSATION);
     expect(report.status).toBe('tampered');
@@ -35,7 +48,9 @@ describe('VerificationService', () => {
 
   it('judges a set against the conversation start, not the time of the check: used after its lifetime it is expired', async () => {
     let arrived: Record<string, string> = {};
-    const { service, issue } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now() + 3600_000 + 61_000).toISOString()) }));
+    const { service, issue } = setUp((time) => ({
+      getConversation: async () => conversationWith(arrived, new Date(time.now() + 3600_000 + 61_000).toISOString()),
+    }));
     arrived = issue();
     expect((await service.verifyConversation(CONVERSATION)).status).toBe('expired');
   });
@@ -49,9 +64,18 @@ describe('VerificationService', () => {
   it('checks a signature for routing against now: valid while in force, expired a lifetime (and the skew) later', () => {
     const { clock, service, issue } = setUp();
     const attributes = issue();
-    expect(service.checkSignature(attributes)).toMatchObject({ valid: true, reason: 'valid', userId: 'usr_1001', trustedAttributes: 'userId,userTier' });
+    expect(service.checkSignature(attributes)).toMatchObject({
+      valid: true,
+      reason: 'valid',
+      userId: 'usr_1001',
+      trustedAttributes: 'userId,userTier',
+    });
     clock.advance(3600_000 + 61_000);
-    expect(service.checkSignature(attributes)).toMatchObject({ valid: false, reason: 'expired', trustedAttributes: '' });
+    expect(service.checkSignature(attributes)).toMatchObject({
+      valid: false,
+      reason: 'expired',
+      trustedAttributes: '',
+    });
   });
 
   it('verifies a batch entry by entry: a failure of one id is its entry, whatever the failure', async () => {
@@ -60,20 +84,35 @@ describe('VerificationService', () => {
     let arrived: Record<string, string> = {};
     const { service, issue } = setUp((time) => ({
       getConversation: async (id: string) => {
-        if (id === failing) throw new ApiError(429, 'upstream_rate_limited', 'Genesys Cloud is rate limiting this service; retry after 120 s.');
+        if (id === failing)
+          throw new ApiError(
+            429,
+            'upstream_rate_limited',
+            'Genesys Cloud is rate limiting this service; retry after 120 s.',
+          );
         if (id === broken) throw new TypeError('a bug of ours');
         return conversationWith(arrived, new Date(time.now()).toISOString());
       },
     }));
     arrived = issue();
     const results = await service.verifyBatch([CONVERSATION, failing, broken]);
-    expect(results.map((entry) => entry.report?.status ?? entry.error?.error)).toEqual(['verified', 'upstream_rate_limited', 'internal_error']);
-    expect(results[2].error).toEqual({ statusCode: 500, error: 'internal_error', message: 'This conversation could not be verified.' });
+    expect(results.map((entry) => entry.report?.status ?? entry.error?.error)).toEqual([
+      'verified',
+      'upstream_rate_limited',
+      'internal_error',
+    ]);
+    expect(results[2].error).toEqual({
+      statusCode: 500,
+      error: 'internal_error',
+      message: 'This conversation could not be verified.',
+    });
   });
 
   it('counts verdicts by status and findings by registry name only: a visitor-chosen name counts as other', async () => {
     let arrived: Record<string, string> = {};
-    const { service, issue, counted } = setUp((time) => ({ getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()) }));
+    const { service, issue, counted } = setUp((time) => ({
+      getConversation: async () => conversationWith(arrived, new Date(time.now()).toISOString()),
+    }));
     arrived = { ...issue(), userTier: 'Platinum', 'made-up-name': 'x' };
     await service.verifyConversation(CONVERSATION, { 'made-up-name': 'y' });
     expect(await counted('wm_verifications_total')).toContainEqual(expect.stringContaining('status="tampered"} 1'));

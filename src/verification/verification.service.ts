@@ -11,7 +11,15 @@ import { readAttributeMap } from './attribute-map-input';
 import type { BatchItemDto } from './dto/batch-verification.dto';
 import type { SignatureCheckDto } from './dto/verification-requests.dto';
 import type { VerificationReportDto } from './dto/verification-report.dto';
-import { isFinding, judgeArrival, judgeAttributes, nothingOfOurs, readArrived, signedPart, type SignatureFinding } from './report-judgement';
+import {
+  isFinding,
+  judgeArrival,
+  judgeAttributes,
+  nothingOfOurs,
+  readArrived,
+  signedPart,
+  type SignatureFinding,
+} from './report-judgement';
 import { routingUnderPolicy } from './trust-policy';
 import { verificationConfig, type VerificationConfig } from './verification.config';
 import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
@@ -20,12 +28,16 @@ import { OTHER_ATTRIBUTE, ServiceMetrics } from '../metrics/service-metrics';
  * The participant a verdict is about, wherever the participants were read (a conversation GET,
  * analytics job results): the web messaging customer, else the first customer.
  */
-export function customerAmong<P extends { purpose?: string }>(participants: readonly P[], webMessaging: (participant: P) => boolean): P | undefined {
+export function customerAmong<P extends { purpose?: string }>(
+  participants: readonly P[],
+  webMessaging: (participant: P) => boolean,
+): P | undefined {
   const customers = participants.filter((participant) => participant.purpose === 'customer');
   return customers.find(webMessaging) ?? customers[0];
 }
 
-const isWebMessaging = (participant: GenesysParticipant) => participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
+const isWebMessaging = (participant: GenesysParticipant) =>
+  participant.messages?.some((media) => media.type === 'webmessaging') ?? false;
 
 /**
  * The hint a report carries: for an unsigned web messaging conversation that carries none of our
@@ -41,7 +53,10 @@ function hintFor(status: string, nothingOfOursArrived: boolean): string | undefi
 
 const seconds = (milliseconds: number) => Math.floor(milliseconds / 1000);
 
-/** What a verdict is reached from: the conversation's start and what reached its customer participant (none: no_customer). */
+/**
+ * What a verdict is reached from: the conversation's start and what reached its customer participant (none:
+ * no_customer).
+ */
 export interface ConversationSnapshot {
   conversationId: string;
   /** ISO 8601; the signature is judged against it. */
@@ -70,14 +85,21 @@ export class VerificationService {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message id). */
+  /**
+   * The report of the conversation a visitor's web message belongs to (what a page or the canary knows: the message
+   * id).
+   */
   async verifyMessage(messageId: string): Promise<VerificationReportDto> {
     const details = await this.genesys.getMessageDetails(messageId);
-    if (!details) throw new ApiError(HttpStatus.NOT_FOUND, 'message_not_found', 'Genesys Cloud has no message with this id.');
+    if (!details)
+      throw new ApiError(HttpStatus.NOT_FOUND, 'message_not_found', 'Genesys Cloud has no message with this id.');
     return this.verifyConversation(details.conversationId);
   }
 
-  async verifyConversation(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
+  async verifyConversation(
+    conversationId: string,
+    expectedValues?: Readonly<Record<string, unknown>>,
+  ): Promise<VerificationReportDto> {
     const report = await this.report(conversationId, expectedValues);
     this.count(report);
     return report;
@@ -93,14 +115,28 @@ export class VerificationService {
     }
   }
 
-  private async report(conversationId: string, expectedValues?: Readonly<Record<string, unknown>>): Promise<VerificationReportDto> {
-    const expected = expectedValues === undefined ? undefined : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
+  private async report(
+    conversationId: string,
+    expectedValues?: Readonly<Record<string, unknown>>,
+  ): Promise<VerificationReportDto> {
+    const expected =
+      expectedValues === undefined
+        ? undefined
+        : readAttributeMap(expectedValues, 'expected', this.signer.signatureName);
     const snapshot = await this.snapshotOf(conversationId);
-    if (!snapshot) throw new ApiError(HttpStatus.NOT_FOUND, 'conversation_not_found', 'Genesys Cloud has no conversation with this id.');
+    if (!snapshot)
+      throw new ApiError(
+        HttpStatus.NOT_FOUND,
+        'conversation_not_found',
+        'Genesys Cloud has no conversation with this id.',
+      );
     return (await this.judgeSnapshot(snapshot, { expected })).report;
   }
 
-  /** The conversation as `GET /api/v2/conversations/{id}` has it (one rate-limited request); null when Genesys Cloud does not know it. */
+  /**
+   * The conversation as `GET /api/v2/conversations/{id}` has it (one rate-limited request); null when Genesys Cloud
+   * does not know it.
+   */
   async snapshotOf(conversationId: string): Promise<ConversationSnapshot | null> {
     const conversation = await this.genesys.getConversation(conversationId);
     if (!conversation) return null;
@@ -108,7 +144,15 @@ export class VerificationService {
     return {
       conversationId,
       startTime: conversation.startTime,
-      ...(customer ? { customer: { participantId: customer.id, attributes: customer.attributes ?? {}, webMessaging: isWebMessaging(customer) } } : {}),
+      ...(customer
+        ? {
+            customer: {
+              participantId: customer.id,
+              attributes: customer.attributes ?? {},
+              webMessaging: isWebMessaging(customer),
+            },
+          }
+        : {}),
     };
   }
 
@@ -125,11 +169,19 @@ export class VerificationService {
   ): Promise<{ report: VerificationReportDto; cutMatters: boolean; nothingOfOurs: boolean }> {
     const { conversationId, customer } = snapshot;
     const checkedAt = new Date(this.clock.now()).toISOString();
-    if (!customer) return { report: { conversationId, status: 'no_customer', attributes: [], checkedAt }, cutMatters: false, nothingOfOurs: false };
+    if (!customer)
+      return {
+        report: { conversationId, status: 'no_customer', attributes: [], checkedAt },
+        cutMatters: false,
+        nothingOfOurs: false,
+      };
 
     const arrivals = readArrived(customer.attributes, this.signer.signatureName);
     const { token, arrived } = arrivals;
-    const check = token === undefined ? undefined : this.signer.verify(signedPart(arrived, this.registry.covers), token, arrived[this.registry.identity.name]);
+    const check =
+      token === undefined
+        ? undefined
+        : this.signer.verify(signedPart(arrived, this.registry.covers), token, arrived[this.registry.identity.name]);
     const startedAtMs = Date.parse(snapshot.startTime);
     const found: SignatureFinding = !check
       ? { kind: 'absent' }
@@ -161,7 +213,8 @@ export class VerificationService {
       ...(signature.kind === 'invalid' ? { signatureProblem: signature.problem } : {}),
       participantId: customer.participantId,
       conversationStartedAt: new Date(startedAtMs).toISOString(),
-      // Only what a valid MAC vouches for (and the ledger does not contradict); a failed signature's claims are nobody's word.
+      // Only what a valid MAC vouches for (and the ledger does not contradict); a failed signature's claims are
+      // nobody's word.
       ...(claims
         ? {
             userId: claims.userId,
@@ -188,25 +241,48 @@ export class VerificationService {
           if (error instanceof HttpException) {
             return {
               conversationId,
-              error: { statusCode: error.getStatus(), error: error instanceof ApiError ? error.code : 'error', message: error.message },
+              error: {
+                statusCode: error.getStatus(),
+                error: error instanceof ApiError ? error.code : 'error',
+                message: error.message,
+              },
             };
           }
           this.logger.error(error instanceof Error ? error : String(error));
-          return { conversationId, error: { statusCode: 500, error: 'internal_error', message: 'This conversation could not be verified.' } };
+          return {
+            conversationId,
+            error: { statusCode: 500, error: 'internal_error', message: 'This conversation could not be verified.' },
+          };
         }
       }),
     );
   }
 
-  /** For an Architect data action at routing time: the signature judged against now, when the conversation is starting. */
+  /**
+   * For an Architect data action at routing time: the signature judged against now, when the conversation is starting.
+   */
   checkSignature(attributeValues: Readonly<Record<string, unknown>>): SignatureCheckDto {
-    const { token, arrived: attributes } = readArrived(readAttributeMap(attributeValues, 'attributes'), this.signer.signatureName);
-    const routing = (vouched: boolean) => routingUnderPolicy(attributes, this.registry, vouched, this.config.trustPolicy);
+    const { token, arrived: attributes } = readArrived(
+      readAttributeMap(attributeValues, 'attributes'),
+      this.signer.signatureName,
+    );
+    const routing = (vouched: boolean) =>
+      routingUnderPolicy(attributes, this.registry, vouched, this.config.trustPolicy);
     if (token === undefined) return { valid: false, reason: 'missing_signature', ...routing(false) };
-    const check: SignatureCheck = this.signer.verify(signedPart(attributes, this.registry.covers), token, attributes[this.registry.identity.name]);
+    const check: SignatureCheck = this.signer.verify(
+      signedPart(attributes, this.registry.covers),
+      token,
+      attributes[this.registry.identity.name],
+    );
     if (!check.valid) return { valid: false, reason: check.reason, ...routing(false) };
     const timing = judgeTiming(check.claims, seconds(this.clock.now()));
     if (timing !== 'current') return { valid: false, reason: timing, ...routing(false) };
-    return { valid: true, reason: 'valid', userId: check.claims.userId, expiresAt: isoFromSeconds(check.claims.expiresAt), ...routing(true) };
+    return {
+      valid: true,
+      reason: 'valid',
+      userId: check.claims.userId,
+      expiresAt: isoFromSeconds(check.claims.expiresAt),
+      ...routing(true),
+    };
   }
 }

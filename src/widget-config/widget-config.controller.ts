@@ -2,7 +2,12 @@ import { Body, Controller, Get, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { BEARER_AUTH, Caller, RequireScopes } from '../auth/auth.decorators';
 import type { AuthenticatedCaller } from '../auth/authenticated-caller';
-import { ApiAttributesInvalidError, ApiInsufficientScopeError, ApiUnauthorizedError, ApiValidationError } from '../errors/error-responses';
+import {
+  ApiAttributesInvalidError,
+  ApiInsufficientScopeError,
+  ApiUnauthorizedError,
+  ApiValidationError,
+} from '../errors/error-responses';
 import { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import { IssueConfigDto } from './dto/issue-config.dto';
 import { AttributeValidationReportDto, ValidateAttributesDto } from './dto/validate-attributes.dto';
@@ -27,7 +32,11 @@ export class WidgetConfigController {
   @Post('attributes/validate')
   @HttpCode(200)
   @ApiOkResponse({ type: AttributeValidationReportDto })
-  @ApiValidationError('the body is not `{ attributes: {...} }`.', { field: 'attributes', code: 'isObject', message: 'attributes must be an object' })
+  @ApiValidationError('the body is not `{ attributes: {...} }`.', {
+    field: 'attributes',
+    code: 'isObject',
+    message: 'attributes must be an object',
+  })
   validate(@Body() body: ValidateAttributesDto): AttributeValidationReportDto {
     return this.widgetConfig.validate(body.attributes);
   }
@@ -39,7 +48,11 @@ export class WidgetConfigController {
   @ApiAttributesInvalidError(
     '`attributes_invalid` (a required claim missing, a value refused; `details` names each) or `attributes_too_large`.',
     'Some attributes cannot be issued.',
-    { field: 'attributes.userTier', code: 'missing_required', message: 'userTier is required, but the token has no tier claim' },
+    {
+      field: 'attributes.userTier',
+      code: 'missing_required',
+      message: 'userTier is required, but the token has no tier claim',
+    },
   )
   visitorConfig(@Caller() caller: AuthenticatedCaller): Promise<WidgetConfigDto> {
     return this.widgetConfig.configForVisitor(caller);
@@ -51,12 +64,21 @@ export class WidgetConfigController {
   @Header('cache-control', 'no-store')
   @RequireScopes('attributes:issue')
   @ApiOkResponse({ type: WidgetConfigDto })
-  @ApiValidationError('the body is not `{ userId, attributes }`.', { field: 'userId', code: 'isString', message: 'userId must be a string' })
+  @ApiValidationError('the body is not `{ userId, attributes }`.', {
+    field: 'userId',
+    code: 'isString',
+    message: 'userId must be a string',
+  })
   @ApiInsufficientScopeError('attributes:issue')
   @ApiAttributesInvalidError(
     '`attributes_invalid` (unknown or wrongly-cased names with a suggestion, wrong types, card numbers, secrets, an identity attribute that is not `userId`...) or `attributes_too_large`.',
     'Some attributes cannot be issued.',
-    { field: 'attributes.usertier', code: 'unknown_attribute', message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.', suggestion: 'userTier' },
+    {
+      field: 'attributes.usertier',
+      code: 'unknown_attribute',
+      message: 'Unknown attribute "usertier"; did you mean "userTier"? Names are case-sensitive.',
+      suggestion: 'userTier',
+    },
   )
   serviceConfig(@Body() body: IssueConfigDto): Promise<WidgetConfigDto> {
     return this.widgetConfig.configForService(body);

@@ -6,7 +6,10 @@ import { genesysConfig } from '../genesys/genesys.config';
 import { WidgetConfigController } from './widget-config.controller';
 import { WidgetConfigService } from './widget-config.service';
 
-/** Issuing: a visitor's Messenger configuration, its attributes checked against the registry, signed and kept in the ledger. */
+/**
+ * Issuing: a visitor's Messenger configuration, its attributes checked against the registry, signed and kept in the
+ * ledger.
+ */
 @Module({
   imports: [ConfigModule.forFeature(genesysConfig), AttributeRegistryModule, AttributeSignatureModule],
   controllers: [WidgetConfigController],

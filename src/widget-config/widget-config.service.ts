@@ -14,7 +14,11 @@ import type { AttributeCheckDto, AttributeValidationReportDto } from './dto/vali
 import type { AttributeRegistryDto } from './dto/attribute-definition.dto';
 import type { IssueConfigDto } from './dto/issue-config.dto';
 import type { WidgetConfigDto } from './dto/widget-config.dto';
-import { ATTRIBUTE_REGISTRY, type AttributeDefinition, type AttributeRegistry } from '../attribute-registry/attribute-definition';
+import {
+  ATTRIBUTE_REGISTRY,
+  type AttributeDefinition,
+  type AttributeRegistry,
+} from '../attribute-registry/attribute-definition';
 
 interface CheckedAttributes {
   checks: AttributeCheckDto[];
@@ -23,7 +27,13 @@ interface CheckedAttributes {
 }
 
 function claimAt(claims: Readonly<Record<string, unknown>>, path: readonly string[]): unknown {
-  return path.reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), claims);
+  return path.reduce<unknown>(
+    (node, key) =>
+      node !== null && typeof node === 'object' && Object.hasOwn(node, key)
+        ? (node as Record<string, unknown>)[key]
+        : undefined,
+    claims,
+  );
 }
 
 const describeSource = (definition: AttributeDefinition): string =>
@@ -58,7 +68,10 @@ export class WidgetConfigService {
         ...(definition.pattern ? { pattern: definition.pattern.source } : {}),
         pii: definition.pii,
       })),
-      routing: { defaultQueueId: this.registry.routing.defaultQueueId, rules: this.registry.routing.rules.map((rule) => ({ ...rule })) },
+      routing: {
+        defaultQueueId: this.registry.routing.defaultQueueId,
+        rules: this.registry.routing.rules.map((rule) => ({ ...rule })),
+      },
       signatureAttribute: this.signer.signatureName,
       maxCustomDataBytes: MAX_CUSTOM_DATA_BYTES,
     };
@@ -66,8 +79,16 @@ export class WidgetConfigService {
 
   validate(candidate: Record<string, unknown>): AttributeValidationReportDto {
     const checked = this.check(candidate, (definition) => `${definition.name} is required`);
-    const totalBytes = this.sizeWithSignature(checked.serialised, typeof candidate.userId === 'string' ? candidate.userId : '');
-    return { valid: checked.valid && totalBytes <= MAX_CUSTOM_DATA_BYTES, attributes: checked.checks, totalBytes, limitBytes: MAX_CUSTOM_DATA_BYTES };
+    const totalBytes = this.sizeWithSignature(
+      checked.serialised,
+      typeof candidate.userId === 'string' ? candidate.userId : '',
+    );
+    return {
+      valid: checked.valid && totalBytes <= MAX_CUSTOM_DATA_BYTES,
+      attributes: checked.checks,
+      totalBytes,
+      limitBytes: MAX_CUSTOM_DATA_BYTES,
+    };
   }
 
   configForVisitor(caller: AuthenticatedCaller): Promise<WidgetConfigDto> {
@@ -118,20 +139,29 @@ export class WidgetConfigService {
     if (checked.serialised[identity] !== userId) {
       // The signature binds the user id; an attribute set naming someone else must not be signed for this user.
       throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'attributes_invalid', 'Some attributes cannot be issued.', [
-        { field: `attributes.${identity}`, code: 'identity_mismatch', message: `${identity} must equal the user id the attributes are issued for` },
+        {
+          field: `attributes.${identity}`,
+          code: 'identity_mismatch',
+          message: `${identity} must equal the user id the attributes are issued for`,
+        },
       ]);
     }
     const { token, claims } = this.signer.sign(checked.serialised, userId, new Date(this.clock.now()));
     const guestAttributes = this.withSignature(checked.serialised, token);
     const totalBytes = customDataBytes(guestAttributes);
     if (totalBytes > MAX_CUSTOM_DATA_BYTES) {
-      throw new ApiError(HttpStatus.UNPROCESSABLE_ENTITY, 'attributes_too_large', 'The attributes exceed what Genesys accepts.', [
-        {
-          field: 'attributes',
-          code: 'too_large',
-          message: `${totalBytes} bytes of keys plus values (UTF-8, signature included); Genesys accepts at most ${MAX_CUSTOM_DATA_BYTES}`,
-        },
-      ]);
+      throw new ApiError(
+        HttpStatus.UNPROCESSABLE_ENTITY,
+        'attributes_too_large',
+        'The attributes exceed what Genesys accepts.',
+        [
+          {
+            field: 'attributes',
+            code: 'too_large',
+            message: `${totalBytes} bytes of keys plus values (UTF-8, signature included); Genesys accepts at most ${MAX_CUSTOM_DATA_BYTES}`,
+          },
+        ],
+      );
     }
     const issuedAtText = new Date(claims.issuedAt * 1000).toISOString();
     this.ledger.record(claims.nonce, { userId, issuedAt: issuedAtText, attributes: checked.serialised });
@@ -143,20 +173,27 @@ export class WidgetConfigService {
       environment: region.messengerEnvironment,
       region: region.domain,
       guestAttributes,
-      routing: { queueId: queueFor(this.registry.routing, checked.serialised), defaultQueueId: this.registry.routing.defaultQueueId },
+      routing: {
+        queueId: queueFor(this.registry.routing, checked.serialised),
+        defaultQueueId: this.registry.routing.defaultQueueId,
+      },
       issuedAt: issuedAtText,
       // What the signature enforces: verification reports a set used after this as expired.
       expiresAt: new Date(claims.expiresAt * 1000).toISOString(),
     };
   }
 
-  private check(candidate: Record<string, unknown>, missingMessage: (definition: AttributeDefinition) => string): CheckedAttributes {
+  private check(
+    candidate: Record<string, unknown>,
+    missingMessage: (definition: AttributeDefinition) => string,
+  ): CheckedAttributes {
     const checks: AttributeCheckDto[] = [];
     const serialised: Record<string, string> = {};
     for (const [name, raw] of Object.entries(candidate)) {
       const definition = this.registry.find(name);
       if (!definition) {
-        const suggestion = name === this.signer.signatureName ? undefined : suggestAttributeName(name, this.registry.definitions);
+        const suggestion =
+          name === this.signer.signatureName ? undefined : suggestAttributeName(name, this.registry.definitions);
         checks.push({
           name,
           ok: false,
@@ -174,8 +211,17 @@ export class WidgetConfigService {
       if (raw === '') {
         checks.push(
           definition.required
-            ? { name, ok: false, code: 'empty_value', message: `${name} is required and empty; Genesys removes an attribute set to ""` }
-            : { name, ok: true, message: `${name} is empty, so it is left out: Genesys removes an attribute set to ""` },
+            ? {
+                name,
+                ok: false,
+                code: 'empty_value',
+                message: `${name} is required and empty; Genesys removes an attribute set to ""`,
+              }
+            : {
+                name,
+                ok: true,
+                message: `${name} is empty, so it is left out: Genesys removes an attribute set to ""`,
+              },
         );
         continue;
       }
@@ -189,7 +235,12 @@ export class WidgetConfigService {
     }
     for (const definition of this.registry.definitions) {
       if (definition.required && !Object.hasOwn(candidate, definition.name)) {
-        checks.push({ name: definition.name, ok: false, code: 'missing_required', message: missingMessage(definition) });
+        checks.push({
+          name: definition.name,
+          ok: false,
+          code: 'missing_required',
+          message: missingMessage(definition),
+        });
       }
     }
     return { checks, serialised, valid: checks.every((check) => check.ok) };

@@ -28,7 +28,9 @@ export async function generateAuditSample(
   let sets = await sampleAttributeSets(app, span.start, span.end);
   if (options.extra) {
     sets = sets.map((set) => {
-      const attributes = Object.fromEntries(Object.entries(set.attributes).filter(([name]) => name !== signer.signatureName));
+      const attributes = Object.fromEntries(
+        Object.entries(set.attributes).filter(([name]) => name !== signer.signatureName),
+      );
       Object.assign(attributes, options.extra);
       const { token } = signer.sign(attributes, attributes.userId, new Date(set.issuedAt));
       return { ...set, attributes: { ...attributes, [signer.signatureName]: token } };
@@ -37,7 +39,12 @@ export async function generateAuditSample(
   const first = sets[0].attributes;
   const unsigned = Object.fromEntries(Object.entries(first).filter(([name]) => name !== signer.signatureName));
   const check = signer.verify(unsigned, first[signer.signatureName], unsigned.userId);
-  if (check.valid) app.get(AttributeLedger).record(check.claims.nonce, { userId: check.claims.userId, issuedAt: new Date(check.claims.issuedAt * 1000).toISOString(), attributes: unsigned });
+  if (check.valid)
+    app.get(AttributeLedger).record(check.claims.nonce, {
+      userId: check.claims.userId,
+      issuedAt: new Date(check.claims.issuedAt * 1000).toISOString(),
+      attributes: unsigned,
+    });
   const edit = options.edit;
   emulator.control.generateConversations({
     start: span.start,

@@ -3,14 +3,19 @@ import { genesysSettingsFor } from '../../src/development/development-state';
 import { startTestApp, withEnvironment, type TestApp } from './test-app';
 import { TEST_JWT_SECRET } from './test-tokens';
 
-/** The signing keys a CLI test shares between the service under test and the command, so the command verifies what the service issued. */
+/**
+ * The signing keys a CLI test shares between the service under test and the command, so the command verifies what the
+ * service issued.
+ */
 export const COMMAND_SIGNING_KEYS = 'qa:a-signing-secret-shared-by-service-and-cli';
 
 /**
  * A service against the emulator, and the environment a CLI command run beside it reads: the
  * same signing key and JWT secret, Genesys pointed at the same emulator, no Redis.
  */
-export async function startAppForCommands(extra: Record<string, string> = {}): Promise<{ t: TestApp; env: Record<string, string | undefined> }> {
+export async function startAppForCommands(
+  extra: Record<string, string> = {},
+): Promise<{ t: TestApp; env: Record<string, string | undefined> }> {
   const t = await startTestApp({ env: { ATTRIBUTE_SIGNING_KEYS: COMMAND_SIGNING_KEYS } });
   const env = {
     NODE_ENV: 'test',
@@ -30,6 +35,8 @@ export async function runCaptured(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await withEnvironment(env, () => command({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }));
+  const code = await withEnvironment(env, () =>
+    command({ stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) }),
+  );
   return { code, stdout, stderr };
 }

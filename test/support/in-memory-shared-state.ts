@@ -5,7 +5,11 @@ import { SharedStateStore } from '../../src/cache-store/shared-state.store';
 import { ServiceMetrics } from '../../src/metrics/service-metrics';
 
 /** No REDIS_URL: the connection a service without Redis has. */
-const NO_REDIS = { client: undefined, configured: false, key: (name: string) => `test:${name}` } as unknown as RedisConnection;
+const NO_REDIS = {
+  client: undefined,
+  configured: false,
+  key: (name: string) => `test:${name}`,
+} as unknown as RedisConnection;
 
 /** A map as the cache store, for specs that do not look at it. */
 function mapCache(): Cache {
@@ -19,5 +23,10 @@ function mapCache(): Cache {
 
 /** The shared-state store of a service without Redis, over the given cache store (a map by default). */
 export function inMemorySharedState(cache: Cache = mapCache()): SharedStateStore {
-  return new SharedStateStore(NO_REDIS, cache, new ServiceMetrics(), new RedisOutage({ warn: () => undefined, log: () => undefined }));
+  return new SharedStateStore(
+    NO_REDIS,
+    cache,
+    new ServiceMetrics(),
+    new RedisOutage({ warn: () => undefined, log: () => undefined }),
+  );
 }

@@ -32,7 +32,12 @@ export async function startJwksServer(): Promise<JwksServer> {
   };
   const server: Server = createServer((request, response) => {
     state.fetches += 1;
-    const keys = state.keys.map((key) => ({ ...key.publicKey.export({ format: 'jwk' }), kid: key.kid, alg: 'RS256', use: 'sig' }));
+    const keys = state.keys.map((key) => ({
+      ...key.publicKey.export({ format: 'jwk' }),
+      kid: key.kid,
+      alg: 'RS256',
+      use: 'sig',
+    }));
     response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ keys }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -52,16 +52,24 @@ function problemOf(api: OpenAPIBackend, answer: Answer): string | undefined {
   const [path, query = ''] = answer.url.split('?', 2);
   if (OUTSIDE_THE_API.test(path)) return undefined;
   const said = `${answer.method} ${path} answered ${answer.status}`;
-  const operation = api.matchOperation({ method: answer.method, path, headers: {}, query: Object.fromEntries(new URLSearchParams(query)) });
+  const operation = api.matchOperation({
+    method: answer.method,
+    path,
+    headers: {},
+    query: Object.fromEntries(new URLSearchParams(query)),
+  });
   if (!operation) return `${said}: openapi.yaml has no such operation`;
   const responses = (operation.responses ?? {}) as Record<string, { content?: Record<string, unknown> }>;
-  const documented = responses[String(answer.status)] ?? responses[`${String(answer.status)[0]}XX`] ?? responses.default;
-  if (!documented) return `${said}, which ${operation.operationId} does not document (it documents ${Object.keys(responses).join(', ')})`;
+  const documented =
+    responses[String(answer.status)] ?? responses[`${String(answer.status)[0]}XX`] ?? responses.default;
+  if (!documented)
+    return `${said}, which ${operation.operationId} does not document (it documents ${Object.keys(responses).join(', ')})`;
   const mediaType = answer.contentType?.split(';')[0].trim().toLowerCase();
   const hasBody = answer.body === undefined || answer.body.length > 0;
   if (!hasBody) return undefined;
   const listed = Object.keys(documented.content ?? {});
-  if (mediaType === undefined || !listed.includes(mediaType)) return `${said} as ${mediaType ?? 'no content type'}, where ${operation.operationId} lists ${listed.join(', ') || 'no body'}`;
+  if (mediaType === undefined || !listed.includes(mediaType))
+    return `${said} as ${mediaType ?? 'no content type'}, where ${operation.operationId} lists ${listed.join(', ') || 'no body'}`;
   if (mediaType !== 'application/json' || answer.body === undefined) return undefined;
   let body: unknown;
   try {

@@ -34,13 +34,25 @@ export async function startRecordingProxy(target: string): Promise<RecordingProx
     void (async () => {
       const requestBody = await readBody(request);
       const headers = Object.fromEntries(
-        Object.entries(request.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && !['host', 'connection', 'content-length'].includes(entry[0])),
+        Object.entries(request.headers).filter(
+          (entry): entry is [string, string] =>
+            typeof entry[1] === 'string' && !['host', 'connection', 'content-length'].includes(entry[0]),
+        ),
       );
       const method = request.method ?? 'GET';
-      const upstream = await fetch(`${target}${request.url ?? '/'}`, { method, headers, ...(requestBody === '' ? {} : { body: requestBody }), signal: AbortSignal.timeout(10_000) });
+      const upstream = await fetch(`${target}${request.url ?? '/'}`, {
+        method,
+        headers,
+        ...(requestBody === '' ? {} : { body: requestBody }),
+        signal: AbortSignal.timeout(10_000),
+      });
       const responseBody = await upstream.text();
       exchanges.push({ method, path: request.url ?? '/', requestBody, status: upstream.status, responseBody });
-      const passed = Object.fromEntries([...upstream.headers].filter(([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name)));
+      const passed = Object.fromEntries(
+        [...upstream.headers].filter(
+          ([name]) => !['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(name),
+        ),
+      );
       response.writeHead(upstream.status, passed).end(responseBody);
     })().catch(() => response.writeHead(502).end());
   });

@@ -38,9 +38,13 @@ async function waitUntilAnswering(url: string, child?: ChildProcess): Promise<vo
 export async function startTestRedis(): Promise<TestRedis | undefined> {
   if (hasRedisServerBinary()) {
     const port = await freePort();
-    const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
     const url = `redis://127.0.0.1:${port}`;
     await waitUntilAnswering(url, child);
     const stop = async (signal: NodeJS.Signals) => {

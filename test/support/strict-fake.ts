@@ -8,7 +8,13 @@ export function strictFake<T extends object>(name: string, members: Partial<T>):
     get(target, property, receiver) {
       if (Reflect.has(target, property)) return Reflect.get(target, property, receiver) as unknown;
       // Promise resolution and jest's printing probe for these; they are absent, not forbidden.
-      if (property === 'then' || property === 'asymmetricMatch' || property === 'nodeType' || typeof property === 'symbol') return undefined;
+      if (
+        property === 'then' ||
+        property === 'asymmetricMatch' ||
+        property === 'nodeType' ||
+        typeof property === 'symbol'
+      )
+        return undefined;
       throw new Error(`${name}.${String(property)} was used, but this spec's fake does not provide it`);
     },
   }) as T;

@@ -128,9 +128,22 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         // A path no route has is answered by the not-found handler, a CORS preflight by the CORS layer:
         // neither is an operation (foundation and browser tests check both).
         if (request.is404 || request.method === 'OPTIONS') return payload;
-        const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : payload === null || payload === undefined ? '' : undefined;
+        const body =
+          typeof payload === 'string'
+            ? payload
+            : Buffer.isBuffer(payload)
+              ? payload.toString('utf8')
+              : payload === null || payload === undefined
+                ? ''
+                : undefined;
         const contentType = reply.getHeader('content-type');
-        const problem = conformance({ method: request.method, url: request.url, status: reply.statusCode, contentType: typeof contentType === 'string' ? contentType : undefined, body });
+        const problem = conformance({
+          method: request.method,
+          url: request.url,
+          status: reply.statusCode,
+          contentType: typeof contentType === 'string' ? contentType : undefined,
+          body,
+        });
         if (problem) undocumented.push(problem);
         return payload;
       });
@@ -159,7 +172,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       await app.close();
       if (!options.emulator) await emulator.close();
       if (undocumented.length > 0) {
-        throw new Error(`Answers openapi.yaml does not describe (document them, or change the service):\n  ${[...new Set(undocumented)].join('\n  ')}`);
+        throw new Error(
+          `Answers openapi.yaml does not describe (document them, or change the service):\n  ${[...new Set(undocumented)].join('\n  ')}`,
+        );
       }
     },
   };

@@ -5,13 +5,24 @@ export const TEST_JWT_ISSUER = 'https://identity.test.example';
 export const TEST_JWT_AUDIENCE = 'wm-attribute-gateway';
 
 /** Mints HS256 tokens as the identity provider would, for the settings startTestApp uses. */
-export function signTestToken(claims: Record<string, unknown>, options: SignOptions = {}, secret = TEST_JWT_SECRET): string {
-  const merged: SignOptions = { algorithm: 'HS256', expiresIn: '5m', issuer: TEST_JWT_ISSUER, audience: TEST_JWT_AUDIENCE, ...options };
+export function signTestToken(
+  claims: Record<string, unknown>,
+  options: SignOptions = {},
+  secret = TEST_JWT_SECRET,
+): string {
+  const merged: SignOptions = {
+    algorithm: 'HS256',
+    expiresIn: '5m',
+    issuer: TEST_JWT_ISSUER,
+    audience: TEST_JWT_AUDIENCE,
+    ...options,
+  };
   // An option given as undefined means "leave this claim to the payload" (e.g. an explicit exp).
   const given = Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined));
   return sign(claims, secret, given);
 }
 
-export const visitorToken = (claims: Record<string, unknown> = {}) => signTestToken({ sub: 'usr_1001', tier: 'Gold', ...claims });
+export const visitorToken = (claims: Record<string, unknown> = {}) =>
+  signTestToken({ sub: 'usr_1001', tier: 'Gold', ...claims });
 
 export const serviceToken = (scopes: string[]) => signTestToken({ sub: 'qa-service', scope: scopes.join(' ') });

@@ -22,7 +22,11 @@ export const SIGNATURE_CONFIG: AttributeSignatureConfig = {
 export const REGISTRY = loadAttributeRegistry('config/attributes.yaml', [SIGNATURE]);
 
 /** A web messaging conversation whose customer participant carries `attributes`. */
-export function conversationWith(id: string, attributes: Record<string, string>, startTime: string): GenesysConversation {
+export function conversationWith(
+  id: string,
+  attributes: Record<string, string>,
+  startTime: string,
+): GenesysConversation {
   return {
     id,
     startTime,
@@ -42,14 +46,30 @@ export function verificationKit(genesys: Partial<GenesysClient> = {}, clock = ne
   const ledger = new AttributeLedger(inMemorySharedState(), SIGNATURE_CONFIG);
   const metrics = new ServiceMetrics();
   const fakeGenesys = strictFake<GenesysClient>('GenesysClient', genesys);
-  const service = new VerificationService(fakeGenesys, signer, ledger, REGISTRY, { trustPolicy: 'enforce' }, metrics, clock);
-  /** Issues `attributes` at the clock's time, as the config endpoint does: signed and remembered; the map Messenger sends. */
+  const service = new VerificationService(
+    fakeGenesys,
+    signer,
+    ledger,
+    REGISTRY,
+    { trustPolicy: 'enforce' },
+    metrics,
+    clock,
+  );
+  /**
+   * Issues `attributes` at the clock's time, as the config endpoint does: signed and remembered; the map Messenger
+   * sends.
+   */
   const issue = (attributes: Record<string, string> = { userId: 'usr_1001', userTier: 'Gold' }) => {
     const { token, claims } = signer.sign(attributes, attributes.userId, new Date(clock.now()));
-    ledger.record(claims.nonce, { userId: attributes.userId, issuedAt: new Date(claims.issuedAt * 1000).toISOString(), attributes });
+    ledger.record(claims.nonce, {
+      userId: attributes.userId,
+      issuedAt: new Date(claims.issuedAt * 1000).toISOString(),
+      attributes,
+    });
     return { ...attributes, [SIGNATURE]: token };
   };
   /** The sample lines of a series, without its help and type. */
-  const samples = async (name: string) => (await metrics.registry.getSingleMetricAsString(name)).split('\n').filter((line) => !line.startsWith('#'));
+  const samples = async (name: string) =>
+    (await metrics.registry.getSingleMetricAsString(name)).split('\n').filter((line) => !line.startsWith('#'));
   return { clock, service, issue, samples, metrics, genesys: fakeGenesys };
 }

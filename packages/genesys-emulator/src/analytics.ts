@@ -81,7 +81,11 @@ function matchesFilter(conversation: EmulatedConversation, filter: AnalyticsFilt
  * whose lifetime overlaps the interval, and only what the data lake holds (started before the
  * availability date).
  */
-function select(store: ConversationStore, query: DetailsQuery, match: { lifetime: boolean; availableBefore?: number }): EmulatedConversation[] {
+function select(
+  store: ConversationStore,
+  query: DetailsQuery,
+  match: { lifetime: boolean; availableBefore?: number },
+): EmulatedConversation[] {
   const filters = [...(query.conversationFilters ?? []), ...(query.segmentFilters ?? [])];
   const { start, end } = parseInterval(query.interval, filters.length > 0);
   const inInterval = (conversation: EmulatedConversation) =>
@@ -144,7 +148,11 @@ export class ConversationAnalytics {
 
   submit(query: DetailsQuery): AnalyticsJob {
     const selected = select(this.store, query, { lifetime: true, availableBefore: this.dataAvailabilityDate() });
-    const job: AnalyticsJob = { id: randomUUID(), submittedAt: this.clock.now(), conversationIds: selected.map((c) => c.id) };
+    const job: AnalyticsJob = {
+      id: randomUUID(),
+      submittedAt: this.clock.now(),
+      conversationIds: selected.map((c) => c.id),
+    };
     this.jobs.set(job.id, job);
     return job;
   }
@@ -153,7 +161,10 @@ export class ConversationAnalytics {
     return this.jobs.get(id);
   }
 
-  /** Queued for the first fifth of the delay, then pending, then fulfilled until it expires; cancelled or failed once ended. */
+  /**
+   * Queued for the first fifth of the delay, then pending, then fulfilled until it expires; cancelled or failed once
+   * ended.
+   */
   state(job: AnalyticsJob): JobState {
     if (job.ended) return job.ended.state;
     const age = this.clock.now() - job.submittedAt;

@@ -58,7 +58,10 @@ function inForce(sets: readonly GenerationAttributeSet[], at: number): Generatio
 }
 
 /** A copy with one value changed (the first attribute other than the signature), as a page editing it would. */
-function tamperedCopy(attributes: Readonly<Record<string, string>>, signatureAttribute: string): Record<string, string> {
+function tamperedCopy(
+  attributes: Readonly<Record<string, string>>,
+  signatureAttribute: string,
+): Record<string, string> {
   const edited = { ...attributes };
   const name = Object.keys(edited).find((key) => key !== signatureAttribute);
   if (name !== undefined) edited[name] = `${edited[name]}-edited`;
@@ -71,7 +74,11 @@ function tamperedCopy(attributes: Readonly<Record<string, string>>, signatureAtt
  * (the signature left out), late (the first set issued more than five minutes after the conversation started: the visitor wrote first, the page signed in after) and
  * legacy (nothing arrived: the page used the attribute location the platform ignores).
  */
-export function generateConversations(store: ConversationStore, deploymentId: string, request: GenerationRequest): Record<GeneratedKind, number> {
+export function generateConversations(
+  store: ConversationStore,
+  deploymentId: string,
+  request: GenerationRequest,
+): Record<GeneratedKind, number> {
   const kinds = interleaved(request.mix);
   if (kinds.length === 0 || kinds.length > MAX_GENERATED_CONVERSATIONS) {
     throw new GenerationError(`the mix must add up to 1 to ${MAX_GENERATED_CONVERSATIONS} conversations`);
@@ -83,11 +90,17 @@ export function generateConversations(store: ConversationStore, deploymentId: st
     if (kind === 'legacy') return { kind, startTime: slot, attributes: {} };
     if (kind === 'late') {
       const next = sets.find((set) => set.issuedAt > slot + LATE_BY_AT_LEAST_MS);
-      if (!next) throw new GenerationError(`no attribute set was issued after ${new Date(slot).toISOString()}, which a late conversation needs`);
+      if (!next)
+        throw new GenerationError(
+          `no attribute set was issued after ${new Date(slot).toISOString()}, which a late conversation needs`,
+        );
       return { kind, startTime: slot, attributes: next.attributes };
     }
     const set = inForce(sets, slot);
-    if (!set) throw new GenerationError(`no attribute set is in force at ${new Date(slot).toISOString()}; give sets that cover the interval`);
+    if (!set)
+      throw new GenerationError(
+        `no attribute set is in force at ${new Date(slot).toISOString()}; give sets that cover the interval`,
+      );
     const attributes =
       kind === 'tampered'
         ? tamperedCopy(set.attributes, request.signatureAttribute)
@@ -105,7 +118,9 @@ export function generateConversations(store: ConversationStore, deploymentId: st
       startTime: conversation.startTime,
       endTime: conversation.startTime + CONVERSATION_LENGTH_MS,
       authenticated: conversation.kind !== 'legacy',
-      ...(request.queueId ? { routedTo: { queueId: request.queueId, agentUserId: AGENT_USER_ID, agentName: 'Generated Agent' } } : {}),
+      ...(request.queueId
+        ? { routedTo: { queueId: request.queueId, agentUserId: AGENT_USER_ID, agentName: 'Generated Agent' } }
+        : {}),
     });
   }
   return counts;

@@ -63,7 +63,12 @@ export class ConversationStore {
   createWebMessaging(input: NewWebMessagingConversation, id: string = randomUUID()): EmulatedConversation {
     const start = input.startTime;
     const ended = input.endTime !== undefined;
-    const leg = (purpose: ParticipantPurpose, name: string, offsetMs: number, extra: Partial<EmulatedParticipant> = {}) => ({
+    const leg = (
+      purpose: ParticipantPurpose,
+      name: string,
+      offsetMs: number,
+      extra: Partial<EmulatedParticipant> = {},
+    ) => ({
       id: randomUUID(),
       purpose,
       name,
@@ -86,7 +91,10 @@ export class ConversationStore {
     if (input.routedTo) {
       participants.push(
         leg('acd', 'Support', 900, { queueId: input.routedTo.queueId, endTime: start + 4000, state: 'disconnected' }),
-        leg('agent', input.routedTo.agentName, 4000, { userId: input.routedTo.agentUserId, queueId: input.routedTo.queueId }),
+        leg('agent', input.routedTo.agentName, 4000, {
+          userId: input.routedTo.agentUserId,
+          queueId: input.routedTo.queueId,
+        }),
       );
     }
     const conversation: EmulatedConversation = {

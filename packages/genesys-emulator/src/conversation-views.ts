@@ -49,7 +49,10 @@ export function toConversation(conversation: EmulatedConversation) {
     recordingState: 'none',
     divisions: [
       {
-        division: { id: conversation.divisionId, selfUri: `/api/v2/authorization/divisions/${conversation.divisionId}` },
+        division: {
+          id: conversation.divisionId,
+          selfUri: `/api/v2/authorization/divisions/${conversation.divisionId}`,
+        },
         entities: [],
       },
     ],
@@ -58,7 +61,10 @@ export function toConversation(conversation: EmulatedConversation) {
 }
 
 /** `MessageConversation`, as `GET /api/v2/conversations/messages/{conversationId}` returns it. */
-export function toMessageConversation(conversation: EmulatedConversation, messagesOf?: (participantId: string) => readonly DeliveredMessage[]) {
+export function toMessageConversation(
+  conversation: EmulatedConversation,
+  messagesOf?: (participantId: string) => readonly DeliveredMessage[],
+) {
   return {
     id: conversation.id,
     participants: conversation.participants.map((participant) =>
@@ -68,8 +74,12 @@ export function toMessageConversation(conversation: EmulatedConversation, messag
         startTime: iso(participant.startTime),
         connectedTime: iso(participant.connectedTime),
         endTime: iso(participant.endTime),
-        user: participant.userId ? { id: participant.userId, selfUri: `/api/v2/users/${participant.userId}` } : undefined,
-        queue: participant.queueId ? { id: participant.queueId, selfUri: `/api/v2/routing/queues/${participant.queueId}` } : undefined,
+        user: participant.userId
+          ? { id: participant.userId, selfUri: `/api/v2/users/${participant.userId}` }
+          : undefined,
+        queue: participant.queueId
+          ? { id: participant.queueId, selfUri: `/api/v2/routing/queues/${participant.queueId}` }
+          : undefined,
         purpose: participant.purpose,
         state: participant.state,
         direction: participant.direction,
@@ -94,11 +104,15 @@ export function toMessageConversation(conversation: EmulatedConversation, messag
 export const ANALYTICS_ATTRIBUTE_LIMIT = 1024;
 
 function truncatedAttributes(attributes: Readonly<Record<string, string>>): Record<string, string> {
-  const cut = (text: string) => (text.length > ANALYTICS_ATTRIBUTE_LIMIT ? text.slice(0, ANALYTICS_ATTRIBUTE_LIMIT) : text);
+  const cut = (text: string) =>
+    text.length > ANALYTICS_ATTRIBUTE_LIMIT ? text.slice(0, ANALYTICS_ATTRIBUTE_LIMIT) : text;
   return Object.fromEntries(Object.entries(attributes).map(([key, value]) => [cut(key), cut(value)]));
 }
 
-/** `AnalyticsConversation`; participant attributes only where the real API includes them (async jobs), truncated as it truncates them. */
+/**
+ * `AnalyticsConversation`; participant attributes only where the real API includes them (async jobs), truncated as it
+ * truncates them.
+ */
 export function toAnalyticsConversation(conversation: EmulatedConversation, includeAttributes: boolean) {
   return withoutUndefined({
     conversationId: conversation.id,
@@ -151,7 +165,13 @@ export function toMessageData(delivered: DeliveredMessage) {
     status: 'received',
     normalizedMessage: withoutUndefined({
       id: delivered.id,
-      channel: { id: delivered.participantId, platform: 'Webmessaging', type: 'Private', messageId: delivered.id, time },
+      channel: {
+        id: delivered.participantId,
+        platform: 'Webmessaging',
+        type: 'Private',
+        messageId: delivered.id,
+        time,
+      },
       type: delivered.message.type,
       text: delivered.message.text,
       events: delivered.message.events,

@@ -112,7 +112,10 @@ export class EmulatorControl {
     this.webMessaging.messageRate.reset();
   }
 
-  /** The platform stops taking custom attributes from visitors' messages (a Messenger or platform change the canary must notice). */
+  /**
+   * The platform stops taking custom attributes from visitors' messages (a Messenger or platform change the canary must
+   * notice).
+   */
   setDropCustomAttributes(drop: boolean): void {
     this.webMessaging.dropCustomAttributes = drop;
   }
@@ -141,7 +144,10 @@ export class EmulatorControl {
     return this.analytics.jobStates();
   }
 
-  /** Web messaging conversations over an interval with a chosen mix, for audits at scale (see conversation-generator.ts). */
+  /**
+   * Web messaging conversations over an interval with a chosen mix, for audits at scale (see
+   * conversation-generator.ts).
+   */
   generateConversations(request: GenerationRequest): Record<GeneratedKind, number> {
     return generateConversations(this.store, this.deploymentId, request);
   }
@@ -154,10 +160,17 @@ export class EmulatorControl {
     this.countersState = emptyCounters();
   }
 
-  /** A visitor's first message, delivered in-process as the Guest API would: a new conversation carrying the attributes. */
+  /**
+   * A visitor's first message, delivered in-process as the Guest API would: a new conversation carrying the attributes.
+   */
   ingest(message: IngestedMessage): EmulatedConversation {
-    if (message.deploymentId !== this.deploymentId) throw new Error('deploymentId does not name a Messenger deployment of this org');
-    const delivered = this.webMessaging.deliverAlone({ type: 'Text', text: 'Hi', customAttributes: message.customAttributes });
+    if (message.deploymentId !== this.deploymentId)
+      throw new Error('deploymentId does not name a Messenger deployment of this org');
+    const delivered = this.webMessaging.deliverAlone({
+      type: 'Text',
+      text: 'Hi',
+      customAttributes: message.customAttributes,
+    });
     return this.store.get(delivered.conversationId) as EmulatedConversation;
   }
 

@@ -68,7 +68,11 @@ function seedConversations(store: ConversationStore, deploymentId: string, now: 
       startTime: now - 3 * hour,
       endTime: now - 2.5 * hour,
       customAttributes: { userId: 'usr_1001', userTier: 'Gold', lastOrderDate: '2026-10-30T09:15:00.000Z' },
-      routedTo: { queueId: '3b1f6a52-8c1e-4d2a-9a57-6f4f0c2e9d11', agentUserId: 'c8e5a1f0-2b6d-4f3e-9c1a-7d2e4b6f8a90', agentName: 'Avery Agent' },
+      routedTo: {
+        queueId: '3b1f6a52-8c1e-4d2a-9a57-6f4f0c2e9d11',
+        agentUserId: 'c8e5a1f0-2b6d-4f3e-9c1a-7d2e4b6f8a90',
+        agentName: 'Avery Agent',
+      },
     },
     '0c1d9b7e-3f2a-4e5b-8c6d-1a2b3c4d5e6f',
   );
@@ -97,7 +101,9 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   const tokens = new TokenStore(clock, options.tokenLifetimeSeconds ?? 86400);
   const limiter = new PerTokenRateLimiter(clock, options.rateLimit ?? { limit: 300, windowSeconds: 60 });
   const faults = new FaultInjector();
-  const store = new ConversationStore(options.inboundFlow === false ? NO_INBOUND_FLOW_DATA : (options.inboundFlow ?? DEFAULT_INBOUND_FLOW));
+  const store = new ConversationStore(
+    options.inboundFlow === false ? NO_INBOUND_FLOW_DATA : (options.inboundFlow ?? DEFAULT_INBOUND_FLOW),
+  );
   const analytics = new ConversationAnalytics(store, clock, options.analyticsJobDelayMs ?? 500);
   const webMessaging = new WebMessaging(store, clock, deploymentId);
   const control = new EmulatorControl(tokens, limiter, faults, store, analytics, webMessaging, deploymentId);
@@ -120,7 +126,9 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   const app: FastifyInstance = Fastify({ logger: false, forceCloseConnections: true });
 
   // The token endpoint decides itself what to do with a body that is not a form.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   // DNS rebinding: a page the developer visits can point a name of its own at 127.0.0.1 and call
@@ -129,7 +137,11 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   const localNames = new Set(['localhost', '127.0.0.1', '[::1]', '::1', options.host ?? '127.0.0.1']);
   app.addHook('onRequest', async (request, reply) => {
     if (!/^\/(emulator|demo)(\/|$|\?)/.test(request.url)) return;
-    if (!localNames.has(request.hostname.toLowerCase())) return sendPlatformError(reply, PLATFORM_ERRORS.forbidden('this route answers requests addressed to localhost only'));
+    if (!localNames.has(request.hostname.toLowerCase()))
+      return sendPlatformError(
+        reply,
+        PLATFORM_ERRORS.forbidden('this route answers requests addressed to localhost only'),
+      );
   });
   app.addHook('onResponse', async (_request, reply) => {
     control.record((counters) => {
@@ -140,7 +152,10 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   app.setErrorHandler((error: { statusCode?: number }, request, reply) => {
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (request.url.startsWith('/oauth/')) return oauthError(reply, 400, 'invalid_request', 'malformed request');
-    return sendPlatformError(reply, status === 500 ? PLATFORM_ERRORS.internalServerError() : PLATFORM_ERRORS.badRequest());
+    return sendPlatformError(
+      reply,
+      status === 500 ? PLATFORM_ERRORS.internalServerError() : PLATFORM_ERRORS.badRequest(),
+    );
   });
   app.setNotFoundHandler((_request, reply) => sendPlatformError(reply, PLATFORM_ERRORS.notFound()));
 
@@ -181,4 +196,3 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
     },
   };
 }
-

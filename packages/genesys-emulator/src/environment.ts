@@ -11,10 +11,14 @@ export class EmulatorConfigurationError extends Error {
 
 /** Reads a class-validator class from the environment; empty variables count as unset. */
 export function readEnvironment<T extends object>(schema: new () => T, env: NodeJS.ProcessEnv): T {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ''),
+  );
   const instance = plainToInstance(schema, present, { exposeDefaultValues: true });
   const problems = validateSync(instance, { forbidUnknownValues: false, stopAtFirstError: true }).flatMap((error) =>
-    Object.values(error.constraints ?? {}).map((message) => (message.startsWith(error.property) ? message : `${error.property}: ${message}`)),
+    Object.values(error.constraints ?? {}).map((message) =>
+      message.startsWith(error.property) ? message : `${error.property}: ${message}`,
+    ),
   );
   if (problems.length > 0) throw new EmulatorConfigurationError(problems);
   return instance;

@@ -15,7 +15,10 @@ export const EMULATOR_ROUTES = [
 ] as const;
 
 export type EmulatorRoute = (typeof EMULATOR_ROUTES)[number];
-/** A visitor's onMessage on the Guest API socket: 429 answers 4029 with its retryAfter, 500/503 5000, 401/403 a 403 refusal. */
+/**
+ * A visitor's onMessage on the Guest API socket: 429 answers 4029 with its retryAfter, 500/503 5000, 401/403 a 403
+ * refusal.
+ */
 export const GUEST_MESSAGE_FAULTS = 'guest.onMessage';
 export type FaultTarget = EmulatorRoute | 'api' | typeof GUEST_MESSAGE_FAULTS;
 

@@ -12,7 +12,9 @@ const MAX_FRAME_BYTES = 64 * 1024;
 
 /** The Guest API's answers: `{ type: "response" | "message", class, code, body }`; a refusal's body is its message. */
 const refusal = ({ code, problem }: GuestRefusal) => ({ type: 'response', class: 'string', code, body: problem });
-/** The transport SDK's TooManyRequestsErrorMessage: HTTP-like 429 outside, the Guest API code and when to retry inside. */
+/**
+ * The transport SDK's TooManyRequestsErrorMessage: HTTP-like 429 outside, the Guest API code and when to retry inside.
+ */
 const tooManyRequests = (problem: string, retryAfter: number) => ({
   type: 'response',
   class: 'TooManyRequestsErrorMessage',
@@ -60,7 +62,8 @@ export class GuestApiSocket {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(request.url ?? '/', 'http://emulator');
     if (url.pathname !== '/v1') return refuseUpgrade(socket, 404, 'Not Found');
-    if (url.searchParams.get('deploymentId') !== this.platform.deploymentId) return refuseUpgrade(socket, 400, 'Bad Request');
+    if (url.searchParams.get('deploymentId') !== this.platform.deploymentId)
+      return refuseUpgrade(socket, 400, 'Bad Request');
     this.server.handleUpgrade(request, socket, head, (client) => this.server.emit('connection', client, request));
   }
 
@@ -79,7 +82,9 @@ export class GuestApiSocket {
     this.connections.set(session, open);
     while (open.length > MAX_CONNECTIONS_PER_SESSION) {
       const oldest = open.shift() as WebSocket;
-      oldest.send(JSON.stringify(CONNECTION_CLOSED), () => oldest.close(1000, 'a newer connection took this one\'s place'));
+      oldest.send(JSON.stringify(CONNECTION_CLOSED), () =>
+        oldest.close(1000, "a newer connection took this one's place"),
+      );
     }
   }
 
@@ -102,10 +107,15 @@ export class GuestApiSocket {
       } catch {
         return send(badRequest('the frame is not JSON'));
       }
-      if (!isObject(request) || typeof request.action !== 'string') return send(badRequest('a request is { action, ... }'));
+      if (!isObject(request) || typeof request.action !== 'string')
+        return send(badRequest('a request is { action, ... }'));
       switch (request.action) {
         case 'configureSession': {
-          const outcome = this.platform.webMessaging.configure(request.deploymentId, request.token, request.startNew === true);
+          const outcome = this.platform.webMessaging.configure(
+            request.deploymentId,
+            request.token,
+            request.startNew === true,
+          );
           if ('problem' in outcome) return send(refusal(outcome));
           if (session) this.leave(session, socket);
           session = outcome.session;
@@ -134,16 +144,28 @@ export class GuestApiSocket {
           return send(badRequest('authenticated sessions are not emulated; use configureSession'));
         case 'onMessage':
         case 'echo': {
-          if (request.token === undefined) return send(refusal({ code: GUEST_API_CODES.missingParameter, problem: 'token is required' }));
-          if (!session || request.token !== session.token) return send(refusal({ code: GUEST_API_CODES.sessionNotFound, problem: 'no session with this token on this connection: configureSession first' }));
+          if (request.token === undefined)
+            return send(refusal({ code: GUEST_API_CODES.missingParameter, problem: 'token is required' }));
+          if (!session || request.token !== session.token)
+            return send(
+              refusal({
+                code: GUEST_API_CODES.sessionNotFound,
+                problem: 'no session with this token on this connection: configureSession first',
+              }),
+            );
           const read = this.read(request);
           if ('problem' in read) return send(refusal(read));
-          if (request.action === 'echo') return send(structuredMessage({ id: 'echo', time: this.platform.clock.now(), message: read.message }));
+          if (request.action === 'echo')
+            return send(structuredMessage({ id: 'echo', time: this.platform.clock.now(), message: read.message }));
           const fault = this.platform.faults.take(GUEST_MESSAGE_FAULTS);
           if (fault) return this.inject(fault, socket, send);
           const decision = this.platform.webMessaging.maySend(session);
           if (!('allowed' in decision)) {
-            return send(decision.retryAfterSeconds === undefined ? refusal(decision) : tooManyRequests(decision.problem, decision.retryAfterSeconds));
+            return send(
+              decision.retryAfterSeconds === undefined
+                ? refusal(decision)
+                : tooManyRequests(decision.problem, decision.retryAfterSeconds),
+            );
           }
           const delivered = this.platform.webMessaging.deliver(session, read.message);
           this.platform.control.record((counters) => void (counters.guestMessages += 1));
@@ -165,7 +187,9 @@ export class GuestApiSocket {
         return send(refusal({ code: GUEST_API_CODES.unexpected, problem: 'Request failed.' }));
       case '401':
       case '403':
-        return send(refusal({ code: GUEST_API_CODES.forbidden, problem: 'Turn on the Feature Toggle or fix the configuration.' }));
+        return send(
+          refusal({ code: GUEST_API_CODES.forbidden, problem: 'Turn on the Feature Toggle or fix the configuration.' }),
+        );
       case 'drop':
         return socket.terminate();
       case 'hang':

@@ -25,7 +25,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(
-    error instanceof EmulatorConfigurationError ? `The emulator will not start.\n${error.message}\n` : `${String(error)}\n`,
+    error instanceof EmulatorConfigurationError
+      ? `The emulator will not start.\n${error.message}\n`
+      : `${String(error)}\n`,
   );
   process.exit(1);
 });

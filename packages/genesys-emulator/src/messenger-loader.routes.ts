@@ -20,11 +20,16 @@ const ASSETS = join(__dirname, '..', 'assets');
 export function registerMessengerLoaderRoutes(app: FastifyInstance, demo: DemoShop | undefined): void {
   const loader = readFileSync(join(ASSETS, 'genesys.min.js'), 'utf8');
   app.get('/genesys-bootstrap/genesys.min.js', async (_request, reply) =>
-    reply.header('content-type', 'application/javascript; charset=utf-8').header('cache-control', 'no-cache').send(loader),
+    reply
+      .header('content-type', 'application/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(loader),
   );
   if (!demo) return;
   const page = readFileSync(join(ASSETS, 'demo-shop.html'), 'utf8');
   app.get('/demo', async (_request, reply) => reply.redirect('/demo/'));
-  app.get('/demo/', async (_request, reply) => reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(page));
+  app.get('/demo/', async (_request, reply) =>
+    reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-cache').send(page),
+  );
   app.get('/demo/session.json', async (_request, reply) => reply.header('cache-control', 'no-store').send(demo));
 }

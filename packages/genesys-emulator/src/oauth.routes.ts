@@ -10,7 +10,10 @@ function constantTimeEquals(a: string, b: string): boolean {
 }
 
 export function oauthError(reply: FastifyReply, status: number, error: string, description: string) {
-  return reply.code(status).header('cache-control', 'no-store').send({ error, description, error_description: description });
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .send({ error, description, error_description: description });
 }
 
 /** The login host's client-credentials grant (`POST /oauth/token`, Basic client authentication, a form body). */
@@ -21,13 +24,20 @@ export function registerOauthRoutes(app: FastifyInstance, platform: EmulatedPlat
       counters.tokenRequests += 1;
     });
     if (applyFault(platform, 'oauth.token', request, reply)) return reply;
-    const contentType = String(request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const contentType = String(request.headers['content-type'] ?? '')
+      .split(';')[0]
+      .trim()
+      .toLowerCase();
     if (contentType !== 'application/x-www-form-urlencoded') {
       return oauthError(reply, 400, 'invalid_request', 'content type must be application/x-www-form-urlencoded');
     }
     const basic = /^Basic\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''));
     const [givenId, ...secretParts] = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':') : [];
-    if (!basic || !constantTimeEquals(givenId ?? '', client.clientId) || !constantTimeEquals(secretParts.join(':'), client.clientSecret)) {
+    if (
+      !basic ||
+      !constantTimeEquals(givenId ?? '', client.clientId) ||
+      !constantTimeEquals(secretParts.join(':'), client.clientSecret)
+    ) {
       return oauthError(reply, 401, 'invalid_client', 'authentication failed');
     }
     const grantType = new URLSearchParams(String(request.body ?? '')).get('grant_type');
@@ -39,6 +49,8 @@ export function registerOauthRoutes(app: FastifyInstance, platform: EmulatedPlat
     control.record((counters) => {
       counters.tokensIssued += 1;
     });
-    return reply.header('cache-control', 'no-store').send({ access_token: issued.accessToken, token_type: 'bearer', expires_in: issued.expiresIn });
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ access_token: issued.accessToken, token_type: 'bearer', expires_in: issued.expiresIn });
   });
 }

@@ -41,5 +41,10 @@ export const NO_INBOUND_FLOW_DATA: InboundFlowData = { onStart: {}, inQueue: {} 
 
 /** Whether a value is participant data a flow could write: a map of strings (an empty one removes). */
 export function isParticipantData(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.values(value).every((entry) => typeof entry === 'string');
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((entry) => typeof entry === 'string')
+  );
 }

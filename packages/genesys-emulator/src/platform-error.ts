@@ -43,14 +43,23 @@ export const PLATFORM_ERRORS = {
   /** The emulator's own refusal (its admin routes), in the platform's error shape. */
   forbidden: (message: string) => platformError(403, 'forbidden', message),
   tooManyRequests: (limit: number, windowSeconds: number) =>
-    platformError(429, 'too.many.requests', `Rate limit exceeded the maximum [${limit}] requests within [${windowSeconds}] seconds`, {
-      limit: String(limit),
-      window: String(windowSeconds),
-    }),
-  internalServerError: () => platformError(500, 'internal.server.error', 'The server encountered an unexpected condition.'),
+    platformError(
+      429,
+      'too.many.requests',
+      `Rate limit exceeded the maximum [${limit}] requests within [${windowSeconds}] seconds`,
+      {
+        limit: String(limit),
+        window: String(windowSeconds),
+      },
+    ),
+  internalServerError: () =>
+    platformError(500, 'internal.server.error', 'The server encountered an unexpected condition.'),
   serviceUnavailable: () => platformError(503, 'service.unavailable', 'Service is unavailable.'),
 };
 
 export function sendPlatformError(reply: FastifyReply, body: PlatformErrorBody, headers: Record<string, string> = {}) {
-  return reply.code(body.status).headers({ 'inin-correlation-id': body.contextId, ...headers }).send(body);
+  return reply
+    .code(body.status)
+    .headers({ 'inin-correlation-id': body.contextId, ...headers })
+    .send(body);
 }

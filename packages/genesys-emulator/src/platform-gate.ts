@@ -29,7 +29,12 @@ declare module 'fastify' {
 export const routeKey = (route: EmulatorRoute) => ({ emulatorRoute: route });
 
 /** Applies an injected fault; true when it answered (or dropped, or is holding) the request. */
-export function applyFault(platform: EmulatedPlatform, route: EmulatorRoute, request: FastifyRequest, reply: FastifyReply): boolean {
+export function applyFault(
+  platform: EmulatedPlatform,
+  route: EmulatorRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): boolean {
   const fault = platform.faults.take(route);
   if (!fault) return false;
   switch (fault.kind) {
@@ -45,12 +50,19 @@ export function applyFault(platform: EmulatedPlatform, route: EmulatorRoute, req
       void sendPlatformError(reply, PLATFORM_ERRORS.badCredentials());
       return true;
     case '403':
-      void sendPlatformError(reply, PLATFORM_ERRORS.missingPermissions(route === 'oauth.token' ? 'oauth:client:view' : PERMISSION_BY_ROUTE[route]));
+      void sendPlatformError(
+        reply,
+        PLATFORM_ERRORS.missingPermissions(route === 'oauth.token' ? 'oauth:client:view' : PERMISSION_BY_ROUTE[route]),
+      );
       return true;
     case '429': {
       const retryAfter = fault.retryAfterSeconds === undefined ? 1 : fault.retryAfterSeconds;
       const { limit, windowSeconds } = platform.limiter.settings;
-      void sendPlatformError(reply, PLATFORM_ERRORS.tooManyRequests(limit, windowSeconds), retryAfter === null ? {} : { 'retry-after': String(retryAfter) });
+      void sendPlatformError(
+        reply,
+        PLATFORM_ERRORS.tooManyRequests(limit, windowSeconds),
+        retryAfter === null ? {} : { 'retry-after': String(retryAfter) },
+      );
       return true;
     }
     case '500':
@@ -85,7 +97,9 @@ export function platformGate(platform: EmulatedPlatform): preHandlerAsyncHookHan
         counters.rateLimited += 1;
       });
       const { limit, windowSeconds } = platform.limiter.settings;
-      return sendPlatformError(reply, PLATFORM_ERRORS.tooManyRequests(limit, windowSeconds), { 'retry-after': String(decision.retryAfterSeconds) });
+      return sendPlatformError(reply, PLATFORM_ERRORS.tooManyRequests(limit, windowSeconds), {
+        'retry-after': String(decision.retryAfterSeconds),
+      });
     }
   };
 }

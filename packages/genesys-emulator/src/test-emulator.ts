@@ -7,7 +7,10 @@ export interface TestEmulator extends RunningEmulator {
   get(path: string, token?: string): Promise<Response>;
   /** POST JSON on the emulator with an optional bearer token. */
   post(path: string, body: unknown, token?: string): Promise<Response>;
-  /** A visitor's first message through the Messenger ingest, carrying these custom attributes: the new conversation's id. */
+  /**
+   * A visitor's first message through the Messenger ingest, carrying these custom attributes: the new conversation's
+   * id.
+   */
   sendFirstMessage(customAttributes: Record<string, string>): Promise<string>;
 }
 
@@ -16,7 +19,11 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
   const emulator = await startGenesysEmulator({ adminRoutes: true, ...options, host: '127.0.0.1', port: 0 });
   const bearer = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
   const post = (path: string, body: unknown, token?: string) =>
-    fetch(`${emulator.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer(token) }, body: JSON.stringify(body) });
+    fetch(`${emulator.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer(token) },
+      body: JSON.stringify(body),
+    });
   return {
     ...emulator,
     close: () => emulator.close(),
@@ -39,7 +46,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
         deploymentId: emulator.deploymentId,
         message: { type: 'Text', text: 'Hi', channel: { metadata: { customAttributes } } },
       });
-      if (response.status !== 201) throw new Error(`the Messenger ingest answered ${response.status}: ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`the Messenger ingest answered ${response.status}: ${await response.text()}`);
       return ((await response.json()) as { conversationId: string }).conversationId;
     },
   };

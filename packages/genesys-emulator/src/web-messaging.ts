@@ -76,25 +76,42 @@ export class WebMessaging {
     return MAX_CUSTOM_DATA_BYTES;
   }
 
-  /** `configureSession`: a known token resumes its session unless `startNew` or expired; an unknown deployment is refused. */
+  /**
+   * `configureSession`: a known token resumes its session unless `startNew` or expired; an unknown deployment is
+   * refused.
+   */
   configure(deploymentId: unknown, token: unknown, startNew: boolean): SessionOutcome {
     const { missingParameter, badRequest, forbidden } = GUEST_API_CODES;
-    if (deploymentId === undefined || token === undefined) return { code: missingParameter, problem: 'configureSession needs deploymentId and token' };
-    if (deploymentId !== this.deploymentId) return { code: forbidden, problem: 'deploymentId does not name a Messenger deployment of this org' };
-    if (typeof token !== 'string' || !/^[\w-]{8,64}$/.test(token)) return { code: badRequest, problem: 'token must be the 8-64 character id the client keeps for its session' };
+    if (deploymentId === undefined || token === undefined)
+      return { code: missingParameter, problem: 'configureSession needs deploymentId and token' };
+    if (deploymentId !== this.deploymentId)
+      return { code: forbidden, problem: 'deploymentId does not name a Messenger deployment of this org' };
+    if (typeof token !== 'string' || !/^[\w-]{8,64}$/.test(token))
+      return { code: badRequest, problem: 'token must be the 8-64 character id the client keeps for its session' };
     const now = this.clock.now();
     const existing = this.sessions.get(token);
     if (existing && !startNew && now < existing.expiresAt) return { session: existing, newSession: false };
-    const session: GuestSession = { token, deploymentId, createdAt: now, expiresAt: now + SESSION_DURATION_SECONDS * 1000 };
+    const session: GuestSession = {
+      token,
+      deploymentId,
+      createdAt: now,
+      expiresAt: now + SESSION_DURATION_SECONDS * 1000,
+    };
     this.sessions.set(token, session);
     return { session, newSession: true };
   }
 
   /** Whether the session may send a message now: not once expired (4006), nor over its message rate (4029). */
   maySend(session: GuestSession): SendDecision {
-    if (this.clock.now() >= session.expiresAt) return { code: GUEST_API_CODES.sessionExpired, problem: 'the session has expired; configure a new one' };
+    if (this.clock.now() >= session.expiresAt)
+      return { code: GUEST_API_CODES.sessionExpired, problem: 'the session has expired; configure a new one' };
     const rate = this.messageRate.take(session.token);
-    if (!rate.allowed) return { code: GUEST_API_CODES.requestRateTooHigh, problem: 'Message rate too high for this session', retryAfterSeconds: rate.retryAfterSeconds };
+    if (!rate.allowed)
+      return {
+        code: GUEST_API_CODES.requestRateTooHigh,
+        problem: 'Message rate too high for this session',
+        retryAfterSeconds: rate.retryAfterSeconds,
+      };
     return { allowed: true };
   }
 
@@ -104,7 +121,11 @@ export class WebMessaging {
     const taken = this.dropCustomAttributes ? undefined : message.customAttributes;
     let conversation = session.conversationId === undefined ? undefined : this.store.get(session.conversationId);
     if (!conversation) {
-      conversation = this.store.createWebMessaging({ deploymentId: session.deploymentId, customAttributes: withoutRemovals(taken ?? {}), startTime: now });
+      conversation = this.store.createWebMessaging({
+        deploymentId: session.deploymentId,
+        customAttributes: withoutRemovals(taken ?? {}),
+        startTime: now,
+      });
       session.conversationId = conversation.id;
     } else {
       if (taken) applyParticipantData(customerOf(conversation).attributes, taken);

@@ -13,11 +13,18 @@ function basic(id: string, secret: string): string {
   return `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;
 }
 
-async function tokenRequest(emulator: TestEmulator, init: { authorization?: string; contentType?: string; body?: string }) {
+async function tokenRequest(
+  emulator: TestEmulator,
+  init: { authorization?: string; contentType?: string; body?: string },
+) {
   const headers: Record<string, string> = {};
   if (init.authorization) headers.authorization = init.authorization;
   if (init.contentType) headers['content-type'] = init.contentType;
-  return fetch(`${emulator.url}/oauth/token`, { method: 'POST', headers, body: init.body ?? 'grant_type=client_credentials' });
+  return fetch(`${emulator.url}/oauth/token`, {
+    method: 'POST',
+    headers,
+    body: init.body ?? 'grant_type=client_credentials',
+  });
 }
 
 async function expectPlatformError(response: Response, status: number, code: string): Promise<Record<string, unknown>> {
@@ -58,12 +65,23 @@ describe('Genesys Cloud emulator over HTTP', () => {
     });
 
     it('answers wrong or missing credentials with 401 invalid_client', async () => {
-      for (const authorization of [basic(emulator.clientId, 'wrong'), basic('someone-else', emulator.clientSecret), undefined]) {
-        const response = await tokenRequest(emulator, { authorization, contentType: 'application/x-www-form-urlencoded' });
+      for (const authorization of [
+        basic(emulator.clientId, 'wrong'),
+        basic('someone-else', emulator.clientSecret),
+        undefined,
+      ]) {
+        const response = await tokenRequest(emulator, {
+          authorization,
+          contentType: 'application/x-www-form-urlencoded',
+        });
         expect(response.status).toBe(401);
         const body = await readJson(response);
         expectShape(body, oauthErrorSchema);
-        expect(body).toEqual({ error: 'invalid_client', description: 'authentication failed', error_description: 'authentication failed' });
+        expect(body).toEqual({
+          error: 'invalid_client',
+          description: 'authentication failed',
+          error_description: 'authentication failed',
+        });
       }
     });
 
@@ -71,9 +89,15 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const auth = basic(emulator.clientId, emulator.clientSecret);
       const form = 'application/x-www-form-urlencoded';
       const cases = [
-        { init: { authorization: auth, contentType: form, body: 'grant_type=password' }, error: 'unsupported_grant_type' },
+        {
+          init: { authorization: auth, contentType: form, body: 'grant_type=password' },
+          error: 'unsupported_grant_type',
+        },
         { init: { authorization: auth, contentType: form, body: 'scope=x' }, error: 'invalid_request' },
-        { init: { authorization: auth, contentType: 'application/json', body: '{"grant_type":"client_credentials"}' }, error: 'invalid_request' },
+        {
+          init: { authorization: auth, contentType: 'application/json', body: '{"grant_type":"client_credentials"}' },
+          error: 'invalid_request',
+        },
       ];
       for (const { init, error } of cases) {
         const response = await tokenRequest(emulator, init);
@@ -144,7 +168,11 @@ describe('Genesys Cloud emulator over HTTP', () => {
     it('answers a malformed id with 400 and an unknown one with 404', async () => {
       await expectPlatformError(await emulator.get('/api/v2/conversations/not-a-uuid', token), 400, 'bad.request');
       await expectPlatformError(await emulator.get(`/api/v2/conversations/${UNKNOWN}`, token), 404, 'not.found');
-      await expectPlatformError(await emulator.get(`/api/v2/conversations/messages/${UNKNOWN}`, token), 404, 'not.found');
+      await expectPlatformError(
+        await emulator.get(`/api/v2/conversations/messages/${UNKNOWN}`, token),
+        404,
+        'not.found',
+      );
     });
   });
 
@@ -178,13 +206,15 @@ describe('Genesys Cloud emulator over HTTP', () => {
       emulator.post('/emulator/webmessaging/messages', ingestBody(deploymentId, customAttributes));
 
     it('creates a web messaging conversation whose customer carries the attributes exactly, case kept', async () => {
-      const attributes = { userId: 'usr_42', userTier: 'Gold', usertier: 'gold', 'ünïcode': 'välue' };
+      const attributes = { userId: 'usr_42', userTier: 'Gold', usertier: 'gold', ünïcode: 'välue' };
       const response = await ingest(attributes);
       expect(response.status).toBe(201);
       const created = await readJson(response);
       const conversation = await readJson(await emulator.get(`/api/v2/conversations/${created.conversationId}`, token));
       expectPlatformModel(conversation, 'Conversation');
-      const customer = conversation.participants.find((participant: { purpose: string }) => participant.purpose === 'customer');
+      const customer = conversation.participants.find(
+        (participant: { purpose: string }) => participant.purpose === 'customer',
+      );
       expect(customer.id).toBe(created.participantId);
       expect(customer.attributes).toEqual({ ...attributes, ...DEFAULT_INBOUND_FLOW.onStart });
     });
@@ -195,7 +225,9 @@ describe('Genesys Cloud emulator over HTTP', () => {
       expect((await ingest(exactly)).status).toBe(201);
       const over = { k: `${'é'.repeat(1023)}xy` };
       const refused = await expectPlatformError(await ingest(over), 400, 'bad.request');
-      expect(refused.message).toBe(`message.channel.metadata.customAttributes is 2049 bytes (keys plus values, UTF-8); the limit is ${MAX_CUSTOM_DATA_BYTES}`);
+      expect(refused.message).toBe(
+        `message.channel.metadata.customAttributes is 2049 bytes (keys plus values, UTF-8); the limit is ${MAX_CUSTOM_DATA_BYTES}`,
+      );
       const multiByteOver = { k: 'é'.repeat(1024) };
       expect(multiByteOver.k.length).toBeLessThan(2048);
       await expectPlatformError(await ingest(multiByteOver), 400, 'bad.request');
@@ -210,11 +242,16 @@ describe('Genesys Cloud emulator over HTTP', () => {
 
   describe('analytics', () => {
     const now = () => new Date(clock.now());
-    const interval = (days: number) => `${new Date(clock.now() - days * 86_400_000).toISOString()}/${now().toISOString()}`;
+    const interval = (days: number) =>
+      `${new Date(clock.now() - days * 86_400_000).toISOString()}/${now().toISOString()}`;
     const filter = { type: 'and', predicates: [{ dimension: 'purpose', value: 'customer' }] };
 
     it('answers a details query without participant attributes', async () => {
-      const response = await emulator.post('/api/v2/analytics/conversations/details/query', { interval: interval(1) }, token);
+      const response = await emulator.post(
+        '/api/v2/analytics/conversations/details/query',
+        { interval: interval(1) },
+        token,
+      );
       expect(response.status).toBe(200);
       const body = await readJson(response);
       expectPlatformModel(body, 'AnalyticsConversationQueryResponse');
@@ -225,12 +262,20 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const query = (body: object) => emulator.post('/api/v2/analytics/conversations/details/query', body, token);
       await expectPlatformError(await query({ interval: interval(8) }), 400, 'bad.request');
       expect((await query({ interval: interval(8), conversationFilters: [filter] })).status).toBe(200);
-      await expectPlatformError(await query({ interval: interval(32), conversationFilters: [filter] }), 400, 'bad.request');
+      await expectPlatformError(
+        await query({ interval: interval(32), conversationFilters: [filter] }),
+        400,
+        'bad.request',
+      );
       await expectPlatformError(await query({ interval: 'yesterday' }), 400, 'bad.request');
     });
 
     it('runs an async job whose results carry participant attributes, paged by cursor', async () => {
-      const created = await emulator.post('/api/v2/analytics/conversations/details/jobs', { interval: interval(1) }, token);
+      const created = await emulator.post(
+        '/api/v2/analytics/conversations/details/jobs',
+        { interval: interval(1) },
+        token,
+      );
       expect(created.status).toBe(202);
       const { jobId } = await readJson(created);
       const jobPath = `/api/v2/analytics/conversations/details/jobs/${jobId}`;
@@ -255,15 +300,23 @@ describe('Genesys Cloud emulator over HTTP', () => {
     });
 
     const jobPath = (jobId: string) => `/api/v2/analytics/conversations/details/jobs/${jobId}`;
-    const submit = async (body: object) => (await readJson(await emulator.post('/api/v2/analytics/conversations/details/jobs', body, token))).jobId as string;
+    const submit = async (body: object) =>
+      (await readJson(await emulator.post('/api/v2/analytics/conversations/details/jobs', body, token)))
+        .jobId as string;
     const allResults = async (jobId: string) => {
       clock.advance(1000);
-      return (await readJson(await emulator.get(`${jobPath(jobId)}/results`, token))).conversations as { conversationId: string; participants: { purpose: string; attributes: Record<string, string> }[] }[];
+      return (await readJson(await emulator.get(`${jobPath(jobId)}/results`, token))).conversations as {
+        conversationId: string;
+        participants: { purpose: string; attributes: Record<string, string> }[];
+      }[];
     };
 
     it('cancels a job on DELETE: its state says so and its results are gone', async () => {
       const jobId = await submit({ interval: interval(1) });
-      const deleted = await fetch(`${emulator.url}${jobPath(jobId)}`, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+      const deleted = await fetch(`${emulator.url}${jobPath(jobId)}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(deleted.status).toBe(204);
       clock.advance(1000);
       expect((await readJson(await emulator.get(jobPath(jobId), token))).state).toBe('CANCELLED');
@@ -273,7 +326,9 @@ describe('Genesys Cloud emulator over HTTP', () => {
     it('gives the availability date and leaves out of jobs what started after it', async () => {
       // The seeded conversations started 3 hours, 1 hour and 10 minutes ago.
       emulator.control.setAnalyticsAvailabilityLag(2 * 3_600_000);
-      const availability = await readJson(await emulator.get('/api/v2/analytics/conversations/details/jobs/availability', token));
+      const availability = await readJson(
+        await emulator.get('/api/v2/analytics/conversations/details/jobs/availability', token),
+      );
       expect(availability).toEqual({ dataAvailabilityDate: new Date(clock.now() - 2 * 3_600_000).toISOString() });
       expect(await allResults(await submit({ interval: interval(1) }))).toHaveLength(1);
       emulator.control.setAnalyticsAvailabilityLag(0);
@@ -287,28 +342,43 @@ describe('Genesys Cloud emulator over HTTP', () => {
         expiresAt: new Date(issuedAt + 3_600_000).toISOString(),
       });
       const start = clock.now() - 2 * 3_600_000;
-      const generated = await emulator.post(
-        '/emulator/admin/conversations/generate',
-        {
-          interval: `${new Date(start).toISOString()}/${new Date(start + 3_600_000).toISOString()}`,
-          mix: { intact: 3, tampered: 2, unsigned: 1, late: 1, legacy: 1 },
-          attributeSets: [set(start - 60_000), set(start + 1_800_000), set(start + 3_700_000)],
-          signatureAttribute: 'wm_sig',
-        },
-      );
+      const generated = await emulator.post('/emulator/admin/conversations/generate', {
+        interval: `${new Date(start).toISOString()}/${new Date(start + 3_600_000).toISOString()}`,
+        mix: { intact: 3, tampered: 2, unsigned: 1, late: 1, legacy: 1 },
+        attributeSets: [set(start - 60_000), set(start + 1_800_000), set(start + 3_700_000)],
+        signatureAttribute: 'wm_sig',
+      });
       expect(generated.status).toBe(201);
-      expect((await readJson(generated)).generated).toEqual({ intact: 3, tampered: 2, unsigned: 1, late: 1, legacy: 1 });
+      expect((await readJson(generated)).generated).toEqual({
+        intact: 3,
+        tampered: 2,
+        unsigned: 1,
+        late: 1,
+        legacy: 1,
+      });
       // Started up to an hour before the interval and lasting ten minutes: only lifetimes overlapping it match.
       const overlapping = `${new Date(start + 3_600_000 - 5 * 60_000).toISOString()}/${new Date(start + 3_600_000).toISOString()}`;
       const late = await allResults(await submit({ interval: overlapping }));
       expect(late.length).toBeGreaterThan(0);
       expect(late.length).toBeLessThan(8);
       const all = await allResults(await submit({ interval: interval(1) }));
-      const customers = all.map((conversation) => conversation.participants.find((participant) => participant.purpose === 'customer')?.attributes ?? {});
-      expect(customers.filter((attributes) => attributes.note !== undefined).every((attributes) => attributes.note.length === 1024)).toBe(true);
+      const customers = all.map(
+        (conversation) =>
+          conversation.participants.find((participant) => participant.purpose === 'customer')?.attributes ?? {},
+      );
+      expect(
+        customers
+          .filter((attributes) => attributes.note !== undefined)
+          .every((attributes) => attributes.note.length === 1024),
+      ).toBe(true);
       // The legacy one and the seeded conversation without attributes: only what the flow wrote.
-      const flowWrote = new Set([...Object.keys(DEFAULT_INBOUND_FLOW.onStart), ...Object.keys(DEFAULT_INBOUND_FLOW.inQueue)]);
-      expect(customers.filter((attributes) => Object.keys(attributes).every((name) => flowWrote.has(name)))).toHaveLength(2);
+      const flowWrote = new Set([
+        ...Object.keys(DEFAULT_INBOUND_FLOW.onStart),
+        ...Object.keys(DEFAULT_INBOUND_FLOW.inQueue),
+      ]);
+      expect(
+        customers.filter((attributes) => Object.keys(attributes).every((name) => flowWrote.has(name))),
+      ).toHaveLength(2);
       expect(customers.filter((attributes) => attributes.userId === 'usr_9-edited')).toHaveLength(2);
     });
   });
@@ -349,7 +419,10 @@ describe('Genesys Cloud emulator over HTTP', () => {
       emulator.control.failNext({ route: 'conversations.get', kind: 'hang', count: 1, hangMs: 5000 });
       const started = Date.now();
       await expect(
-        fetch(`${emulator.url}${path}`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(300) }),
+        fetch(`${emulator.url}${path}`, {
+          headers: { authorization: `Bearer ${token}` },
+          signal: AbortSignal.timeout(300),
+        }),
       ).rejects.toThrow();
       expect(Date.now() - started).toBeLessThan(2000);
       expect((await emulator.get(path, token)).status).toBe(200);
@@ -377,7 +450,12 @@ describe('Genesys Cloud emulator over HTTP', () => {
 
   describe('admin routes', () => {
     it('inject faults, revoke tokens, change settings and read counters over HTTP', async () => {
-      const added = await emulator.post('/emulator/admin/faults', { route: 'api', kind: '429', count: 1, retryAfterSeconds: 2 });
+      const added = await emulator.post('/emulator/admin/faults', {
+        route: 'api',
+        kind: '429',
+        count: 1,
+        retryAfterSeconds: 2,
+      });
       expect(added.status).toBe(201);
       const limited = await emulator.get(`/api/v2/conversations/${SEEDED}`, token);
       expect(limited.status).toBe(429);
@@ -391,7 +469,10 @@ describe('Genesys Cloud emulator over HTTP', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ tokenLifetimeSeconds: 60, rateLimit: { limit: 50, windowSeconds: 10 } }),
       });
-      expect(await readJson(settings)).toMatchObject({ tokenLifetimeSeconds: 60, rateLimit: { limit: 50, windowSeconds: 10 } });
+      expect(await readJson(settings)).toMatchObject({
+        tokenLifetimeSeconds: 60,
+        rateLimit: { limit: 50, windowSeconds: 10 },
+      });
 
       const counters = await readJson(await emulator.get('/emulator/admin/counters'));
       expect(counters.tokenRequests).toBe(1);
@@ -402,10 +483,13 @@ describe('Genesys Cloud emulator over HTTP', () => {
       const status = (path: string, host: string) =>
         new Promise<number>((resolve, reject) => {
           const target = new URL(emulator.url);
-          const request = httpRequest({ host: target.hostname, port: target.port, path, headers: { host } }, (response) => {
-            response.resume();
-            resolve(response.statusCode ?? 0);
-          });
+          const request = httpRequest(
+            { host: target.hostname, port: target.port, path, headers: { host } },
+            (response) => {
+              response.resume();
+              resolve(response.statusCode ?? 0);
+            },
+          );
           request.on('error', reject);
           request.end();
         });
@@ -413,19 +497,28 @@ describe('Genesys Cloud emulator over HTTP', () => {
       for (const path of ['/emulator/admin/settings', '/emulator/admin/counters', '/emulator', '/demo/session.json']) {
         expect(await status(path, `attacker.example:${port}`)).toBe(403);
       }
-      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`]) expect(await status('/emulator/admin/settings', host)).toBe(200);
+      for (const host of [`127.0.0.1:${port}`, `localhost:${port}`])
+        expect(await status('/emulator/admin/settings', host)).toBe(200);
       // The Platform API is what the gateway calls by whatever name it was given (compose: emulator:8787).
       expect(await status(`/api/v2/conversations/${SEEDED}`, `emulator:${port}`)).toBe(401);
     });
 
     it('refuse a malformed fault', async () => {
-      await expectPlatformError(await emulator.post('/emulator/admin/faults', { route: 'everything', kind: '418', count: 1 }), 400, 'bad.request');
+      await expectPlatformError(
+        await emulator.post('/emulator/admin/faults', { route: 'everything', kind: '418', count: 1 }),
+        400,
+        'bad.request',
+      );
     });
 
     it('are not mounted unless the emulator runs in emulator mode', async () => {
       const plain = await startTestEmulator({ adminRoutes: false });
       try {
-        await expectPlatformError(await plain.post('/emulator/admin/faults', { route: 'api', kind: '500', count: 1 }), 404, 'not.found');
+        await expectPlatformError(
+          await plain.post('/emulator/admin/faults', { route: 'api', kind: '500', count: 1 }),
+          404,
+          'not.found',
+        );
         await expectPlatformError(await plain.get('/emulator/admin/counters'), 404, 'not.found');
       } finally {
         await plain.close();

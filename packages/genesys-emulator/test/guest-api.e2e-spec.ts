@@ -31,14 +31,18 @@ class GuestClient {
       const socket = new WebSocket(url, { origin: 'https://shop.example.com', handshakeTimeout: 5000 });
       socket.once('open', () => resolve(new GuestClient(socket)));
       socket.once('error', reject);
-      socket.once('unexpected-response', (_request, response) => reject(new Error(`upgrade answered ${response.statusCode}`)));
+      socket.once('unexpected-response', (_request, response) =>
+        reject(new Error(`upgrade answered ${response.statusCode}`)),
+      );
     });
   }
 
   /** Sends a frame and resolves with the next frame the server sends. */
   request(frame: Record<string, unknown>): Promise<Record<string, unknown>> {
     const next = this.frames.shift();
-    const answer = next ? Promise.resolve(next) : new Promise<Record<string, unknown>>((resolve) => (this.waiting = resolve));
+    const answer = next
+      ? Promise.resolve(next)
+      : new Promise<Record<string, unknown>>((resolve) => (this.waiting = resolve));
     this.socket.send(JSON.stringify(frame));
     return answer;
   }
@@ -60,7 +64,9 @@ class GuestClient {
 
   /** Resolves once the server has closed the connection. */
   closed(): Promise<void> {
-    return this.socket.readyState === WebSocket.CLOSED ? Promise.resolve() : new Promise((resolve) => this.socket.once('close', () => resolve()));
+    return this.socket.readyState === WebSocket.CLOSED
+      ? Promise.resolve()
+      : new Promise((resolve) => this.socket.once('close', () => resolve()));
   }
 
   close(): void {
@@ -93,7 +99,12 @@ describe('Web Messaging Guest API', () => {
     expect(details.status).toBe(200);
     const { conversationId } = await readJson(details);
     const conversation = await readJson(await emulator.get(`/api/v2/conversations/${conversationId}`, apiToken));
-    return { conversationId, customer: conversation.participants.find((participant: { purpose: string }) => participant.purpose === 'customer') };
+    return {
+      conversationId,
+      customer: conversation.participants.find(
+        (participant: { purpose: string }) => participant.purpose === 'customer',
+      ),
+    };
   }
 
   it('configureSession answers a SessionResponse with the session facts', async () => {
@@ -120,7 +131,12 @@ describe('Web Messaging Guest API', () => {
     await client.configure(emulator.deploymentId);
     const attributes = { userId: 'usr_7', userTier: 'Gold', attributesSignature: 'v2.k1.x' };
     const echo = await client.sendText('Hello', attributes);
-    expect(echo).toMatchObject({ type: 'message', class: 'StructuredMessage', code: 200, body: { type: 'Text', text: 'Hello', direction: 'Inbound' } });
+    expect(echo).toMatchObject({
+      type: 'message',
+      class: 'StructuredMessage',
+      code: 200,
+      body: { type: 'Text', text: 'Hello', direction: 'Inbound' },
+    });
     const messageId = (echo.body as { id: string }).id;
     const { customer } = await conversationOfMessage(messageId);
     expect(customer.attributes).toEqual({ ...attributes, ...DEFAULT_INBOUND_FLOW.onStart });
@@ -132,7 +148,11 @@ describe('Web Messaging Guest API', () => {
     const echo = await client.request({
       action: 'onMessage',
       token: client.token,
-      message: { type: 'Event', events: [{ eventType: 'Presence', presence: { type: 'Join' } }], channel: { metadata: { customAttributes: { userId: 'usr_8' } } } },
+      message: {
+        type: 'Event',
+        events: [{ eventType: 'Presence', presence: { type: 'Join' } }],
+        channel: { metadata: { customAttributes: { userId: 'usr_8' } } },
+      },
     });
     expect(echo).toMatchObject({ class: 'StructuredMessage', body: { type: 'Event' } });
     const { customer } = await conversationOfMessage((echo.body as { id: string }).id);
@@ -143,7 +163,12 @@ describe('Web Messaging Guest API', () => {
     const client = await open();
     await client.configure(emulator.deploymentId);
     const before = emulator.control.counters().legacyAttributeLocations;
-    const echo = await client.request({ action: 'onMessage', token: client.token, message: { type: 'Text', text: 'Hi' }, channel: { metadata: { customAttributes: { userId: 'usr_9' } } } });
+    const echo = await client.request({
+      action: 'onMessage',
+      token: client.token,
+      message: { type: 'Text', text: 'Hi' },
+      channel: { metadata: { customAttributes: { userId: 'usr_9' } } },
+    });
     expect(echo).toMatchObject({ class: 'StructuredMessage', code: 200 });
     const { customer } = await conversationOfMessage((echo.body as { id: string }).id);
     expect(customer.attributes).toEqual(DEFAULT_INBOUND_FLOW.onStart);
@@ -168,14 +193,23 @@ describe('Web Messaging Guest API', () => {
     await client.sendText('Still there?', { userTier: 'Gold', note: '' });
     const { customer } = await conversationOfMessage((first.body as { id: string }).id);
     // The second message found the conversation in queue: the flow's in-queue data came with it.
-    expect(customer.attributes).toEqual({ userId: 'usr_10', userTier: 'Gold', ...DEFAULT_INBOUND_FLOW.onStart, ...DEFAULT_INBOUND_FLOW.inQueue });
+    expect(customer.attributes).toEqual({
+      userId: 'usr_10',
+      userTier: 'Gold',
+      ...DEFAULT_INBOUND_FLOW.onStart,
+      ...DEFAULT_INBOUND_FLOW.inQueue,
+    });
   });
 
   it('resumes a session by its token (newSession false), and refuses a message before configureSession', async () => {
     const first = await open();
     await first.configure(emulator.deploymentId);
     const again = await open();
-    const resumed = await again.request({ action: 'configureSession', deploymentId: emulator.deploymentId, token: first.token });
+    const resumed = await again.request({
+      action: 'configureSession',
+      deploymentId: emulator.deploymentId,
+      token: first.token,
+    });
     expect(resumed.body).toMatchObject({ newSession: false });
     const stranger = await open();
     expect(await stranger.sendText('Hi')).toMatchObject({ type: 'response', class: 'string', code: 4007 });
@@ -183,10 +217,19 @@ describe('Web Messaging Guest API', () => {
 
   it('refuses a request without a required parameter with 4020, and a text too long with 4011', async () => {
     const client = await open();
-    expect(await client.request({ action: 'configureSession', deploymentId: emulator.deploymentId })).toMatchObject({ class: 'string', code: 4020 });
+    expect(await client.request({ action: 'configureSession', deploymentId: emulator.deploymentId })).toMatchObject({
+      class: 'string',
+      code: 4020,
+    });
     await client.configure(emulator.deploymentId);
-    expect(await client.request({ action: 'onMessage', token: client.token })).toMatchObject({ class: 'string', code: 4020 });
-    expect(await client.request({ action: 'onMessage', message: { type: 'Text', text: 'Hi' } })).toMatchObject({ class: 'string', code: 4020 });
+    expect(await client.request({ action: 'onMessage', token: client.token })).toMatchObject({
+      class: 'string',
+      code: 4020,
+    });
+    expect(await client.request({ action: 'onMessage', message: { type: 'Text', text: 'Hi' } })).toMatchObject({
+      class: 'string',
+      code: 4020,
+    });
     expect(await client.sendText('x'.repeat(4097))).toMatchObject({ class: 'string', code: 4011 });
   });
 
@@ -222,16 +265,29 @@ describe('Web Messaging Guest API', () => {
     const connections = [await open(), await open(), await open(), await open()];
     const token = connections[0].token;
     for (const connection of connections) {
-      expect(await connection.request({ action: 'configureSession', deploymentId: emulator.deploymentId, token })).toMatchObject({ class: 'SessionResponse' });
+      expect(
+        await connection.request({ action: 'configureSession', deploymentId: emulator.deploymentId, token }),
+      ).toMatchObject({ class: 'SessionResponse' });
     }
-    expect(await connections[0].next()).toEqual({ type: 'message', class: 'ConnectionClosedEvent', code: 200, body: {} });
+    expect(await connections[0].next()).toEqual({
+      type: 'message',
+      class: 'ConnectionClosedEvent',
+      code: 200,
+      body: {},
+    });
     await connections[0].closed();
-    const echo = await connections[3].request({ action: 'onMessage', token, message: { type: 'Text', text: 'still here' } });
+    const echo = await connections[3].request({
+      action: 'onMessage',
+      token,
+      message: { type: 'Text', text: 'still here' },
+    });
     expect(echo).toMatchObject({ class: 'StructuredMessage', code: 200 });
   });
 
   it('refuses an unknown deployment id, on the socket URL and in configureSession', async () => {
-    await expect(GuestClient.open(`${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${randomUUID()}`)).rejects.toThrow('upgrade answered 400');
+    await expect(
+      GuestClient.open(`${emulator.url.replace(/^http/, 'ws')}/v1?deploymentId=${randomUUID()}`),
+    ).rejects.toThrow('upgrade answered 400');
     const client = await open();
     expect(await client.configure(randomUUID())).toMatchObject({ type: 'response', class: 'string', code: 403 });
   });
@@ -252,11 +308,23 @@ describe('the REST ingest shortcut', () => {
   afterAll(() => emulator.close());
 
   it.each([
-    ['the Database.set payload posted as-is', (deploymentId: string) => ({ deploymentId, messaging: { customAttributes: { userId: 'u' } } }), 'messaging'],
+    [
+      'the Database.set payload posted as-is',
+      (deploymentId: string) => ({ deploymentId, messaging: { customAttributes: { userId: 'u' } } }),
+      'messaging',
+    ],
     ['no message', (deploymentId: string) => ({ deploymentId }), 'message'],
-    ['attributes at the old top-level location', (deploymentId: string) => ({ deploymentId, message: { type: 'Text', text: 'Hi' }, channel: { metadata: {} } }), 'channel'],
+    [
+      'attributes at the old top-level location',
+      (deploymentId: string) => ({ deploymentId, message: { type: 'Text', text: 'Hi' }, channel: { metadata: {} } }),
+      'channel',
+    ],
     ['a message without text', (deploymentId: string) => ({ deploymentId, message: { type: 'Text' } }), 'message.text'],
-    ['an unknown type', (deploymentId: string) => ({ deploymentId, message: { type: 'Structured', text: 'Hi' } }), 'message.type'],
+    [
+      'an unknown type',
+      (deploymentId: string) => ({ deploymentId, message: { type: 'Structured', text: 'Hi' } }),
+      'message.type',
+    ],
   ])('refuses %s with a 400 naming the field', async (_label, body, field) => {
     const response = await emulator.post('/emulator/webmessaging/messages', body(emulator.deploymentId));
     expect(response.status).toBe(400);

@@ -7,7 +7,6 @@ import Ajv, { type ValidateFunction } from 'ajv';
  */
 const ajv = new Ajv({ allErrors: true, strict: true });
 
-
 export const oauthErrorSchema = {
   type: 'object',
   required: ['error', 'description', 'error_description'],
@@ -36,6 +35,8 @@ export function expectShape(body: unknown, schema: object): void {
     compiled.set(schema, validate);
   }
   if (!validate(body)) {
-    throw new Error(`response does not match the Genesys shape:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body, null, 2)}`);
+    throw new Error(
+      `response does not match the Genesys shape:\n${ajv.errorsText(validate.errors, { separator: '\n' })}\n${JSON.stringify(body, null, 2)}`,
+    );
   }
 }

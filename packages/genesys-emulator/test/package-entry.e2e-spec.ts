@@ -11,9 +11,15 @@ describe('the package, as another program loads it', () => {
     const out = mkdtempSync(join(PACKAGE, '.entry-check-'));
     try {
       const swc = join(PACKAGE, '..', '..', 'node_modules', '.bin', 'swc');
-      execFileSync(swc, ['src', '-d', out, '--strip-leading-paths', '--config-file', '.swcrc', '--quiet'], { cwd: PACKAGE });
+      execFileSync(swc, ['src', '-d', out, '--strip-leading-paths', '--config-file', '.swcrc', '--quiet'], {
+        cwd: PACKAGE,
+      });
       const script = `require(${JSON.stringify(join(out, 'index.js'))}).startGenesysEmulator({ port: 0 }).then((e) => e.close()).then(() => console.log('closed'))`;
-      const printed = execFileSync(process.execPath, ['-e', script], { cwd: PACKAGE, encoding: 'utf8', timeout: 15_000 });
+      const printed = execFileSync(process.execPath, ['-e', script], {
+        cwd: PACKAGE,
+        encoding: 'utf8',
+        timeout: 15_000,
+      });
       expect(printed.trim()).toBe('closed');
     } finally {
       rmSync(out, { recursive: true, force: true });

@@ -28,12 +28,20 @@ export interface PlatformOperation {
 const SDK_ROOT = dirname(require.resolve('purecloud-platform-client-v2/package.json'));
 
 /** The SDK version the models come from (package.json pins it exactly: a new version is a deliberate change). */
-export const SDK_VERSION = (JSON.parse(readFileSync(join(SDK_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+export const SDK_VERSION = (JSON.parse(readFileSync(join(SDK_ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 let declarations: ts.SourceFile | undefined;
-const sdkDeclarations = () => (declarations ??= ts.createSourceFile('index.d.ts', readFileSync(join(SDK_ROOT, 'index.d.ts'), 'utf8'), ts.ScriptTarget.Latest, false));
+const sdkDeclarations = () =>
+  (declarations ??= ts.createSourceFile(
+    'index.d.ts',
+    readFileSync(join(SDK_ROOT, 'index.d.ts'), 'utf8'),
+    ts.ScriptTarget.Latest,
+    false,
+  ));
 
-const propertyName = (name: ts.PropertyName): string => (ts.isStringLiteral(name) || ts.isIdentifier(name) ? name.text : name.getText(sdkDeclarations()));
+const propertyName = (name: ts.PropertyName): string =>
+  ts.isStringLiteral(name) || ts.isIdentifier(name) ? name.text : name.getText(sdkDeclarations());
 
 let models: Map<string, ts.InterfaceDeclaration> | undefined;
 /** `declare namespace Models { export interface X { ... } }`, by name. */
@@ -41,10 +49,18 @@ function modelDeclarations(): Map<string, ts.InterfaceDeclaration> {
   if (models) return models;
   models = new Map();
   for (const statement of sdkDeclarations().statements) {
-    if (!ts.isModuleDeclaration(statement) || statement.name.getText(sdkDeclarations()) !== 'Models' || !statement.body || !ts.isModuleBlock(statement.body)) continue;
-    for (const member of statement.body.statements) if (ts.isInterfaceDeclaration(member)) models.set(member.name.text, member);
+    if (
+      !ts.isModuleDeclaration(statement) ||
+      statement.name.getText(sdkDeclarations()) !== 'Models' ||
+      !statement.body ||
+      !ts.isModuleBlock(statement.body)
+    )
+      continue;
+    for (const member of statement.body.statements)
+      if (ts.isInterfaceDeclaration(member)) models.set(member.name.text, member);
   }
-  if (models.size === 0) throw new Error('no Models namespace in the SDK declarations: has the SDK changed its layout?');
+  if (models.size === 0)
+    throw new Error('no Models namespace in the SDK declarations: has the SDK changed its layout?');
   return models;
 }
 
@@ -65,9 +81,13 @@ function typeSchema(type: ts.TypeNode, referenced: Set<string>): JsonSchema {
   if (ts.isArrayTypeNode(type)) return { type: 'array', items: typeSchema(type.elementType, referenced) };
   if (ts.isTypeLiteralNode(type)) {
     const index = type.members.find(ts.isIndexSignatureDeclaration);
-    if (index && type.members.length === 1 && index.type) return { type: 'object', additionalProperties: typeSchema(index.type, referenced) };
+    if (index && type.members.length === 1 && index.type)
+      return { type: 'object', additionalProperties: typeSchema(index.type, referenced) };
   }
-  if (ts.isUnionTypeNode(type) && type.types.every((member) => ts.isLiteralTypeNode(member) && ts.isStringLiteral(member.literal))) {
+  if (
+    ts.isUnionTypeNode(type) &&
+    type.types.every((member) => ts.isLiteralTypeNode(member) && ts.isStringLiteral(member.literal))
+  ) {
     return { enum: type.types.map((member) => ((member as ts.LiteralTypeNode).literal as ts.StringLiteral).text) };
   }
   if (ts.isTypeReferenceNode(type)) {
@@ -87,11 +107,13 @@ function typeSchema(type: ts.TypeNode, referenced: Set<string>): JsonSchema {
 function modelSchema(name: string, referenced: Set<string>): JsonSchema {
   const declaration = modelDeclarations().get(name);
   if (!declaration) throw new Error(`the SDK declares no model ${name}`);
-  if (declaration.heritageClauses?.length) throw new Error(`model ${name} extends another; this reader does not follow heritage`);
+  if (declaration.heritageClauses?.length)
+    throw new Error(`model ${name} extends another; this reader does not follow heritage`);
   const properties: Record<string, JsonSchema> = {};
   const required: string[] = [];
   for (const member of declaration.members) {
-    if (!ts.isPropertySignature(member) || !member.type) throw new Error(`model ${name} has a member that is not a typed property`);
+    if (!ts.isPropertySignature(member) || !member.type)
+      throw new Error(`model ${name} has a member that is not a typed property`);
     const property = propertyName(member.name);
     properties[property] = typeSchema(member.type, referenced);
     if (!member.questionToken) required.push(property);
@@ -122,25 +144,45 @@ export function platformModelSchema(name: string): JsonSchema {
 export function platformOperation(name: string): PlatformOperation {
   const [apiName, methodName] = name.split('.');
   const source = sdkDeclarations();
-  const api = source.statements.find((statement): statement is ts.ClassDeclaration => ts.isClassDeclaration(statement) && statement.name?.text === apiName);
-  const method = api?.members.find((member): member is ts.MethodDeclaration => ts.isMethodDeclaration(member) && member.name.getText(source) === methodName);
+  const api = source.statements.find(
+    (statement): statement is ts.ClassDeclaration =>
+      ts.isClassDeclaration(statement) && statement.name?.text === apiName,
+  );
+  const method = api?.members.find(
+    (member): member is ts.MethodDeclaration =>
+      ts.isMethodDeclaration(member) && member.name.getText(source) === methodName,
+  );
   if (!method) throw new Error(`the SDK declares no operation ${name}`);
   const modelOf = (type: ts.TypeNode | undefined): string | undefined => {
     const text = type?.getText(source);
     return text?.startsWith('Models.') ? text.slice('Models.'.length) : undefined;
   };
   // The body is a parameter of its own, or (for operations where it is optional) a property of `opts`.
-  const body = method.parameters.find((parameter) => parameter.name.getText(source) === 'body') ?? optionsBody(source, apiName, methodName);
-  const returned = method.type && ts.isTypeReferenceNode(method.type) && method.type.typeName.getText(source) === 'Promise' ? method.type.typeArguments?.[0] : undefined;
+  const body =
+    method.parameters.find((parameter) => parameter.name.getText(source) === 'body') ??
+    optionsBody(source, apiName, methodName);
+  const returned =
+    method.type && ts.isTypeReferenceNode(method.type) && method.type.typeName.getText(source) === 'Promise'
+      ? method.type.typeArguments?.[0]
+      : undefined;
   return { name, ...implementedRoute(apiName, methodName), body: modelOf(body?.type), returns: modelOf(returned) };
 }
 
 /** `declare namespace ConversationsApi { export interface <method>Options { body?: Models.X } }`: the `body` property, if any. */
 function optionsBody(source: ts.SourceFile, apiName: string, methodName: string): ts.PropertySignature | undefined {
-  const namespace = source.statements.find((statement): statement is ts.ModuleDeclaration => ts.isModuleDeclaration(statement) && statement.name.text === apiName);
+  const namespace = source.statements.find(
+    (statement): statement is ts.ModuleDeclaration =>
+      ts.isModuleDeclaration(statement) && statement.name.text === apiName,
+  );
   const block = namespace?.body && ts.isModuleBlock(namespace.body) ? namespace.body : undefined;
-  const options = block?.statements.find((statement): statement is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(statement) && statement.name.text === `${methodName}Options`);
-  return options?.members.find((member): member is ts.PropertySignature => ts.isPropertySignature(member) && member.name.getText(source).replace(/"/g, '') === 'body');
+  const options = block?.statements.find(
+    (statement): statement is ts.InterfaceDeclaration =>
+      ts.isInterfaceDeclaration(statement) && statement.name.text === `${methodName}Options`,
+  );
+  return options?.members.find(
+    (member): member is ts.PropertySignature =>
+      ts.isPropertySignature(member) && member.name.getText(source).replace(/"/g, '') === 'body',
+  );
 }
 
 /** The path and method the SDK's implementation hands `apiClient.callApi`. */
@@ -155,7 +197,8 @@ function implementedRoute(apiName: string, methodName: string): { method: string
         if (route) return;
         if (ts.isCallExpression(inner) && inner.expression.getText(source) === 'this.apiClient.callApi') {
           const [path, method] = inner.arguments;
-          if (path && method && ts.isStringLiteral(path) && ts.isStringLiteral(method)) route = { path: path.text, method: method.text };
+          if (path && method && ts.isStringLiteral(path) && ts.isStringLiteral(method))
+            route = { path: path.text, method: method.text };
           return;
         }
         ts.forEachChild(inner, findCall);
@@ -174,11 +217,18 @@ function implementedRoute(apiName: string, methodName: string): { method: string
 export function pathMatches(template: string, path: string): boolean {
   const templateSegments = template.split('/');
   const pathSegments = path.split('?')[0].split('/');
-  return templateSegments.length === pathSegments.length && templateSegments.every((segment, index) => /^\{[^}]+\}$/.test(segment) || segment === pathSegments[index]);
+  return (
+    templateSegments.length === pathSegments.length &&
+    templateSegments.every((segment, index) => /^\{[^}]+\}$/.test(segment) || segment === pathSegments[index])
+  );
 }
 
 /** The operation a request is for: same method, a matching path, and of several the one with the most literal segments (`/jobs/availability` before `/jobs/{jobId}`). */
-export function operationFor(method: string, path: string, operations: readonly PlatformOperation[]): PlatformOperation | undefined {
+export function operationFor(
+  method: string,
+  path: string,
+  operations: readonly PlatformOperation[],
+): PlatformOperation | undefined {
   const literals = (template: string) => template.split('/').filter((segment) => !segment.startsWith('{')).length;
   return operations
     .filter((operation) => operation.method === method && pathMatches(operation.path, path))
@@ -201,7 +251,8 @@ export function platformModelProblems(value: unknown, model: string): string[] {
 
 function describe(error: ErrorObject): string {
   const at = error.instancePath || '(root)';
-  if (error.keyword === 'additionalProperties') return `${at} has ${String(error.params.additionalProperty)}, which the model does not declare`;
+  if (error.keyword === 'additionalProperties')
+    return `${at} has ${String(error.params.additionalProperty)}, which the model does not declare`;
   return `${at} ${error.message ?? error.keyword}`;
 }
 
@@ -209,6 +260,8 @@ function describe(error: ErrorObject): string {
 export function expectPlatformModel(value: unknown, model: string): void {
   const problems = platformModelProblems(value, model);
   if (problems.length > 0) {
-    throw new Error(`not a ${model} as purecloud-platform-client-v2 ${SDK_VERSION} declares it:\n${problems.join('\n')}\n${JSON.stringify(value, null, 2).slice(0, 4000)}`);
+    throw new Error(
+      `not a ${model} as purecloud-platform-client-v2 ${SDK_VERSION} declares it:\n${problems.join('\n')}\n${JSON.stringify(value, null, 2).slice(0, 4000)}`,
+    );
   }
 }

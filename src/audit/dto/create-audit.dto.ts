@@ -3,7 +3,8 @@ import { ArrayMaxSize, IsArray, IsOptional, IsString, Length, Matches, MaxLength
 
 /** A date-time with its offset (Z or +hh:mm): without one the period would depend on the server's time zone. Length is checked first. */
 export const DATE_TIME_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/;
-export const DATE_TIME_MESSAGE = (name: string) => `${name} must be an ISO 8601 date-time with an offset, e.g. 2026-11-30T00:00:00Z`;
+export const DATE_TIME_MESSAGE = (name: string) =>
+  `${name} must be an ISO 8601 date-time with an offset, e.g. 2026-11-30T00:00:00Z`;
 
 export class CreateAuditDto {
   /**

@@ -32,9 +32,21 @@ export class MetricsScrapeController {
   @Get()
   async scrape(@Headers('authorization') authorization: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const { token } = this.config;
-    if (!token && this.app.production) throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'There is nothing at this path.');
-    if (token && !(typeof authorization === 'string' && authorization.startsWith('Bearer ') && sameSecret(authorization.slice(7), token))) {
-      throw new ApiError(HttpStatus.UNAUTHORIZED, 'unauthorized', 'A scrape of /metrics needs METRICS_TOKEN as its bearer token.');
+    if (!token && this.app.production)
+      throw new ApiError(HttpStatus.NOT_FOUND, 'not_found', 'There is nothing at this path.');
+    if (
+      token &&
+      !(
+        typeof authorization === 'string' &&
+        authorization.startsWith('Bearer ') &&
+        sameSecret(authorization.slice(7), token)
+      )
+    ) {
+      throw new ApiError(
+        HttpStatus.UNAUTHORIZED,
+        'unauthorized',
+        'A scrape of /metrics needs METRICS_TOKEN as its bearer token.',
+      );
     }
     await reply.header('content-type', this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }

@@ -1,9 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { SignatureProblem } from '../../attribute-signature/attribute-signer';
 import type { SignatureVersion } from '../../attribute-signature/signature-format';
-import { ARRIVALS, REPORT_STATUSES, ROW_STATUSES, type Arrival, type ReportStatus, type RowStatus } from '../report-judgement';
+import {
+  ARRIVALS,
+  REPORT_STATUSES,
+  ROW_STATUSES,
+  type Arrival,
+  type ReportStatus,
+  type RowStatus,
+} from '../report-judgement';
 
-export const SIGNATURE_PROBLEMS: readonly SignatureProblem[] = ['malformed', 'unknown_key', 'mismatch', 'identity_mismatch'];
+export const SIGNATURE_PROBLEMS: readonly SignatureProblem[] = [
+  'malformed',
+  'unknown_key',
+  'mismatch',
+  'identity_mismatch',
+];
 
 /** How one attribute arrived, compared with what was issued or expected. */
 export class AttributeVerdictDto {

@@ -23,7 +23,13 @@ export class SignatureCheckRequestDto {
   attributes!: Record<string, unknown>;
 }
 
-const SIGNATURE_CHECK_REASONS = ['valid', 'missing_signature', ...SIGNATURE_PROBLEMS, 'expired', 'not_yet_valid'] as const;
+const SIGNATURE_CHECK_REASONS = [
+  'valid',
+  'missing_signature',
+  ...SIGNATURE_PROBLEMS,
+  'expired',
+  'not_yet_valid',
+] as const;
 
 export class SignatureCheckDto {
   /** Whether routing may rely on the attributes. */
