@@ -7,8 +7,9 @@ export class IssueConfigDto {
    * The visitor's user id; signed into the attributes, and used for any attribute sourced from `sub`.
    * @example "usr_1001"
    */
-  @IsString()
+  // Checked from the last decorator up, stopping at the first failure: a number is "not a string", not "too short".
   @Length(1, 128, { message: '$property must be 1 to 128 characters long' })
+  @IsString()
   userId!: string;
 
   /**
