@@ -36,7 +36,7 @@ const LATE_BY_AT_LEAST_MS = 5 * 60 * 1000;
 export class GenerationError extends Error {}
 
 /** A deterministic shuffle (a fixed linear congruential sequence), so a mix interleaves the same way every run. */
-function interleaved(mix: GenerationRequest['mix']): GeneratedKind[] {
+export function kindSequence(mix: GenerationRequest['mix']): GeneratedKind[] {
   const kinds = GENERATED_KINDS.flatMap((kind) => Array.from({ length: mix[kind] ?? 0 }, () => kind));
   let seed = 0x2545f491;
   for (let index = kinds.length - 1; index > 0; index -= 1) {
@@ -68,60 +68,98 @@ function tamperedCopy(
   return edited;
 }
 
+/** How the conversations of a generation or a stream are made, apart from when they start. */
+export type ConversationRecipe = Pick<GenerationRequest, 'attributeSets' | 'signatureAttribute' | 'queueId'>;
+
 /**
- * Web messaging conversations spread evenly over [start, end), ended, of the kinds and counts
- * asked for: intact (a set as issued, in force at the start), tampered (a value edited), unsigned
- * (the signature left out), late (the first set issued more than five minutes after the conversation started: the visitor wrote first, the page signed in after) and
- * legacy (nothing arrived: the page used the attribute location the platform ignores).
+ * What the visitor of a conversation of `kind` starting at `startTime` sent: intact (a set as
+ * issued, in force at the start), tampered (a value edited), unsigned (the signature left out),
+ * late (the first set issued more than five minutes after the conversation started: the visitor
+ * wrote first, the page signed in after) or legacy (nothing arrived: the page used the attribute
+ * location the platform ignores). `sets` sorted by issuedAt.
  */
+function generatedAttributes(
+  recipe: ConversationRecipe,
+  sets: readonly GenerationAttributeSet[],
+  kind: GeneratedKind,
+  startTime: number,
+): Record<string, string> {
+  if (kind === 'legacy') return {};
+  if (kind === 'late') {
+    const next = sets.find((set) => set.issuedAt > startTime + LATE_BY_AT_LEAST_MS);
+    if (!next)
+      throw new GenerationError(
+        `no attribute set was issued after ${new Date(startTime).toISOString()}, which a late conversation needs`,
+      );
+    return next.attributes;
+  }
+  const set = inForce(sets, startTime);
+  if (!set)
+    throw new GenerationError(
+      `no attribute set is in force at ${new Date(startTime).toISOString()}; give sets that cover the interval`,
+    );
+  if (kind === 'tampered') return tamperedCopy(set.attributes, recipe.signatureAttribute);
+  if (kind === 'unsigned')
+    return Object.fromEntries(Object.entries(set.attributes).filter(([key]) => key !== recipe.signatureAttribute));
+  return set.attributes;
+}
+
+/** A generated conversation, ended, as the store keeps it. */
+function storeGenerated(
+  store: ConversationStore,
+  deploymentId: string,
+  recipe: ConversationRecipe,
+  placed: { kind: GeneratedKind; startTime: number; attributes: Record<string, string> },
+): void {
+  store.createWebMessaging({
+    deploymentId,
+    customAttributes: placed.attributes,
+    startTime: placed.startTime,
+    endTime: placed.startTime + CONVERSATION_LENGTH_MS,
+    authenticated: placed.kind !== 'legacy',
+    ...(recipe.queueId
+      ? { routedTo: { queueId: recipe.queueId, agentUserId: AGENT_USER_ID, agentName: 'Generated Agent' } }
+      : {}),
+  });
+}
+
+/** One generated conversation of `kind` starting at `startTime`, added to the store (see generatedAttributes). */
+export function addGeneratedConversation(
+  store: ConversationStore,
+  deploymentId: string,
+  recipe: ConversationRecipe,
+  kind: GeneratedKind,
+  startTime: number,
+): void {
+  const sets = [...recipe.attributeSets].sort((a, b) => a.issuedAt - b.issuedAt);
+  storeGenerated(store, deploymentId, recipe, {
+    kind,
+    startTime,
+    attributes: generatedAttributes(recipe, sets, kind, startTime),
+  });
+}
+
+/** Web messaging conversations of the kinds and counts asked for, spread evenly over [start, end). */
 export function generateConversations(
   store: ConversationStore,
   deploymentId: string,
   request: GenerationRequest,
 ): Record<GeneratedKind, number> {
-  const kinds = interleaved(request.mix);
+  const kinds = kindSequence(request.mix);
   if (kinds.length === 0 || kinds.length > MAX_GENERATED_CONVERSATIONS) {
     throw new GenerationError(`the mix must add up to 1 to ${MAX_GENERATED_CONVERSATIONS} conversations`);
   }
   const sets = [...request.attributeSets].sort((a, b) => a.issuedAt - b.issuedAt);
   const step = (request.end - request.start) / kinds.length;
+  // Every conversation is placed before any is stored: a request that cannot be met adds nothing.
   const placed = kinds.map((kind, index) => {
-    const slot = Math.floor(request.start + (index + 0.5) * step);
-    if (kind === 'legacy') return { kind, startTime: slot, attributes: {} };
-    if (kind === 'late') {
-      const next = sets.find((set) => set.issuedAt > slot + LATE_BY_AT_LEAST_MS);
-      if (!next)
-        throw new GenerationError(
-          `no attribute set was issued after ${new Date(slot).toISOString()}, which a late conversation needs`,
-        );
-      return { kind, startTime: slot, attributes: next.attributes };
-    }
-    const set = inForce(sets, slot);
-    if (!set)
-      throw new GenerationError(
-        `no attribute set is in force at ${new Date(slot).toISOString()}; give sets that cover the interval`,
-      );
-    const attributes =
-      kind === 'tampered'
-        ? tamperedCopy(set.attributes, request.signatureAttribute)
-        : kind === 'unsigned'
-          ? Object.fromEntries(Object.entries(set.attributes).filter(([key]) => key !== request.signatureAttribute))
-          : set.attributes;
-    return { kind, startTime: slot, attributes };
+    const startTime = Math.floor(request.start + (index + 0.5) * step);
+    return { kind, startTime, attributes: generatedAttributes(request, sets, kind, startTime) };
   });
   const counts = Object.fromEntries(GENERATED_KINDS.map((kind) => [kind, 0])) as Record<GeneratedKind, number>;
   for (const conversation of placed) {
     counts[conversation.kind] += 1;
-    store.createWebMessaging({
-      deploymentId,
-      customAttributes: conversation.attributes,
-      startTime: conversation.startTime,
-      endTime: conversation.startTime + CONVERSATION_LENGTH_MS,
-      authenticated: conversation.kind !== 'legacy',
-      ...(request.queueId
-        ? { routedTo: { queueId: request.queueId, agentUserId: AGENT_USER_ID, agentName: 'Generated Agent' } }
-        : {}),
-    });
+    storeGenerated(store, deploymentId, request, conversation);
   }
   return counts;
 }

@@ -44,6 +44,7 @@ export const HOME_DIVISION_ID = '5a3f5e0e-0000-4000-8000-00000000d100';
 /** The web messaging conversations the emulator knows, in creation order. */
 export class ConversationStore {
   private readonly conversations = new Map<string, EmulatedConversation>();
+  private readonly readListeners: (() => void)[] = [];
 
   /** What the inbound flow stand-in writes on the customer participant (see InboundFlowData). */
   inboundFlow: InboundFlowData;
@@ -52,11 +53,18 @@ export class ConversationStore {
     this.inboundFlow = inboundFlow;
   }
 
+  /** Told before every read, so that conversations due by now (a stream's) exist when anything looks. */
+  beforeRead(listener: () => void): void {
+    this.readListeners.push(listener);
+  }
+
   get(id: string): EmulatedConversation | undefined {
+    for (const listener of this.readListeners) listener();
     return this.conversations.get(id);
   }
 
   all(): EmulatedConversation[] {
+    for (const listener of this.readListeners) listener();
     return [...this.conversations.values()];
   }
 

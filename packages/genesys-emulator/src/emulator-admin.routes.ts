@@ -10,6 +10,7 @@ import {
   type GenerationAttributeSet,
   type GenerationRequest,
 } from './conversation-generator';
+import type { StreamRequest } from './conversation-stream';
 import { PLATFORM_ERRORS, sendPlatformError } from './platform-error';
 
 function isFault(value: unknown): value is Fault {
@@ -139,6 +140,20 @@ export function registerAdminRoutes(app: FastifyInstance, control: EmulatorContr
     }
   });
 
+  // Conversations that keep arriving as the clock moves (see ConversationStream): PUT starts or restarts, DELETE stops.
+  app.get('/emulator/admin/conversations/stream', async () => control.conversationStream());
+  app.put('/emulator/admin/conversations/stream', { bodyLimit: 1024 * 1024 }, async (request, reply) => {
+    const stream = streamRequest(request.body);
+    if (typeof stream === 'string') return badRequest(reply, stream);
+    try {
+      return control.startConversationStream(stream);
+    } catch (error) {
+      if (error instanceof GenerationError) return badRequest(reply, error.message);
+      throw error;
+    }
+  });
+  app.delete('/emulator/admin/conversations/stream', async () => control.stopConversationStream());
+
   app.get('/emulator/admin/counters', async () => control.counters());
   app.delete('/emulator/admin/counters', async (_request, reply) => {
     control.resetCounters();
@@ -160,11 +175,27 @@ function generationRequest(body: unknown): GenerationRequest | string {
   const [startText, endText] = typeof input.interval === 'string' ? input.interval.split('/') : [];
   const start = Date.parse(startText ?? '');
   const end = Date.parse(endText ?? '');
+  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start)
+    return `interval must be two ISO-8601 date-times, start before end: ${shape}`;
+  const recipe = recipeOf(input, shape);
+  return typeof recipe === 'string' ? recipe : { start, end, ...recipe };
+}
+
+/** The stream request in the body, or what is wrong with it. */
+function streamRequest(body: unknown): StreamRequest | string {
+  const shape =
+    '{ perMinute, mix: { intact?, tampered?, unsigned?, late?, legacy? }: proportions, attributeSets: [{ attributes, issuedAt, expiresAt }], signatureAttribute, queueId? }';
+  const input = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  if (!Number.isInteger(input.perMinute)) return `perMinute must be a whole number: ${shape}`;
+  const recipe = recipeOf(input, shape);
+  return typeof recipe === 'string' ? recipe : { perMinute: input.perMinute as number, ...recipe };
+}
+
+/** What a generation and a stream share: the mix, the signed sets, the signature's name, the queue. */
+function recipeOf(input: Record<string, unknown>, shape: string): Omit<GenerationRequest, 'start' | 'end'> | string {
   const mix = (typeof input.mix === 'object' && input.mix !== null ? input.mix : undefined) as
     Record<string, unknown> | undefined;
   const sets = Array.isArray(input.attributeSets) ? input.attributeSets : undefined;
-  if (!Number.isFinite(start) || !Number.isFinite(end) || end <= start)
-    return `interval must be two ISO-8601 date-times, start before end: ${shape}`;
   if (
     !mix ||
     !Object.entries(mix).every(
@@ -186,8 +217,6 @@ function generationRequest(body: unknown): GenerationRequest | string {
     return `signatureAttribute names the attribute that holds the signature: ${shape}`;
   if (input.queueId !== undefined && typeof input.queueId !== 'string') return 'queueId must be a string';
   return {
-    start,
-    end,
     mix: mix as GenerationRequest['mix'],
     attributeSets,
     signatureAttribute: input.signatureAttribute,

@@ -1,6 +1,7 @@
 import type { ConversationAnalytics } from './analytics';
 import type { ConversationStore, EmulatedConversation } from './conversation-store';
 import { generateConversations, type GeneratedKind, type GenerationRequest } from './conversation-generator';
+import type { ConversationStream, StreamRequest, StreamStatus } from './conversation-stream';
 import { EMULATOR_ROUTES, type EmulatorRoute, type Fault, type FaultInjector } from './fault-injector';
 import type { InboundFlowData } from './participant-data';
 import type { PerTokenRateLimiter, RateLimit } from './rate-limiter';
@@ -70,6 +71,7 @@ export class EmulatorControl {
     private readonly store: ConversationStore,
     private readonly analytics: ConversationAnalytics,
     private readonly webMessaging: WebMessaging,
+    private readonly stream: ConversationStream,
     readonly deploymentId: string,
   ) {}
 
@@ -150,6 +152,19 @@ export class EmulatorControl {
    */
   generateConversations(request: GenerationRequest): Record<GeneratedKind, number> {
     return generateConversations(this.store, this.deploymentId, request);
+  }
+
+  /** Starts (or restarts) a stream of conversations arriving as the clock moves; see ConversationStream. */
+  startConversationStream(request: StreamRequest): StreamStatus {
+    return this.stream.start(request);
+  }
+
+  stopConversationStream(): StreamStatus {
+    return this.stream.stop();
+  }
+
+  conversationStream(): StreamStatus {
+    return this.stream.status();
   }
 
   counters(): EmulatorCounters {

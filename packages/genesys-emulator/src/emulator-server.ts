@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ConversationAnalytics } from './analytics';
 import { registerAnalyticsRoutes } from './analytics.routes';
 import { systemClock, type Clock } from './clock';
+import { ConversationStream } from './conversation-stream';
 import { ConversationStore } from './conversation-store';
 import { registerConversationRoutes } from './conversations.routes';
 import { registerAdminRoutes } from './emulator-admin.routes';
@@ -106,7 +107,8 @@ export async function startGenesysEmulator(options: EmulatorOptions = {}): Promi
   );
   const analytics = new ConversationAnalytics(store, clock, options.analyticsJobDelayMs ?? 500);
   const webMessaging = new WebMessaging(store, clock, deploymentId);
-  const control = new EmulatorControl(tokens, limiter, faults, store, analytics, webMessaging, deploymentId);
+  const stream = new ConversationStream(store, clock, deploymentId);
+  const control = new EmulatorControl(tokens, limiter, faults, store, analytics, webMessaging, stream, deploymentId);
   if (options.seed ?? true) seedConversations(store, deploymentId, clock.now());
 
   const platform: EmulatedPlatform = {

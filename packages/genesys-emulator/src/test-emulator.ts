@@ -7,6 +7,10 @@ export interface TestEmulator extends RunningEmulator {
   get(path: string, token?: string): Promise<Response>;
   /** POST JSON on the emulator with an optional bearer token. */
   post(path: string, body: unknown, token?: string): Promise<Response>;
+  /** PUT JSON on the emulator (the admin routes' settings and stream). */
+  put(path: string, body: unknown): Promise<Response>;
+  /** DELETE on the emulator. */
+  delete(path: string): Promise<Response>;
   /**
    * A visitor's first message through the Messenger ingest, carrying these custom attributes: the new conversation's
    * id.
@@ -18,12 +22,13 @@ export interface TestEmulator extends RunningEmulator {
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startGenesysEmulator({ adminRoutes: true, ...options, host: '127.0.0.1', port: 0 });
   const bearer = (token?: string): Record<string, string> => (token ? { authorization: `Bearer ${token}` } : {});
-  const post = (path: string, body: unknown, token?: string) =>
+  const send = (method: 'POST' | 'PUT', path: string, body: unknown, token?: string) =>
     fetch(`${emulator.url}${path}`, {
-      method: 'POST',
+      method,
       headers: { 'content-type': 'application/json', ...bearer(token) },
       body: JSON.stringify(body),
     });
+  const post = (path: string, body: unknown, token?: string) => send('POST', path, body, token);
   return {
     ...emulator,
     close: () => emulator.close(),
@@ -41,6 +46,8 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
     },
     get: (path, token) => fetch(`${emulator.url}${path}`, { headers: bearer(token) }),
     post,
+    put: (path, body) => send('PUT', path, body),
+    delete: (path) => fetch(`${emulator.url}${path}`, { method: 'DELETE' }),
     async sendFirstMessage(customAttributes) {
       const response = await post('/emulator/webmessaging/messages', {
         deploymentId: emulator.deploymentId,

@@ -383,6 +383,56 @@ describe('Genesys Cloud emulator over HTTP', () => {
     });
   });
 
+  describe('a stream of conversations', () => {
+    const set = (issuedAt: number) => ({
+      attributes: { userId: 'usr_7', wm_sig: 'sig' },
+      issuedAt: new Date(issuedAt).toISOString(),
+      expiresAt: new Date(issuedAt + 3_600_000).toISOString(),
+    });
+    const streamBody = () => ({
+      perMinute: 6,
+      mix: { intact: 2, tampered: 1 },
+      attributeSets: [set(clock.now() - 60_000), set(clock.now() + 3_000_000)],
+      signatureAttribute: 'wm_sig',
+    });
+    const streamed = () =>
+      emulator.control.conversationIds().filter((id) => {
+        const customer = emulator.control.conversation(id)?.participants.find((p) => p.purpose === 'customer');
+        return customer?.attributes?.userId?.startsWith('usr_7') ?? false;
+      });
+
+    it('keeps conversations arriving as the clock moves, each at the time it was due, in the mix given', async () => {
+      const started = await emulator.put('/emulator/admin/conversations/stream', streamBody());
+      expect(started.status).toBe(200);
+      expect(streamed()).toHaveLength(1);
+      clock.advance(10 * 60_000);
+      expect(streamed()).toHaveLength(61);
+      const status = await readJson(await emulator.get('/emulator/admin/conversations/stream'));
+      expect(status).toMatchObject({ running: true, perMinute: 6, generated: { intact: 40, tampered: 21 } });
+      // One every ten seconds of the clock, from the start on: the last one is due now.
+      const starts = streamed()
+        .map((id) => emulator.control.conversation(id)?.startTime ?? 0)
+        .sort((a, b) => a - b);
+      expect(starts[60] - starts[0]).toBe(10 * 60_000);
+      expect(starts[60]).toBe(clock.now());
+      const stopped = await readJson(await emulator.delete('/emulator/admin/conversations/stream'));
+      expect(stopped).toMatchObject({ running: false, generated: { intact: 40, tampered: 21 } });
+      clock.advance(10 * 60_000);
+      expect(streamed()).toHaveLength(61);
+    });
+
+    it('stops by itself, saying why, when no attribute set is in force any more; refuses a bad rate', async () => {
+      await emulator.put('/emulator/admin/conversations/stream', streamBody());
+      clock.advance(2 * 3_600_000);
+      expect(await readJson(await emulator.get('/emulator/admin/conversations/stream'))).toMatchObject({
+        running: false,
+        stoppedBecause: expect.stringContaining('no attribute set is in force'),
+      });
+      const refused = await emulator.put('/emulator/admin/conversations/stream', { ...streamBody(), perMinute: 0 });
+      expect(refused.status).toBe(400);
+    });
+  });
+
   describe('fault injection', () => {
     const path = `/api/v2/conversations/${SEEDED}`;
 
