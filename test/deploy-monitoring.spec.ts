@@ -1,4 +1,5 @@
 import { load } from 'js-yaml';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ServiceMetrics } from '../src/metrics/service-metrics';
@@ -98,12 +99,22 @@ describe.each([
   });
 });
 
-it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis', () => {
-  const rules = (
+/** The names of the alerts deploy/prometheus/alerts.yml defines. */
+const alertNames = () =>
+  (
     load(readFileSync(join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
       groups: { rules: { alert: string }[] }[];
     }
   ).groups.flatMap((group) => group.rules.map((rule) => rule.alert));
+
+it('every alert rule has its first step in docs/operations.md', () => {
+  const alerts = alertNames();
+  const runbook = readFileSync(join(ROOT, 'docs', 'operations.md'), 'utf8');
+  expect(alerts.filter((alert) => !runbook.includes(`| \`${alert}\` |`))).toEqual([]);
+});
+
+it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis', () => {
+  const rules = alertNames();
   expect(rules).toEqual(
     expect.arrayContaining([
       'WmTamperedRateAboveBaseline',
@@ -113,4 +124,28 @@ it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis',
       'WmRedisDown',
     ]),
   );
+});
+
+describe("the alert rules, in Prometheus's own rule checker (promtool, Debian's prometheus package)", () => {
+  // Set PROMTOOL to use another binary; without one these fail, saying how to get it, never skip.
+  const promtool = process.env.PROMTOOL ?? 'promtool';
+  const run = (...args: string[]) => {
+    const result = spawnSync(promtool, args, { cwd: join(ROOT, 'deploy', 'prometheus'), encoding: 'utf8' });
+    if (result.error) {
+      throw new Error(`${promtool} cannot run (${result.error.message}): apt-get install prometheus, or set PROMTOOL`);
+    }
+    return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  };
+
+  it('load: promtool check rules accepts alerts.yml', () => {
+    const checked = run('check', 'rules', 'alerts.yml');
+    expect(checked.output).toContain('SUCCESS');
+    expect(checked.status).toBe(0);
+  });
+
+  it('fire the tampering alert on a synthetic series, and not below its threshold (promtool test rules)', () => {
+    const tested = run('test', 'rules', 'alerts.test.yml');
+    expect(tested.output).toContain('SUCCESS');
+    expect(tested.status).toBe(0);
+  });
 });
