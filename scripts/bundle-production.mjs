@@ -21,6 +21,11 @@ await build({
   // --enable-source-maps reads all of it eagerly: +130 MB and +300 ms), for `node
   // --enable-source-maps dist/bundle/main.js` when a stack trace needs reading.
   sourcemap: true,
+  // Whitespace and syntax minified, names kept: 10.0 -> 6.5 MB of source to hold and parse; on
+  // Node 24 9 MB less idle RSS (148.5 vs 157.5 MB, three starts each) and 10 MB less peak (bench
+  // row "config, memory store", paired: 1.00x and 0.99x req/s; docs/performance.md).
+  minifyWhitespace: true,
+  minifySyntax: true,
   sourcesContent: false,
   logLevel: 'warning',
   external: [
