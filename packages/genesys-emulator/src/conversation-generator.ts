@@ -123,7 +123,14 @@ function storeGenerated(
   });
 }
 
-/** One generated conversation of `kind` starting at `startTime`, added to the store (see generatedAttributes). */
+/** Attribute sets in the order they were issued, as placing a conversation reads them. */
+export const byIssue = (sets: readonly GenerationAttributeSet[]): GenerationAttributeSet[] =>
+  [...sets].sort((a, b) => a.issuedAt - b.issuedAt);
+
+/**
+ * One generated conversation of `kind` starting at `startTime`, added to the store (see generatedAttributes);
+ * `recipe.attributeSets` sorted by issuedAt (byIssue).
+ */
 export function addGeneratedConversation(
   store: ConversationStore,
   deploymentId: string,
@@ -131,11 +138,10 @@ export function addGeneratedConversation(
   kind: GeneratedKind,
   startTime: number,
 ): void {
-  const sets = [...recipe.attributeSets].sort((a, b) => a.issuedAt - b.issuedAt);
   storeGenerated(store, deploymentId, recipe, {
     kind,
     startTime,
-    attributes: generatedAttributes(recipe, sets, kind, startTime),
+    attributes: generatedAttributes(recipe, recipe.attributeSets, kind, startTime),
   });
 }
 
@@ -149,7 +155,7 @@ export function generateConversations(
   if (kinds.length === 0 || kinds.length > MAX_GENERATED_CONVERSATIONS) {
     throw new GenerationError(`the mix must add up to 1 to ${MAX_GENERATED_CONVERSATIONS} conversations`);
   }
-  const sets = [...request.attributeSets].sort((a, b) => a.issuedAt - b.issuedAt);
+  const sets = byIssue(request.attributeSets);
   const step = (request.end - request.start) / kinds.length;
   // Every conversation is placed before any is stored: a request that cannot be met adds nothing.
   const placed = kinds.map((kind, index) => {

@@ -4,6 +4,7 @@ import {
   GenerationError,
   MAX_GENERATED_CONVERSATIONS,
   addGeneratedConversation,
+  byIssue,
   kindSequence,
   type ConversationRecipe,
   type GeneratedKind,
@@ -58,7 +59,13 @@ export class ConversationStream {
       throw new GenerationError('perMinute must be a whole number from 1 to 10000');
     }
     if (kinds.length === 0) throw new GenerationError('the mix must hold at least one conversation');
-    this.active = { request, kinds, since: this.clock.now(), made: 0 };
+    // Sorted once: catching up places one conversation at a time.
+    this.active = {
+      request: { ...request, attributeSets: byIssue(request.attributeSets) },
+      kinds,
+      since: this.clock.now(),
+      made: 0,
+    };
     this.generated = noneGenerated();
     this.stoppedBecause = undefined;
     return this.status();
