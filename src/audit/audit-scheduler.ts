@@ -14,6 +14,7 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private queue: OpenedWorkQueue | undefined;
   private readonly waiting: string[] = [];
   private readonly running = new Set<Promise<void>>();
+  private readonly runningIds = new Set<string>();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -31,8 +32,10 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
     );
   }
 
+  /** Queues an audit; one already waiting or running is not queued twice (two runners would count its pages twice). */
   async enqueue(id: string): Promise<void> {
     if (this.queue) return this.queue.add(id);
+    if (this.waiting.includes(id) || this.runningIds.has(id)) return;
     this.waiting.push(id);
     this.startWaiting();
   }
@@ -40,11 +43,13 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private startWaiting(): void {
     while (this.running.size < this.config.jobSlots && this.waiting.length > 0 && !this.shutdown.signal.aborted) {
       const id = this.waiting.shift() as string;
+      this.runningIds.add(id);
       const run: Promise<void> = this.runner
         .run(id, this.shutdown.signal)
         .catch((error: Error) => this.logger.error(`Audit ${id}: ${error.message}`))
         .finally(() => {
           this.running.delete(run);
+          this.runningIds.delete(id);
           this.startWaiting();
         });
       this.running.add(run);

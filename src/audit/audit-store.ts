@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { SharedStateStore } from '../cache-store/shared-state.store';
 import { CLOCK, type Clock } from '../clock/clock';
 import type { Span } from './audit-plan';
-import type { AuditSummary } from './audit-summary';
+import { emptySummary, type AuditSummary } from './audit-summary';
 import { auditConfig, type AuditConfig } from './audit.config';
 
 export const AUDIT_STATES = ['queued', 'running', 'done', 'failed', 'cancelled'] as const;
@@ -47,6 +48,17 @@ export interface AuditRecord {
   /** How many times an instance started on it: more than one means it was resumed. */
   runs: number;
 }
+
+/** A new audit of `request`, queued: nothing planned, nothing counted. */
+export const newAuditRecord = (createdAt: string, requestedBy: string, request: AuditRequest): AuditRecord => ({
+  id: randomUUID(),
+  createdAt,
+  requestedBy,
+  request,
+  progress: { windows: [], windowIndex: 0, pagesRead: 0, lookups: 0 },
+  summary: emptySummary(),
+  runs: 0,
+});
 
 export interface StoredAudit {
   record: AuditRecord;

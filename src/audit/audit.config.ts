@@ -1,6 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
 import { IsOptional } from 'class-validator';
-import { IntegerVariable, readEnvironment } from '../config/environment';
+import { DurationOrOffVariable, IntegerVariable, durationMs, readEnvironment } from '../config/environment';
 
 export class AuditEnvironment {
   /**
@@ -53,6 +53,14 @@ export class AuditEnvironment {
   @IsOptional()
   @IntegerVariable(0, 60000)
   VISITOR_SEARCH_WAIT_MS = 20000;
+
+  /**
+   * How often the rolling audit judges the conversations that reached the analytics data lake since its last window
+   * (`10m`, `1h`; `off` or unset: no rolling audit). With Redis one run per interval for the whole deployment.
+   */
+  @IsOptional()
+  @DurationOrOffVariable(1000, 24 * 3_600_000, '10m')
+  AUDIT_SCHEDULE = 'off';
 }
 
 export const auditConfig = registerAs('audit', () => {
@@ -66,6 +74,9 @@ export const auditConfig = registerAs('audit', () => {
     retentionMs: env.AUDIT_RETENTION_HOURS * 3_600_000,
     queueLockMs: env.AUDIT_QUEUE_LOCK_MS,
     visitorSearchWaitMs: env.VISITOR_SEARCH_WAIT_MS,
+    /** The rolling audit's interval; undefined when it is off. */
+    schedule: env.AUDIT_SCHEDULE,
+    scheduleMs: env.AUDIT_SCHEDULE === 'off' ? undefined : durationMs(env.AUDIT_SCHEDULE),
   };
 });
 

@@ -36,6 +36,8 @@ import {
 } from '../errors/error-responses';
 import { validationErrorFactory } from '../errors/validation-error.factory';
 import { AuditService, auditReaderOf } from './audit.service';
+import { RollingAudit } from './rolling-audit';
+import { RollingAuditDto } from './dto/rolling-audit.dto';
 import { AttributeFindingsDto, AuditDto } from './dto/audit.dto';
 import { AuditVerdictDto, VisitorConversationsDto } from './dto/audit-verdict.dto';
 import { CreateAuditDto } from './dto/create-audit.dto';
@@ -85,7 +87,10 @@ const StoreUnavailable = () =>
 @StoreUnavailable()
 @Controller('api/verification')
 export class AuditController {
-  constructor(private readonly audits: AuditService) {}
+  constructor(
+    private readonly audits: AuditService,
+    private readonly rolling: RollingAudit,
+  ) {}
 
   /**
    * Audits a period's web messaging conversations through Genesys analytics details jobs (a few paged requests, not one
@@ -111,6 +116,16 @@ export class AuditController {
     const audit = await this.audits.create(body, caller.subject);
     reply.header('location', `/api/verification/audits/${audit.id}`);
     return audit;
+  }
+
+  /**
+   * The rolling audit (AUDIT_SCHEDULE): how far it has judged every conversation, the window under way, and the counts
+   * so far. Its audits belong to no caller: audits:admin reads them.
+   */
+  @Get('audits/rolling')
+  @ApiOkResponse({ type: RollingAuditDto })
+  rollingAudit(): Promise<RollingAuditDto> {
+    return this.rolling.view();
   }
 
   /** The audit's state (queued, running with the Genesys job's state, done, failed, cancelled), progress and summary so far. */

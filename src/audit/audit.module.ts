@@ -9,14 +9,16 @@ import { AuditScheduler } from './audit-scheduler';
 import { AuditStore } from './audit-store';
 import { auditConfig } from './audit.config';
 import { AuditService } from './audit.service';
+import { RollingAudit } from './rolling-audit';
+import { RollingAuditStore } from './rolling-audit-store';
 
 /**
  * Audits of whole periods through Genesys analytics details jobs: created, queued, run, resumed, read back and
- * cancelled.
+ * cancelled; and the rolling audit that judges every conversation as it reaches the data lake.
  */
 @Module({
   imports: [ConfigModule.forFeature(auditConfig), GenesysModule, VerificationModule, AttributeRegistryModule],
   controllers: [AuditController],
-  providers: [AuditStore, AuditRunner, AuditScheduler, AuditService],
+  providers: [AuditStore, AuditRunner, AuditScheduler, AuditService, RollingAuditStore, RollingAudit],
 })
 export class AuditModule {}

@@ -1,5 +1,4 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { SharedStateUnavailableError } from '../cache-store/shared-state.store';
 import { CLOCK, type Clock } from '../clock/clock';
 import { ApiError } from '../errors/api-error';
@@ -7,8 +6,8 @@ import { GenesysClient } from '../genesys/genesys.client';
 import { ServiceMetrics } from '../metrics/service-metrics';
 import { splitSpan } from './audit-plan';
 import { AuditScheduler } from './audit-scheduler';
-import { AuditCapacityError, AuditStore, type AuditRecord, type StoredAudit } from './audit-store';
-import { emptySummary, unsignedRate } from './audit-summary';
+import { AuditCapacityError, AuditStore, newAuditRecord, type StoredAudit } from './audit-store';
+import { unsignedRate } from './audit-summary';
 import { CSV_HEADER, csvLine, type AuditVerdict } from './audit-verdict';
 import { auditConfig, type AuditConfig } from './audit.config';
 import type { AuditDto } from './dto/audit.dto';
@@ -86,20 +85,12 @@ export class AuditService {
         ],
       );
     }
-    const record: AuditRecord = {
-      id: randomUUID(),
-      createdAt: new Date(now).toISOString(),
-      requestedBy,
-      request: {
-        start,
-        end,
-        queueIds: [...new Set(request.queueIds ?? [])],
-        ...(request.userId !== undefined ? { userId: request.userId } : {}),
-      },
-      progress: { windows: [], windowIndex: 0, pagesRead: 0, lookups: 0 },
-      summary: emptySummary(),
-      runs: 0,
-    };
+    const record = newAuditRecord(new Date(now).toISOString(), requestedBy, {
+      start,
+      end,
+      queueIds: [...new Set(request.queueIds ?? [])],
+      ...(request.userId !== undefined ? { userId: request.userId } : {}),
+    });
     await this.stored(() => this.store.create(record));
     await this.stored(() => this.scheduler.enqueue(record.id));
     return viewOf({ record, state: 'queued' });

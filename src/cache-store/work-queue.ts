@@ -62,13 +62,65 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
 
   /** BullMQ is loaded here, not at start-up: its import costs ~200 ms that a service without Redis never needs. */
   async open(name: string, options: WorkQueueOptions, handle: WorkHandler): Promise<OpenedWorkQueue> {
+    const queue = await this.started(name, options, handle);
+    return {
+      add: async (jobId: string) => {
+        // Retried after a shutdown interrupted it; its handler decides when a job is really over.
+        await queue.add(
+          'run',
+          {},
+          {
+            jobId,
+            attempts: 1000,
+            backoff: { type: 'fixed', delay: 1000 },
+            removeOnComplete: true,
+            removeOnFail: true,
+          },
+        );
+      },
+    };
+  }
+
+  /**
+   * A job every `everyMs` for the whole deployment, whatever the instance count (BullMQ's job
+   * scheduler, kept on Redis under `name`): one instance runs each; one that runs while the next
+   * is due delays it (the queue runs one job at a time); one killed mid-run hands it to another
+   * once its lock lapses. `everyMs` undefined removes the schedule, so switching it off on the
+   * deployment stops it even if an instance still runs an older configuration's last run.
+   */
+  async schedule(name: string, everyMs: number | undefined, lockMs: number, handle: WorkHandler): Promise<void> {
+    if (everyMs === undefined) {
+      const { queue } = await this.connected(name);
+      // Redis out of reach is reported by the connections that stay; this one only tries once, bounded.
+      queue.on('error', () => undefined);
+      await Promise.race([
+        queue.removeJobScheduler(name).catch(() => undefined),
+        sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }),
+      ]);
+      await queue.disconnect().catch(() => undefined);
+      return;
+    }
+    const queue = await this.started(name, { concurrency: 1, lockMs }, handle);
+    await queue.upsertJobScheduler(
+      name,
+      { every: everyMs },
+      { name: 'run', opts: { removeOnComplete: true, removeOnFail: true } },
+    );
+  }
+
+  private async connected(name: string) {
     const url = this.config.redisUrl;
-    if (url === undefined) throw new Error('WorkQueues.open needs REDIS_URL');
+    if (url === undefined) throw new Error('WorkQueues needs REDIS_URL');
     const { Queue, Worker } = await import('bullmq');
     // BullMQ keeps its own ioredis connections: a worker blocks on one while it waits for jobs.
     const connection = { url, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS };
     const prefix = `${this.config.keyPrefix}:bull`;
-    const queue = new Queue(name, { connection, prefix });
+    return { queue: new Queue(name, { connection, prefix }), Worker, connection, prefix };
+  }
+
+  /** The queue with this instance's worker on it, connected (or given up on) before it returns. */
+  private async started(name: string, options: WorkQueueOptions, handle: WorkHandler): Promise<Queue> {
+    const { queue, Worker, connection, prefix } = await this.connected(name);
     const worker = new Worker(
       name,
       async (job: Job) => {
@@ -116,22 +168,7 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
       failed,
       sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }),
     ]);
-    return {
-      add: async (jobId: string) => {
-        // Retried after a shutdown interrupted it; its handler decides when a job is really over.
-        await queue.add(
-          'run',
-          {},
-          {
-            jobId,
-            attempts: 1000,
-            backoff: { type: 'fixed', delay: 1000 },
-            removeOnComplete: true,
-            removeOnFail: true,
-          },
-        );
-      },
-    };
+    return queue;
   }
 
   /** Running handlers learn of the shutdown first, so closing the workers below does not wait for whole jobs. */

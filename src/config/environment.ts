@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { Type } from 'class-transformer';
-import { IsInt, Max, Min, getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { IsInt, Max, Min, ValidateBy, getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
 import { validationProblems } from './validation-problems';
 
 export type EnvironmentSchema<T extends object> = new () => T;
@@ -105,5 +105,36 @@ export function IntegerVariable(min: number, max?: number): PropertyDecorator {
     IsInt({ message })(target, property);
     Min(min, { message })(target, property);
     if (max !== undefined) Max(max, { message })(target, property);
+  };
+}
+
+const DURATION_UNITS_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds of a duration written as a whole number and a unit (`30s`, `10m`, `1h`); undefined when it is not one. */
+export function durationMs(text: string): number | undefined {
+  // Length first: the pattern below only ever sees a few characters.
+  if (text.length > 8) return undefined;
+  const match = /^([1-9][0-9]{0,5})([smh])$/.exec(text);
+  return match ? Number(match[1]) * DURATION_UNITS_MS[match[2]] : undefined;
+}
+
+/** `off`, or a duration (see durationMs) from `minMs` to `maxMs`. */
+export function DurationOrOffVariable(minMs: number, maxMs: number, example: string): PropertyDecorator {
+  return (target, property) => {
+    const message = `${String(property)} must be off or a duration like ${example} (s, m or h) from ${minMs / 1000} s to ${maxMs / 3_600_000} h`;
+    ValidateBy(
+      {
+        name: 'durationOrOff',
+        validator: {
+          validate: (value: unknown) => {
+            if (value === 'off') return true;
+            const ms = typeof value === 'string' ? durationMs(value) : undefined;
+            return ms !== undefined && ms >= minMs && ms <= maxMs;
+          },
+          defaultMessage: () => message,
+        },
+      },
+      { message },
+    )(target, property);
   };
 }

@@ -12,6 +12,18 @@ export const OTHER_ATTRIBUTE = 'other';
  * and alert rules that read them, and a test checks they only name series and labels that exist).
  * Values and identities never become labels: attribute names are, and only the registry's.
  */
+/** What the rolling-audit gauges show, as the deployment's shared state says at a scrape. */
+export interface RollingAuditReading {
+  scheduleSeconds: number;
+  /** Seconds from the end of the audited period to now. */
+  lagSeconds?: number;
+  lastSuccessAt?: number;
+  lastUnsignedRate?: number;
+}
+
+/** The four rolling-audit gauges of one scrape share a read of the shared state. */
+const ROLLING_READ_REUSE_MS = 1000;
+
 @Injectable()
 export class ServiceMetrics {
   readonly registry = new Registry();
@@ -117,6 +129,83 @@ export class ServiceMetrics {
     help: 'How long the last canary run took.',
     registers: [this.registry],
   });
+
+  readonly rollingConversations = new Counter({
+    name: 'wm_rolling_audit_conversations_total',
+    help: 'Conversations judged by the rolling audit (every web messaging conversation, not what callers asked), by status; counted by the instance that completed the window.',
+    labelNames: ['status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rollingAttributeFindings = new Counter({
+    name: 'wm_rolling_audit_attribute_findings_total',
+    help: 'Attributes the rolling audit found not as issued, by registry attribute name (other: the rest) and finding.',
+    labelNames: ['attribute', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rollingWindows = new Counter({
+    name: 'wm_rolling_audit_windows_total',
+    help: 'Windows the rolling audit completed; counted by the instance that completed each.',
+    registers: [this.registry],
+  });
+
+  private rollingReading: () => Promise<RollingAuditReading | undefined> = async () => undefined;
+  private rollingRead?: { at: number; reading: Promise<RollingAuditReading | undefined> };
+
+  /**
+   * Read from the deployment's shared state at each scrape, so every instance reports the same
+   * figures whichever ran the window (alerts take max()); 0 while the rolling audit is off or before its first run.
+   */
+  readonly rollingSchedule: Gauge = new Gauge({
+    name: 'wm_rolling_audit_schedule_seconds',
+    help: 'The rolling audit interval (AUDIT_SCHEDULE).',
+    registers: [this.registry],
+    collect: () => this.collectRolling(this.rollingSchedule, (reading) => reading.scheduleSeconds),
+  });
+
+  readonly rollingLag: Gauge = new Gauge({
+    name: 'wm_rolling_audit_lag_seconds',
+    help: 'Seconds between now and the end of the audited period: every conversation that started before it has been judged.',
+    registers: [this.registry],
+    collect: () => this.collectRolling(this.rollingLag, (reading) => reading.lagSeconds),
+  });
+
+  readonly rollingLastSuccess: Gauge = new Gauge({
+    name: 'wm_rolling_audit_last_success_timestamp_seconds',
+    help: 'When a rolling audit run last ended up to date with the analytics data lake (Unix time).',
+    registers: [this.registry],
+    collect: () =>
+      this.collectRolling(this.rollingLastSuccess, (reading) =>
+        reading.lastSuccessAt === undefined ? undefined : reading.lastSuccessAt / 1000,
+      ),
+  });
+
+  readonly rollingUnsignedRatio: Gauge = new Gauge({
+    name: 'wm_rolling_audit_unsigned_ratio',
+    help: 'The unsigned share of the last rolling audit window that had conversations.',
+    registers: [this.registry],
+    collect: () => this.collectRolling(this.rollingUnsignedRatio, (reading) => reading.lastUnsignedRate),
+  });
+
+  /** Where the rolling-audit gauges read from (the audit module provides it when the schedule is on). */
+  observeRollingAudit(read: () => Promise<RollingAuditReading | undefined>): void {
+    this.rollingReading = read;
+  }
+
+  /** The gauges of one scrape share a read; a read that fails leaves the last values (a scrape never fails on Redis). */
+  private async collectRolling(
+    gauge: Gauge,
+    valueOf: (reading: RollingAuditReading) => number | undefined,
+  ): Promise<void> {
+    const now = Date.now();
+    if (!this.rollingRead || now - this.rollingRead.at > ROLLING_READ_REUSE_MS) {
+      this.rollingRead = { at: now, reading: this.rollingReading().catch(() => undefined) };
+    }
+    const reading = await this.rollingRead.reading;
+    const value = reading === undefined ? undefined : valueOf(reading);
+    if (value !== undefined) gauge.set(value);
+  }
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'wm_process_' });
