@@ -113,7 +113,7 @@ it('every alert rule has its first step in docs/operations.md', () => {
   expect(alerts.filter((alert) => !runbook.includes(`| \`${alert}\` |`))).toEqual([]);
 });
 
-it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis', () => {
+it('the alert rules cover tampering, upstream auth, 429s, the canary, Redis, and the rolling audit', () => {
   const rules = alertNames();
   expect(rules).toEqual(
     expect.arrayContaining([
@@ -122,6 +122,9 @@ it('the alert rules cover tampering, upstream auth, 429s, the canary and Redis',
       'WmGenesysRateLimited',
       'WmCanaryFailing',
       'WmRedisDown',
+      'WmRollingAuditTamperedRate',
+      'WmUnsignedRateJump',
+      'WmRollingAuditStalled',
     ]),
   );
 });
@@ -143,7 +146,7 @@ describe("the alert rules, in Prometheus's own rule checker (promtool, Debian's 
     expect(checked.status).toBe(0);
   });
 
-  it('fire the tampering alert on a synthetic series, and not below its threshold (promtool test rules)', () => {
+  it('fire the tampering, unsigned-jump and stalled alerts on synthetic series, and not below their thresholds (promtool test rules)', () => {
     const tested = run('test', 'rules', 'alerts.test.yml');
     expect(tested.output).toContain('SUCCESS');
     expect(tested.status).toBe(0);
