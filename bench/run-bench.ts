@@ -260,6 +260,7 @@ async function main() {
     const variantFlags = flagsAt > 0 ? process.argv[flagsAt + 1].split(/\s+/).filter(Boolean) : SERVICE_NODE_FLAGS;
     return compare(process.argv[compareAt + 1], variantFlags);
   }
+  if (process.argv.includes('--rolling-audit')) return rollingAuditOnly();
   const lines: string[] = [];
   const say = (line: string) => {
     lines.push(line);
@@ -485,6 +486,9 @@ async function main() {
 
   // 4. Audits through analytics jobs, against the one-GET-per-conversation path.
   await auditScenarios(emulator, service, verifyToken, row, fixed, verdict);
+
+  // 4b. The rolling audit over a replayed day.
+  await rollingAuditScenario(service, verifyToken, row, fixed, verdict);
 
   // 5. Start-up: the bundle with a compile cache warmed as the image warms it (one start that stops
   // on missing settings), the bundle with an empty cache, the unbundled build with its own cache
@@ -748,6 +752,143 @@ async function auditScenarios(
     verdict(big.peakRssMb <= 300 && big.lines === large),
   );
   row(bigLabel, 'wall time (s), Genesys requests', `${fixed(big.wallSeconds, 1)}, ${big.requests}`, '', '');
+}
+
+/** `npm run bench -- --rolling-audit [--quick]`: that scenario's rows alone, printed, BENCHMARKS.md untouched. */
+async function rollingAuditOnly(): Promise<void> {
+  const token = sign({ sub: 'bench', scope: 'conversations:verify' }, BENCH_JWT_SECRET, {
+    issuer: BENCH_ISSUER,
+    audience: BENCH_AUDIENCE,
+    expiresIn: '2h',
+  });
+  const rows: string[][] = [];
+  const fixed = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+  await rollingAuditScenario(
+    join(BUILD, 'bundle', 'main.js'),
+    token,
+    (...cells) => rows.push(cells.map(String)),
+    fixed,
+    (met) => (met ? 'met' : '**not met**'),
+  );
+  for (const cells of rows) process.stdout.write(`| ${cells.join(' | ')} |\n`);
+}
+
+/**
+ * A day of conversations audited by the rolling audit in 10-minute windows. The day is replayed:
+ * the emulator's clock stands at the start of a window and moves 10 minutes once the service has
+ * completed the window before (AUDIT_SCHEDULE=1s runs the next at once), so 144 windows take
+ * minutes, not a day. Genesys jobs fulfil at once here; each further poll a real job needs adds
+ * one request per window (six an hour).
+ */
+async function rollingAuditScenario(
+  service: string,
+  token: string,
+  row: (...cells: (string | number)[]) => void,
+  fixed: (value: number, digits?: number) => string,
+  verdict: (met: boolean) => string,
+): Promise<void> {
+  const MINUTE = 60_000;
+  const BENCH_METRICS_TOKEN = 'a-scrape-token-for-the-bench';
+  const hours = QUICK ? 2 : 24;
+  const count = QUICK ? 1000 : 10_000;
+  const dayStart = Math.floor((Date.now() - 3 * 24 * 60 * MINUTE) / (10 * MINUTE)) * 10 * MINUTE;
+  let emulatedNow = dayStart;
+  const emulator = await startGenesysEmulator({
+    clock: { now: () => emulatedNow },
+    analyticsJobDelayMs: 0,
+    seed: false,
+    rateLimit: { limit: 300, windowSeconds: 60 },
+  });
+  const share = (part: number) => Math.round(count * part);
+  const mix = {
+    intact: share(0.9),
+    tampered: share(0.03),
+    unsigned: share(0.04),
+    late: share(0.02),
+    legacy: share(0.01),
+  };
+  const span = { start: dayStart, end: dayStart + hours * 60 * MINUTE };
+  emulator.control.generateConversations({
+    ...span,
+    mix,
+    attributeSets: benchAttributeSets(emulator.deploymentId, span.start, span.end),
+    signatureAttribute: 'attributesSignature',
+  });
+  const instance = await startProcess(
+    service,
+    serviceEnv(emulator, {
+      AUDIT_SCHEDULE: '1s',
+      AUDIT_POLL_INTERVAL_MS: '200',
+      LOG_LEVEL: 'warn',
+      METRICS_TOKEN: BENCH_METRICS_TOKEN,
+    }),
+    '/health/ready',
+    SERVICE_NODE_FLAGS,
+  );
+  const headers = { authorization: `Bearer ${token}` };
+  type View = { auditedUntil?: string; windowsAudited: number; totals: { byStatus: Record<string, number> } };
+  const view = async () =>
+    (await (await fetch(`${instance.url}/api/verification/audits/rolling`, { headers })).json()) as View;
+  const reached = async (at: number) => {
+    for (let attempt = 0; attempt < 600; attempt += 1) {
+      const current = await view();
+      if (current.auditedUntil !== undefined && Date.parse(current.auditedUntil) >= at) return current;
+      await sleep(20);
+    }
+    throw new Error(`the rolling audit did not reach ${new Date(at).toISOString()}`);
+  };
+  // The first run audits the second before the day (nothing); then one window per 10 emulated minutes.
+  await reached(dayStart);
+  emulator.control.resetCounters();
+  const started = Date.now();
+  let last = await view();
+  for (let window = 1; window <= hours * 6; window += 1) {
+    emulatedNow = dayStart + window * 10 * MINUTE;
+    last = await reached(emulatedNow);
+  }
+  const wallSeconds = (Date.now() - started) / 1000;
+  const counters = emulator.control.counters();
+  const requests = Object.values(counters.apiCalls).reduce((sum, calls) => sum + calls, 0);
+  const metrics = await (
+    await fetch(`${instance.url}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })
+  ).text();
+  const counted: Record<string, number> = {};
+  for (const match of metrics.matchAll(/^wm_rolling_audit_conversations_total\{status="(\w+)"\} (\d+)$/gm)) {
+    counted[match[1]] = Number(match[2]);
+  }
+  await instance.stop();
+  await emulator.close();
+
+  const expected = {
+    verified: mix.intact,
+    tampered: mix.tampered,
+    unsigned: mix.unsigned + mix.legacy,
+    issued_after_start: mix.late,
+  };
+  const same = (a: Record<string, number>) =>
+    JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(expected).sort());
+  if (!same(last.totals.byStatus) || !same(counted))
+    process.stderr.write(
+      `rolling audit: expected ${JSON.stringify(expected)}, totals ${JSON.stringify(last.totals.byStatus)}, metrics ${JSON.stringify(counted)}\n`,
+    );
+  const windows = last.windowsAudited - 1;
+  const jobs = counters.apiCalls['analytics.jobs.create'] ?? 0;
+  const label = `rolling audit, ${hours} h of ${count.toLocaleString('en')} conversations in 10-minute windows`;
+  row(
+    label,
+    'Genesys requests per hour (token requests in the day), vs one GET each',
+    `${fixed(requests / hours, 1)} (${counters.tokenRequests}) vs ${fixed(count / hours, 0)}`,
+    '',
+    '',
+  );
+  row(
+    label,
+    'windows, details jobs; each conversation counted once (totals and metrics = the mix)',
+    `${windows}, ${jobs}; ${same(last.totals.byStatus) && same(counted) ? 'yes' : 'no'}`,
+    `${hours * 6}, ${hours * 6}; yes`,
+    verdict(windows === hours * 6 && jobs === windows && same(last.totals.byStatus) && same(counted)),
+  );
+  row(label, 'wall time to replay the day (s)', fixed(wallSeconds, 1), '', '');
 }
 
 main()

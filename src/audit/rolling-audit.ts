@@ -9,7 +9,7 @@ import { WorkQueues } from '../cache-store/work-queue';
 import { CLOCK, type Clock } from '../clock/clock';
 import { GenesysClient } from '../genesys/genesys.client';
 import { ServiceMetrics, type RollingAuditReading } from '../metrics/service-metrics';
-import { isoSpan } from './audit-plan';
+import { isoSpan, splitSpan } from './audit-plan';
 import { AuditScheduler } from './audit-scheduler';
 import { AuditStore, newAuditRecord, type StoredAudit } from './audit-store';
 import type { AuditStatus } from './audit-verdict';
@@ -101,12 +101,15 @@ export class RollingAudit implements OnApplicationBootstrap, BeforeApplicationSh
     };
   }
 
+  /** Runs start `every` apart, as BullMQ's scheduler starts them; one that outlasts the interval delays the next. */
   private async runEvery(every: number): Promise<void> {
     while (!this.shutdown.signal.aborted) {
+      const started = this.clock.now();
       await this.run(every, this.shutdown.signal).catch((error: Error) => {
         if (!this.shutdown.signal.aborted) this.logger.warn(failedRun(error));
       });
-      await this.clock.sleep(every, this.shutdown.signal).catch(() => undefined);
+      const wait = Math.max(0, started + every - this.clock.now());
+      await this.clock.sleep(wait, this.shutdown.signal).catch(() => undefined);
     }
   }
 
@@ -118,14 +121,17 @@ export class RollingAudit implements OnApplicationBootstrap, BeforeApplicationSh
     let { state, version } = await this.state.read();
     if (!state.current) {
       const now = this.clock.now();
-      const availableUntil = Math.min(Date.parse(await this.genesys.getDetailsJobsAvailability()), now);
-      const window = nextWindow(state, availableUntil, every);
+      const dataAvailabilityDate = await this.genesys.getDetailsJobsAvailability();
+      const window = nextWindow(state, Math.min(Date.parse(dataAvailabilityDate), now), every);
       if (!window) {
         // Up to date with the data lake: nothing new has reached it since the last window.
         await this.state.replace(version, { ...state, lastSuccessAt: now });
         return;
       }
       const record = newAuditRecord(new Date(now).toISOString(), ROLLING_AUDITOR, { ...window, queueIds: [] });
+      // The window ends at the availability date just read: the audit need not ask Genesys for it again.
+      record.coverage = { dataAvailabilityDate, audited: window };
+      record.progress.windows = splitSpan(window);
       await this.audits.create(record);
       const planned: RollingState = { ...state, current: { auditId: record.id, window } };
       if (!(await this.state.replace(version, planned))) {
