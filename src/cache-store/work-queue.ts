@@ -90,14 +90,8 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
    */
   async schedule(name: string, everyMs: number | undefined, lockMs: number, handle: WorkHandler): Promise<void> {
     if (everyMs === undefined) {
-      const { queue } = await this.connected(name);
-      // Redis out of reach is reported by the connections that stay; this one only tries once, bounded.
-      queue.on('error', () => undefined);
-      await Promise.race([
-        queue.removeJobScheduler(name).catch(() => undefined),
-        sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }),
-      ]);
-      await queue.disconnect().catch(() => undefined);
+      // In the background: start-up never waits on a Redis that may not answer.
+      void this.removeSchedule(name);
       return;
     }
     const queue = await this.started(name, { concurrency: 1, lockMs }, handle);
@@ -106,6 +100,33 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
       { every: everyMs },
       { name: 'run', opts: { removeOnComplete: true, removeOnFail: true } },
     );
+  }
+
+  /**
+   * Removes the schedule `name` when Redis answers within the connect timeout; a Redis that does
+   * not is left alone (the schedule stays until an instance starts with Redis answering).
+   */
+  private async removeSchedule(name: string): Promise<void> {
+    const { queue } = await this.connected(name);
+    // Redis out of reach is reported by the connections that stay; this one only tries once.
+    queue.on('error', () => undefined);
+    ignoreErrorsOnceClosed(queue);
+    const ready = await Promise.race([
+      queue.waitUntilReady().then(
+        () => true,
+        () => false,
+      ),
+      sleep(CONNECT_TIMEOUT_MS, false, { ref: false }),
+    ]);
+    if (ready) {
+      await Promise.race([
+        queue.removeJobScheduler(name).catch(() => undefined),
+        sleep(CONNECT_TIMEOUT_MS, undefined, { ref: false }),
+      ]);
+    }
+    // close(), not disconnect(): BullMQ's disconnect first waits for a connection still being attempted, which may
+    // never come, and meanwhile its client keeps reconnecting and the process cannot exit.
+    await Promise.race([queue.close().catch(() => undefined), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
   }
 
   private async connected(name: string) {
