@@ -163,15 +163,18 @@ withRedis('production start-up with Redis down', () => {
       REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
       CACHE_KEY_PREFIX: 'redis-outage-exit',
     });
-    child = stopping;
-    await logLines(stopping).next(/^Listening on /);
-    const exited = new Promise<string>((resolve) => stopping.once('exit', () => resolve('exited')));
-    stopping.kill('SIGTERM');
-    // A bound for the failure, not a wait for success: the shutdown's own waits are 2 s each.
-    const bound = new Promise<string>((resolve) =>
-      setTimeout(() => resolve('still running after 15 s'), 15_000).unref(),
-    );
-    expect(await Promise.race([exited, bound])).toBe('exited');
+    try {
+      await logLines(stopping).next(/^Listening on /);
+      const exited = new Promise<string>((resolve) => stopping.once('exit', () => resolve('exited')));
+      stopping.kill('SIGTERM');
+      // A bound for the failure, not a wait for success: the shutdown's own waits are 2 s each.
+      const bound = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still running after 15 s'), 15_000).unref(),
+      );
+      expect(await Promise.race([exited, bound])).toBe('exited');
+    } finally {
+      stopping.kill('SIGKILL');
+    }
   }, 30_000);
 
   it('connects to a managed Redis as it is usually offered: rediss:// (TLS) with a password in the URL', async () => {

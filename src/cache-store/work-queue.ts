@@ -49,6 +49,7 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
   private readonly opened: { queue: Queue; worker: Worker }[] = [];
   private readonly shutdown = new AbortController();
   private readonly handling = new Set<Promise<void>>();
+  private readonly removals: Promise<void>[] = [];
 
   constructor(
     @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
@@ -90,8 +91,8 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
    */
   async schedule(name: string, everyMs: number | undefined, lockMs: number, handle: WorkHandler): Promise<void> {
     if (everyMs === undefined) {
-      // In the background: start-up never waits on a Redis that may not answer.
-      void this.removeSchedule(name);
+      // In the background: start-up never waits on a Redis that may not answer; shutdown waits for it (bounded).
+      this.removals.push(this.removeSchedule(name).catch(() => undefined));
       return;
     }
     const queue = await this.started(name, { concurrency: 1, lockMs }, handle);
@@ -204,6 +205,8 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
    */
   async onApplicationShutdown(): Promise<void> {
     await Promise.race([Promise.allSettled([...this.handling]), sleep(SHUTDOWN_WAIT_MS, undefined, { ref: false })]);
+    // Each bounded by its own waits; a queue it opened after the shutdown began is closed by it too.
+    await Promise.all(this.removals);
     await Promise.all(
       this.opened.map(async ({ queue, worker }) => {
         for (const closing of [queue, worker]) ignoreErrorsOnceClosed(closing);
