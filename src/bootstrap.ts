@@ -163,7 +163,10 @@ export function startFailureText(error: unknown, port: number): string {
  * listen where the configuration says, and on a failure to start say why on stderr (see
  * startFailureText) and exit 1. On a Node.js outside `engines` it says so first, in one line.
  */
-export function serve(create: () => Promise<NestFastifyApplication>, onListening: () => void = () => undefined): void {
+export function serve(
+  create: () => Promise<NestFastifyApplication>,
+  steps: { beforeListening?: () => void; onListening?: () => void } = {},
+): void {
   const unsupported = unsupportedRuntimeLine(process.version, supportedNodeRange());
   if (unsupported) process.stderr.write(unsupported);
   let port = Number(process.env.PORT) || 3000;
@@ -172,6 +175,7 @@ export function serve(create: () => Promise<NestFastifyApplication>, onListening
     const app = await create();
     const config = appConfig();
     port = config.port;
+    steps.beforeListening?.();
     await app.listen(config.port, config.host);
     app
       .get(AppLogger)
@@ -179,7 +183,7 @@ export function serve(create: () => Promise<NestFastifyApplication>, onListening
         `Listening on http://${config.host}:${config.port}${config.swaggerEnabled ? '; Swagger UI at /docs' : ''}`,
         'Bootstrap',
       );
-    onListening();
+    steps.onListening?.();
   };
   start().catch((error: unknown) => {
     process.stderr.write(startFailureText(error, port));

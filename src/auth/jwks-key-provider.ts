@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { JwksClient } from 'jwks-rsa';
+import type { JwksClient } from 'jwks-rsa';
 import { TokenRefusal } from './token-rules';
 
 export type KeyLookup = (kid: string | undefined, done: (error: Error | null, key?: KeyObject) => void) => void;
@@ -168,14 +168,19 @@ async function fetchJwks(jwksUri: string): Promise<{ keys: unknown[] }> {
 
 /** Keys from an identity provider's JWKS URL; jwks-rsa parses them, the fetch and its pacing are ours. */
 export function jwksKeys(jwksUri: string, minRefetchMs: number): PacedKeys {
-  const client = new JwksClient({
-    jwksUri,
-    cache: false,
-    rateLimit: false,
-    timeout: JWKS_TIMEOUT_MS,
-    fetcher: fetchJwks,
-  });
-  return pacedKeyLookup(() => client.getSigningKeys(), {
+  // jwks-rsa is loaded at the first fetch: a service on a shared secret never loads it.
+  let client: JwksClient | undefined;
+  const signingKeys = async () => {
+    client ??= new (await import('jwks-rsa')).JwksClient({
+      jwksUri,
+      cache: false,
+      rateLimit: false,
+      timeout: JWKS_TIMEOUT_MS,
+      fetcher: fetchJwks,
+    });
+    return client.getSigningKeys();
+  };
+  return pacedKeyLookup(signingKeys, {
     minRefetchMs,
     maxKeyAgeMs: MAX_KEY_AGE_MS,
     now: Date.now,

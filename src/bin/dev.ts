@@ -9,4 +9,4 @@ import { launchDevelopmentService } from '../development-launcher';
 useConfigurationDefaults({ HOST: '127.0.0.1' });
 
 /** `npm start`: the service for development, beside the emulator when no Genesys credentials are set. */
-serve(() => launchDevelopmentService(), keepCompiledCode);
+serve(() => launchDevelopmentService(), { onListening: keepCompiledCode });

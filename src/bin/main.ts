@@ -1,6 +1,7 @@
 import { keepCompiledCode } from '../performance/compile-cache';
 import 'reflect-metadata';
 import { createApp, serve } from '../bootstrap';
+import { collectStartUpGarbage } from '../performance/start-up-garbage';
 import { useConfigurationDefaults } from '../config/environment';
 
 // Production unless told otherwise: with NODE_ENV unset this entry point must not make up secrets,
@@ -8,4 +9,4 @@ import { useConfigurationDefaults } from '../config/environment';
 useConfigurationDefaults({ NODE_ENV: 'production' });
 
 /** The service, as production runs it: configured by its environment alone. */
-serve(() => createApp(), keepCompiledCode);
+serve(() => createApp(), { beforeListening: collectStartUpGarbage, onListening: keepCompiledCode });

@@ -1,5 +1,4 @@
 import { KeyvCacheableMemory } from 'cacheable';
-import KeyvRedis from '@keyv/redis';
 import { CacheModule, type CacheOptions } from '@nestjs/cache-manager';
 import { Global, Logger, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
@@ -30,9 +29,11 @@ const MEMORY_STORE_MAX_ENTRIES = 1_000;
     CacheModule.registerAsync({
       imports: [RedisModule],
       inject: [RedisConnection],
-      useFactory: (redis: RedisConnection): CacheOptions => {
+      useFactory: async (redis: RedisConnection): Promise<CacheOptions> => {
         if (!redis.client)
           return { stores: [new KeyvCacheableMemory({ lruSize: MEMORY_STORE_MAX_ENTRIES, useClone: false })] };
+        // Loaded only with Redis, as the client is (RedisModule).
+        const { default: KeyvRedis } = await import('@keyv/redis');
         const store = new KeyvRedis(redis.client, { throwOnConnectError: false, throwOnErrors: false });
         // cache-manager reads a store error as a miss; SharedStateStore sees outages as a connection not ready or a
         // command

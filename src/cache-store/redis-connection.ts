@@ -1,11 +1,11 @@
-import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { createClient, type RedisClientType } from '@redis/client';
+import type { OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { RedisClientType, createClient } from '@redis/client';
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll } from 'cockatiel';
-import { CLOCK, type Clock } from '../clock/clock';
+import type { Clock } from '../clock/clock';
 import { withTimeout } from '../clock/with-timeout';
-import { ServiceMetrics } from '../metrics/service-metrics';
-import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
-import { RedisOutage } from './redis-outage';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import type { CacheStoreConfig } from './cache-store.config';
+import type { RedisOutage } from './redis-outage';
 
 /** How long a connection attempt may take (a host that drops packets): also the longest start-up waits for Redis. */
 const CONNECT_TIMEOUT_MS = 2000;
@@ -26,7 +26,6 @@ const RECENT_FAILURE_MS = 30_000;
  * The one Redis connection of the process, under the cache store and SharedStateStore. Commands fail at once while disconnected (no offline queue), so a Redis outage
  * degrades the service to per-instance state instead of stalling requests.
  */
-@Injectable()
 export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   readonly client: RedisClientType | undefined;
   /**
@@ -39,22 +38,25 @@ export class RedisConnection implements OnModuleInit, OnApplicationShutdown {
   });
   private lastFailure: { at: number; message: string } | undefined;
 
+  /** Built by RedisModule's factory, which loads `@redis/client` (`connect`) only when REDIS_URL is set. */
   constructor(
-    @Inject(cacheStoreConfig.KEY) private readonly config: CacheStoreConfig,
+    private readonly config: CacheStoreConfig,
     metrics: ServiceMetrics,
     private readonly outage: RedisOutage,
-    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly clock: Clock,
+    connect?: typeof createClient,
   ) {
-    this.client = config.redisUrl
-      ? createClient({
-          url: config.redisUrl,
-          disableOfflineQueue: true,
-          socket: {
-            connectTimeout: CONNECT_TIMEOUT_MS,
-            reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000),
-          },
-        })
-      : undefined;
+    this.client =
+      config.redisUrl && connect
+        ? connect({
+            url: config.redisUrl,
+            disableOfflineQueue: true,
+            socket: {
+              connectTimeout: CONNECT_TIMEOUT_MS,
+              reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 5000),
+            },
+          })
+        : undefined;
     // The client reports every failed reconnection attempt; the outage makes one line of them.
     this.client?.on('error', (error: Error) => outage.failed('connection', error));
     this.client?.on('ready', () => {
