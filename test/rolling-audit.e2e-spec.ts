@@ -1,10 +1,9 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { AttributeSigner } from '../src/attribute-signature/attribute-signer';
 import { sampleAttributeSets } from '../src/development-launcher';
 import { genesysSettingsFor } from '../src/development/development-state';
+import { compileService, type CompiledService } from './support/compiled-service';
 import { freePort } from './support/free-port';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -118,7 +117,7 @@ if (!redisServerAvailable()) warnRedisMissing('Rolling audit (BullMQ job schedul
 withRedis('the rolling audit on Redis, several instances', () => {
   let redis: TestRedis;
   let emulator: TestEmulator;
-  let build: string;
+  let build: CompiledService;
   let child: ChildProcess | undefined;
   const apps: TestApp[] = [];
 
@@ -133,15 +132,11 @@ withRedis('the rolling audit on Redis, several instances', () => {
     LOG_LEVEL: 'warn',
   });
 
-  beforeAll(async () => {
-    build = mkdtempSync(join(process.cwd(), '.test-build-'));
-    execFileSync(
-      join('node_modules', '.bin', 'swc'),
-      ['src', '-d', build, '--strip-leading-paths', '--ignore', '**/*.spec.ts', '--quiet'],
-      { stdio: 'ignore' },
-    );
+  // The instance that gets killed is a real process of the compiled service: SIGKILL leaves what a crash leaves.
+  beforeAll(() => {
+    build = compileService();
   }, 60_000);
-  afterAll(() => rmSync(build, { recursive: true, force: true }));
+  afterAll(() => build.remove());
 
   beforeEach(async () => {
     redis = (await startTestRedis()) as TestRedis;
@@ -182,7 +177,7 @@ withRedis('the rolling audit on Redis, several instances', () => {
     // Slow jobs, so the run is mid-window when the instance dies.
     emulator = await startTestEmulator({ analyticsJobDelayMs: 1500 });
     const port = await freePort();
-    child = spawn(process.execPath, [join(build, 'bin', 'main.js')], {
+    child = spawn(process.execPath, [build.entry('main')], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: 'test',
