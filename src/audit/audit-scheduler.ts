@@ -13,8 +13,8 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditScheduler.name);
   private queue: OpenedWorkQueue | undefined;
   private readonly waiting: string[] = [];
-  private readonly running = new Set<Promise<void>>();
-  private readonly runningIds = new Set<string>();
+  /** Audits running in this process, by id. */
+  private readonly running = new Map<string, Promise<void>>();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -35,7 +35,7 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
   /** Queues an audit; one already waiting or running is not queued twice (two runners would count its pages twice). */
   async enqueue(id: string): Promise<void> {
     if (this.queue) return this.queue.add(id);
-    if (this.waiting.includes(id) || this.runningIds.has(id)) return;
+    if (this.waiting.includes(id) || this.running.has(id)) return;
     this.waiting.push(id);
     this.startWaiting();
   }
@@ -43,22 +43,20 @@ export class AuditScheduler implements OnModuleInit, BeforeApplicationShutdown {
   private startWaiting(): void {
     while (this.running.size < this.config.jobSlots && this.waiting.length > 0 && !this.shutdown.signal.aborted) {
       const id = this.waiting.shift() as string;
-      this.runningIds.add(id);
       const run: Promise<void> = this.runner
         .run(id, this.shutdown.signal)
         .catch((error: Error) => this.logger.error(`Audit ${id}: ${error.message}`))
         .finally(() => {
-          this.running.delete(run);
-          this.runningIds.delete(id);
+          this.running.delete(id);
           this.startWaiting();
         });
-      this.running.add(run);
+      this.running.set(id, run);
     }
   }
 
   /** In-process audits stop at their next step; on the queue, WorkQueues hands them back for another instance. */
   async beforeApplicationShutdown(): Promise<void> {
     this.shutdown.abort();
-    await Promise.allSettled([...this.running]);
+    await Promise.allSettled([...this.running.values()]);
   }
 }

@@ -157,40 +157,47 @@ export class ServiceMetrics {
    * Read from the deployment's shared state at each scrape, so every instance reports the same
    * figures whichever ran the window (alerts take max()); 0 while the rolling audit is off or before its first run.
    */
-  readonly rollingSchedule: Gauge = new Gauge({
-    name: 'wm_rolling_audit_schedule_seconds',
-    help: 'The rolling audit interval (AUDIT_SCHEDULE).',
-    registers: [this.registry],
-    collect: () => this.collectRolling(this.rollingSchedule, (reading) => reading.scheduleSeconds),
-  });
+  readonly rollingSchedule = this.rollingGauge(
+    'wm_rolling_audit_schedule_seconds',
+    'The rolling audit interval (AUDIT_SCHEDULE).',
+    (reading) => reading.scheduleSeconds,
+  );
 
-  readonly rollingLag: Gauge = new Gauge({
-    name: 'wm_rolling_audit_lag_seconds',
-    help: 'Seconds between now and the end of the audited period: every conversation that started before it has been judged.',
-    registers: [this.registry],
-    collect: () => this.collectRolling(this.rollingLag, (reading) => reading.lagSeconds),
-  });
+  readonly rollingLag = this.rollingGauge(
+    'wm_rolling_audit_lag_seconds',
+    'Seconds between now and the end of the audited period: every conversation that started before it has been judged.',
+    (reading) => reading.lagSeconds,
+  );
 
-  readonly rollingLastSuccess: Gauge = new Gauge({
-    name: 'wm_rolling_audit_last_success_timestamp_seconds',
-    help: 'When a rolling audit run last ended up to date with the analytics data lake (Unix time).',
-    registers: [this.registry],
-    collect: () =>
-      this.collectRolling(this.rollingLastSuccess, (reading) =>
-        reading.lastSuccessAt === undefined ? undefined : reading.lastSuccessAt / 1000,
-      ),
-  });
+  readonly rollingLastSuccess = this.rollingGauge(
+    'wm_rolling_audit_last_success_timestamp_seconds',
+    'When a rolling audit run last ended up to date with the analytics data lake (Unix time).',
+    (reading) => (reading.lastSuccessAt === undefined ? undefined : reading.lastSuccessAt / 1000),
+  );
 
-  readonly rollingUnsignedRatio: Gauge = new Gauge({
-    name: 'wm_rolling_audit_unsigned_ratio',
-    help: 'The unsigned share of the last rolling audit window that had conversations.',
-    registers: [this.registry],
-    collect: () => this.collectRolling(this.rollingUnsignedRatio, (reading) => reading.lastUnsignedRate),
-  });
+  readonly rollingUnsignedRatio = this.rollingGauge(
+    'wm_rolling_audit_unsigned_ratio',
+    'The unsigned share of the last rolling audit window that had conversations.',
+    (reading) => reading.lastUnsignedRate,
+  );
 
   /** Where the rolling-audit gauges read from (the audit module provides it when the schedule is on). */
   observeRollingAudit(read: () => Promise<RollingAuditReading | undefined>): void {
     this.rollingReading = read;
+  }
+
+  private rollingGauge(
+    name: string,
+    help: string,
+    valueOf: (reading: RollingAuditReading) => number | undefined,
+  ): Gauge {
+    const gauge: Gauge = new Gauge({
+      name,
+      help,
+      registers: [this.registry],
+      collect: () => this.collectRolling(gauge, valueOf),
+    });
+    return gauge;
   }
 
   /** The gauges of one scrape share a read; a read that fails leaves the last values (a scrape never fails on Redis). */
