@@ -2,11 +2,67 @@
 // in one file. Loading one file instead of ~1,000 modules is most of what start-up cost
 // (BENCHMARKS.md, "Start-up"). Usage: node scripts/bundle-production.mjs [compiled dir] [out dir].
 import { build } from 'esbuild';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 
 const compiled = resolve(process.argv[2] ?? 'dist');
 const out = resolve(process.argv[3] ?? join(compiled, 'bundle'));
+
+/**
+ * class-validator requires libphonenumber-js (345 KB, its metadata parsed at load) for
+ * @IsPhoneNumber alone, which this service does not use: in the bundle it is a stub that throws if
+ * ever called. 2.3 MB of idle RSS and 0.35 MB of source (docs/performance.md). The build fails if
+ * compiled code of ours names the validator, so the stub cannot be reached unnoticed.
+ */
+const phoneNumbersLeftOut = {
+  name: 'phone-numbers-left-out',
+  setup(build) {
+    build.onStart(() => {
+      const users = compiledFiles(compiled).filter((file) => /\b[Ii]sPhoneNumber\b/.test(readFileSync(file, 'utf8')));
+      if (users.length > 0) throw new Error(`IsPhoneNumber is used (${users.join(', ')}): drop phoneNumbersLeftOut`);
+    });
+    build.onResolve({ filter: /^libphonenumber-js\/max$/ }, ({ path }) => ({ path, namespace: 'left-out' }));
+    build.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+      contents: 'exports.parsePhoneNumber = () => { throw new Error("IsPhoneNumber is not in this bundle"); };',
+      loader: 'js',
+    }));
+  },
+};
+
+function compiledFiles(directory) {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .filter((file) => !file.startsWith(out));
+}
+
+/**
+ * Nest's two loggers (Logger, ConsoleLogger) each make an Intl.DateTimeFormat when their module
+ * loads, for timestamps that only their console output shows, which this service does not use
+ * (logs go through pino). Making one maps ICU's locale and time-zone data into the process: 5.6
+ * MB of idle RSS on Node 24 (three starts each, docs/performance.md). Here each is made at its
+ * first use, with the same arguments. A Nest release that writes it differently fails the build
+ * rather than quietly bringing the cost back.
+ */
+const timestampFormatOnFirstUse = {
+  name: 'timestamp-format-on-first-use',
+  setup(build) {
+    build.onLoad(
+      { filter: /[\\/]@nestjs[\\/]common[\\/]services[\\/](console-)?logger\.service\.js$/ },
+      async ({ path }) => {
+        const source = await readFile(path, 'utf8');
+        const made = /const dateTimeFormatter = new Intl\.DateTimeFormat\(([^()]*)\);/;
+        if (!made.test(source)) throw new Error(`${path} no longer makes its dateTimeFormatter as this build expects`);
+        const contents = source.replace(
+          made,
+          'let dateTimeFormat; const dateTimeFormatter = { format: (time) => (dateTimeFormat ??= new Intl.DateTimeFormat($1)).format(time) };',
+        );
+        return { contents, loader: 'js' };
+      },
+    );
+  },
+};
 
 await build({
   entryPoints: [join(compiled, 'bin', 'main.js')],
@@ -29,6 +85,7 @@ await build({
   minifySyntax: true,
   sourcesContent: false,
   logLevel: 'warning',
+  plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut],
   external: [
     // Optional packages Nest and its Fastify adapter load only when used, and this service does not use.
     '@nestjs/microservices',
