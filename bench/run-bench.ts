@@ -52,12 +52,15 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** The Node flags production starts the service with (`npm run start:prod`, which the image's CMD equals). */
-const SERVICE_NODE_FLAGS = (
+const START_PROD = (
   JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-).scripts['start:prod']
-  .split(/\s+/)
-  .filter((word) => word.startsWith('--'));
+).scripts['start:prod'].split(/\s+/);
+/** The Node flags production starts the service with (`npm run start:prod`, which the image's CMD equals). */
+const SERVICE_NODE_FLAGS = START_PROD.filter((word) => word.startsWith('--'));
+/** The environment `npm run start:prod` sets before Node starts (the image's ENV lines equal it). */
+const SERVICE_PROCESS_ENV = Object.fromEntries(
+  START_PROD.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=') as [string, string]),
+);
 
 async function startProcess(
   script: string,
@@ -165,6 +168,7 @@ function visitorToken(privateKey?: string): string {
 
 function serviceEnv(emulator: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
+    ...SERVICE_PROCESS_ENV,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     ...genesysSettingsFor(emulator),
@@ -220,13 +224,17 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
 }
 
 /**
- * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"]`: the shipped bundle
- * against another build of the service (the same tree with one performance mechanism taken out,
- * bundled by scripts/bundle-production.mjs) on the config endpoint, memory store, interleaved
- * round by round. How each mechanism in src/performance is defended (docs/performance.md);
- * prints, writes nothing.
+ * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"] [--variant-env "NAME=value ..."]`:
+ * the shipped bundle against another build of the service (the same tree with one performance
+ * mechanism taken out, bundled by scripts/bundle-production.mjs), or against itself with other
+ * flags or environment, on the config endpoint, memory store, interleaved round by round. How
+ * each mechanism in src/performance is defended (docs/performance.md); prints, writes nothing.
  */
-async function compare(variant: string, variantFlags: readonly string[]): Promise<void> {
+async function compare(
+  variant: string,
+  variantFlags: readonly string[],
+  variantEnv: Record<string, string>,
+): Promise<void> {
   const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });
   const token = visitorToken();
   const shipped = join(BUILD, 'bundle', 'main.js');
@@ -238,7 +246,7 @@ async function compare(variant: string, variantFlags: readonly string[]): Promis
     },
     {
       name: 'variant',
-      start: () => startProcess(resolve(variant), serviceEnv(emulator), '/health/ready', variantFlags),
+      start: () => startProcess(resolve(variant), serviceEnv(emulator, variantEnv), '/health/ready', variantFlags),
       token,
     },
   ]);
@@ -258,7 +266,14 @@ async function main() {
   if (compareAt > 0) {
     const flagsAt = process.argv.indexOf('--variant-flags');
     const variantFlags = flagsAt > 0 ? process.argv[flagsAt + 1].split(/\s+/).filter(Boolean) : SERVICE_NODE_FLAGS;
-    return compare(process.argv[compareAt + 1], variantFlags);
+    const envAt = process.argv.indexOf('--variant-env');
+    const variantEnv = Object.fromEntries(
+      (envAt > 0 ? process.argv[envAt + 1].split(/\s+/).filter(Boolean) : []).map((pair) => {
+        const at = pair.indexOf('=');
+        return [pair.slice(0, at), pair.slice(at + 1)];
+      }),
+    );
+    return compare(process.argv[compareAt + 1], variantFlags, variantEnv);
   }
   if (process.argv.includes('--rolling-audit')) return rollingAuditOnly();
   const lines: string[] = [];
