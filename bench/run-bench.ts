@@ -224,32 +224,49 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
 }
 
 /**
- * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"] [--variant-env "NAME=value ..."]`:
+ * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"] [--variant-env "NAME=value ..."] [--rs256]`:
  * the shipped bundle against another build of the service (the same tree with one performance
  * mechanism taken out, bundled by scripts/bundle-production.mjs), or against itself with other
- * flags or environment, on the config endpoint, memory store, interleaved round by round. How
- * each mechanism in src/performance is defended (docs/performance.md); prints, writes nothing.
+ * flags or environment, on the config endpoint, memory store (with `--rs256`, RS256 tokens whose
+ * key comes from a local JWKS), interleaved round by round. How each mechanism in src/performance
+ * is defended (docs/performance.md); prints, writes nothing.
  */
 async function compare(
   variant: string,
   variantFlags: readonly string[],
   variantEnv: Record<string, string>,
+  rs256: boolean,
 ): Promise<void> {
   const emulator = await startGenesysEmulator({ rateLimit: { limit: 1_000_000, windowSeconds: 60 }, seed: true });
-  const token = visitorToken();
+  const jwks = rs256 ? await startJwksServer() : undefined;
+  let token = visitorToken();
+  let keyEnv: Record<string, string> = {};
+  if (jwks) {
+    const { privateKey, publicKey } = jwks.newKey();
+    jwks.keys = [{ kid: 'bench', privateKey, publicKey }];
+    token = visitorToken(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
+    keyEnv = { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' };
+  }
   const shipped = join(BUILD, 'bundle', 'main.js');
   const figures = await throughput([
     {
       name: 'shipped',
-      start: () => startProcess(shipped, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS),
+      start: () => startProcess(shipped, serviceEnv(emulator, keyEnv), '/health/ready', SERVICE_NODE_FLAGS),
       token,
     },
     {
       name: 'variant',
-      start: () => startProcess(resolve(variant), serviceEnv(emulator, variantEnv), '/health/ready', variantFlags),
+      start: () =>
+        startProcess(
+          resolve(variant),
+          serviceEnv(emulator, { ...keyEnv, ...variantEnv }),
+          '/health/ready',
+          variantFlags,
+        ),
       token,
     },
   ]);
+  await jwks?.close();
   await emulator.close();
   for (const name of ['shipped', 'variant']) {
     process.stdout.write(
@@ -273,7 +290,7 @@ async function main() {
         return [pair.slice(0, at), pair.slice(at + 1)];
       }),
     );
-    return compare(process.argv[compareAt + 1], variantFlags, variantEnv);
+    return compare(process.argv[compareAt + 1], variantFlags, variantEnv, process.argv.includes('--rs256'));
   }
   if (process.argv.includes('--rolling-audit')) return rollingAuditOnly();
   const lines: string[] = [];
