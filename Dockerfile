@@ -42,7 +42,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/health/ready').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
-# As `npm run start:prod` (a test keeps them equal): two malloc arenas, 3 MB less idle RSS; young-generation
-# space capped at 8 MB, 36 MB less peak RSS for 6 % of the throughput (docs/performance.md).
-ENV MALLOC_ARENA_MAX=2
+# As `npm run start:prod` (a test keeps them equal): young-generation space capped at 8 MB, 36 MB less peak RSS for 6 % of the throughput (docs/performance.md).
 CMD ["node", "--max-semi-space-size=8", "dist/bundle/main.js"]

@@ -259,7 +259,6 @@ describe('docker-compose.yml', () => {
     expect(command.join(' ')).toBe(startCommand);
     for (const assignment of environment.split(' ').filter(Boolean))
       expect(production).toMatch(new RegExp(`^ENV ${assignment}$`, 'm'));
-    expect(environment).toContain('MALLOC_ARENA_MAX=2');
   });
 
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
