@@ -1,5 +1,5 @@
 import { sign } from 'jsonwebtoken';
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { ConfigurationError } from '../src/config/environment';
 import { authConfig } from '../src/auth/auth.config';
 import { GenesysProbeController } from './support/genesys-probe.controller';
 import { startJwksServer, type JwksServer } from './support/jwks-server';
+import { rsaKeyPair } from './support/rsa-key-pair';
 import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
 import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, serviceToken, signTestToken, visitorToken } from './support/test-tokens';
 
@@ -250,7 +251,7 @@ describe('a JWKS endpoint that answers too much', () => {
       },
     });
     try {
-      const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const { privateKey } = rsaKeyPair();
       const token = sign({ sub: 'svc' }, privateKey, {
         algorithm: 'RS256',
         keyid: 'k1',

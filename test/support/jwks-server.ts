@@ -1,6 +1,7 @@
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { rsaKeyPair } from './rsa-key-pair';
 
 export interface SigningKey {
   kid: string;
@@ -25,7 +26,7 @@ export async function startJwksServer(): Promise<JwksServer> {
     keys: [],
     fetches: 0,
     newKey() {
-      const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+      const { privateKey, publicKey } = rsaKeyPair();
       return { kid: randomUUID(), privateKey, publicKey };
     },
     close: () => new Promise((resolve) => server.close(() => resolve())),
