@@ -52,15 +52,12 @@ interface Running {
   stop(): Promise<void>;
 }
 
-const START_PROD = (
-  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
-).scripts['start:prod'].split(/\s+/);
 /** The Node flags production starts the service with (`npm run start:prod`, which the image's CMD equals). */
-const SERVICE_NODE_FLAGS = START_PROD.filter((word) => word.startsWith('--'));
-/** The environment `npm run start:prod` sets before Node starts (the image's ENV lines equal it). */
-const SERVICE_PROCESS_ENV = Object.fromEntries(
-  START_PROD.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=') as [string, string]),
-);
+const SERVICE_NODE_FLAGS = (
+  JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+).scripts['start:prod']
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
 
 async function startProcess(
   script: string,
@@ -168,7 +165,6 @@ function visitorToken(privateKey?: string): string {
 
 function serviceEnv(emulator: RunningEmulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    ...SERVICE_PROCESS_ENV,
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     ...genesysSettingsFor(emulator),

@@ -255,10 +255,7 @@ describe('docker-compose.yml', () => {
       .at(-1)!;
     const command = JSON.parse(/^CMD (\[.*\])$/m.exec(production)![1]) as string[];
     const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
-    const [, environment, startCommand] = /^((?:[A-Z_]+=\S+ )*)(.*)$/.exec(startProd)!;
-    expect(command.join(' ')).toBe(startCommand);
-    for (const assignment of environment.split(' ').filter(Boolean))
-      expect(production).toMatch(new RegExp(`^ENV ${assignment}$`, 'm'));
+    expect(command.join(' ')).toBe(startProd);
   });
 
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
