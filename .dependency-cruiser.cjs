@@ -26,7 +26,7 @@ const LAYERS = [
 ];
 
 const COMPOSITION_ROOTS =
-  '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
+  '^src/(bin/|bootstrap\\.ts$|development-launcher\\.ts$|production-service\\.ts$|app\\.module\\.ts$|environment-schemas\\.ts$|openapi-document\\.ts$|metadata\\.ts$)';
 /** The only files that may use the emulator: the development launcher and what it starts the sandbox with. */
 const EMULATOR_USERS = '^src/(bin/dev\\.ts|development-launcher\\.ts|development/sandbox\\.ts)$';
 const folders = (names) => `^src/(${names.join('|')})/`;
@@ -72,9 +72,10 @@ module.exports = {
     },
     {
       name: 'production-never-loads-the-emulator',
-      comment: 'Nothing src/bin/main.ts loads, directly or not, reaches the emulator.',
+      comment:
+        'Nothing the production entry points load (src/bin/main.ts, and the bundle of src/production-service.ts that src/bin/bundle-main.ts runs), directly or not, reaches the emulator.',
       severity: 'error',
-      from: { path: '^src/bin/main\\.ts$' },
+      from: { path: '^src/(bin/(bundle-)?main|production-service)\\.ts$' },
       to: { path: 'genesys-emulator', reachable: true },
     },
     {

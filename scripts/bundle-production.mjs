@@ -1,6 +1,8 @@
 // The production bundle: the service as swc compiled it (dist/, decorator metadata included),
-// in one file. Loading one file instead of ~1,000 modules is most of what start-up cost
-// (BENCHMARKS.md, "Start-up"). Usage: node scripts/bundle-production.mjs [compiled dir] [out dir].
+// in one file, service.js. Loading one file instead of ~1,000 modules is most of what start-up cost
+// (BENCHMARKS.md, "Start-up"). Beside it main.js, what start:prod and the image run: it runs
+// service.js with V8's code from an earlier start (src/bin/bundle-main.ts).
+// Usage: node scripts/bundle-production.mjs [compiled dir] [out dir].
 import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -65,8 +67,8 @@ const timestampFormatOnFirstUse = {
 };
 
 await build({
-  entryPoints: [join(compiled, 'bin', 'main.js')],
-  outfile: join(out, 'main.js'),
+  entryPoints: [join(compiled, 'production-service.js')],
+  outfile: join(out, 'service.js'),
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -84,6 +86,10 @@ await build({
   minifyWhitespace: true,
   minifySyntax: true,
   sourcesContent: false,
+  // import() of what is not bundled (Nest's optional packages, looked for at start) becomes
+  // require(), as in the rest of this CommonJS file: main.js runs it as a vm.Script, where import()
+  // needs a loader that Node still calls experimental, and warns about at every start.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
   plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut],
   external: [
@@ -108,10 +114,21 @@ await build({
 // means the same in a regular expression (class ranges included; a surrogate pair is one code point
 // under the u flag, two units without it, as before), a string or a comment. Columns after an
 // escape on those few lines shift in the source map.
-const bundle = join(out, 'main.js');
+const bundle = join(out, 'service.js');
 const source = readFileSync(bundle, 'utf8');
 writeFileSync(
   bundle,
   source.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`),
 );
-console.log(`bundled ${join(compiled, 'bin', 'main.js')} into ${bundle}`);
+// The launcher: Node built-ins and the code cache's few lines, nothing of the service.
+await build({
+  entryPoints: [join(compiled, 'bin', 'bundle-main.js')],
+  outfile: join(out, 'main.js'),
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  sourcemap: true,
+  sourcesContent: false,
+  logLevel: 'warning',
+});
+console.log(`bundled ${join(compiled, 'production-service.js')} into ${bundle}, run by ${join(out, 'main.js')}`);

@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { satisfies } from 'semver';
 import { genesysSettingsFor } from '../src/development/development-state';
 import { unsupportedRuntimeLine } from '../src/runtime-support';
@@ -180,21 +180,51 @@ describe('what a newcomer meets, from real processes', () => {
     expect(existsSync(stateFile)).toBe(false);
   });
 
+  const serviceBundle = () => join(dirname(build.bundle()), 'service.js');
+
   it('writes the production bundle in ASCII alone, so V8 holds its source at one byte per character', () => {
-    const source = readFileSync(build.bundle(), 'latin1');
+    const source = readFileSync(serviceBundle(), 'latin1');
     expect(source.match(/[\u0080-\u00ff]/g) ?? []).toEqual([]);
     // The escaped alphabets still match what they matched (validator.js's, behind class-validator's isAlpha).
     expect(source).toContain('"bg-BG":/^[\\u0410-\\u042f]+$/i');
   });
 
   it('leaves out of the production bundle what costs idle memory and the service never uses', () => {
-    const source = readFileSync(build.bundle(), 'latin1');
+    const source = readFileSync(serviceBundle(), 'latin1');
     // Nest's loggers make their timestamp format at first use, not when their module loads (ICU's data: 5.6 MB).
     expect(source).toMatch(/dateTimeFormatter=\{format:/);
     expect(source).not.toMatch(/dateTimeFormatter\d*=new Intl\.DateTimeFormat/);
     // libphonenumber-js's metadata, which class-validator loads for @IsPhoneNumber alone.
     expect(source).not.toContain('country_calling_codes');
     expect(source).toContain('IsPhoneNumber is not in this bundle');
+  });
+
+  it('writes no import() into the bundle: run as a vm.Script, it has no module loader for one', () => {
+    expect(readFileSync(serviceBundle(), 'latin1')).not.toMatch(/(?<![\w$.])import\(/);
+  });
+
+  it('starts the bundle a second time with the compiled code its first start kept, and leaves that code as it was', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'bundle-code-'));
+    const production = {
+      HOST: '127.0.0.1',
+      JWT_SECRET: TEST_JWT_SECRET,
+      JWT_ISSUER: TEST_JWT_ISSUER,
+      JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+      ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+      NODE_COMPILE_CACHE: cache,
+      ...genesysSettingsFor(t.emulator),
+    };
+    const first = await startUntil(build.bundle(), { ...production, PORT: String(await freePort()) }, /Listening/);
+    expect(first.stdout).toContain('Listening on');
+    const kept = readdirSync(cache).filter((name) => name.endsWith('.v8-code'));
+    expect(kept).toEqual([expect.stringMatching(/^service\.js-/)]);
+    const written = statSync(join(cache, kept[0])).mtimeMs;
+
+    const second = await startUntil(build.bundle(), { ...production, PORT: String(await freePort()) }, /Listening/);
+    expect(second.stdout).toContain('Listening on');
+    expect(second.stderr).toBe('');
+    expect(readdirSync(cache).filter((name) => name.endsWith('.v8-code'))).toEqual(kept);
+    expect(statSync(join(cache, kept[0])).mtimeMs).toBe(written);
   });
 
   it('runs the production bundle, the artefact start:prod and the image run: it issues a configuration and verifies the conversation it reached', async () => {

@@ -256,6 +256,8 @@ describe('docker-compose.yml', () => {
     const command = JSON.parse(/^CMD (\[.*\])$/m.exec(production)![1]) as string[];
     const startProd = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts['start:prod'];
     expect(command.join(' ')).toBe(startProd);
+    // The start that warms V8's code at build time runs with the same flags: code compiled under others is refused.
+    expect(/\{ (node [^&]+?) & service=\$!; \}/.exec(production)?.[1]).toBe(startProd);
   });
 
   it('builds the production image, its default target, with nothing of the emulator in it', () => {

@@ -1,0 +1,21 @@
+import 'reflect-metadata';
+import { createApp, serve } from './bootstrap';
+import { collectStartUpGarbage } from './performance/start-up-garbage';
+import { useConfigurationDefaults } from './config/environment';
+
+/**
+ * The service, as production runs it: configured by its environment alone. `keepCompiledCode`
+ * runs once start-up has compiled what it needs, before the start-up garbage is collected (the
+ * collection drops compiled code that only start-up ran).
+ */
+export function serveProduction(keepCompiledCode: () => void): void {
+  // Production unless told otherwise: with NODE_ENV unset this entry point must not make up secrets,
+  // write development state or print tokens; it refuses to start, naming every setting it lacks.
+  useConfigurationDefaults({ NODE_ENV: 'production' });
+  serve(() => createApp(), {
+    beforeListening: () => {
+      keepCompiledCode();
+      collectStartUpGarbage();
+    },
+  });
+}
