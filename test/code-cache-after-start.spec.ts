@@ -97,6 +97,20 @@ describe('the code cache made after start-up (what dist/bundle/main.js runs the 
     expect(start()).toMatchObject({ cacheUsed: true, result: { answer: 42 } });
   });
 
+  it('keeps code per runtime: a start under other Node options neither takes nor drops the code of the first', () => {
+    writeProgram('41');
+    start();
+    const otherOptions = JSON.parse(
+      execFileSync(process.execPath, [driver, program, cache], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_OPTIONS: '--max-semi-space-size=4' },
+      }),
+    ) as { cacheUsed: boolean };
+    expect(otherOptions.cacheUsed).toBe(false);
+    expect(cacheFiles()).toHaveLength(2);
+    expect(start().cacheUsed).toBe(true);
+  });
+
   it('runs without the cache when its file is damaged, and writes a sound one in its place', () => {
     writeProgram('41');
     start();

@@ -26,8 +26,9 @@ export interface CachedRun<Exports> {
  * Start-up to ready, bundle on Node 24: BENCHMARKS.md "Start-up", docs/performance.md.
  *
  * The cache is named after a digest of the source and of the runtime (Node's version, its
- * platform and flags), because V8 itself checks only the source's length, its own version and its
- * flags: a file rebuilt to the same length would otherwise run with another build's code.
+ * platform, its flags and NODE_OPTIONS), because V8 itself checks only the source's length, its
+ * own version and its flags: a file rebuilt to the same length would otherwise run with another
+ * build's code.
  */
 export function runWithCodeCacheAfterStart<Exports>(file: string, cacheDirectory: string): CachedRun<Exports> {
   // Node maps stack traces through source maps (--enable-source-maps) only for what its own loader
@@ -35,7 +36,8 @@ export function runWithCodeCacheAfterStart<Exports>(file: string, cacheDirectory
   if (process.sourceMapsEnabled)
     return { exports: createRequire(file)(file) as Exports, cacheUsed: false, keepCompiledCode: () => undefined };
   const bytes = readFileSync(file);
-  const runtime = digest(`${process.version} ${process.platform} ${process.arch} ${process.execArgv.join(' ')}`);
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  const runtime = digest(`${process.version} ${process.platform} ${process.arch} ${flags}`);
   const cacheFile = join(cacheDirectory, `${basename(file)}-${digest(bytes)}-${runtime}.v8-code`);
   const source = bytes.toString('utf8');
   const cachedData = readIfPresent(cacheFile);
