@@ -37,6 +37,8 @@ COPY --chown=node:node config ./config
 # here and read back at every start: one start on throwaway settings, stopped once it has kept its
 # code, before it listens. Nothing reaches Genesys or a caller: Genesys is first asked at the first
 # readiness check. Same node flags as CMD (a test keeps them equal): V8 refuses code compiled under others.
+# Left to root: the service reads that code and cannot rewrite it, so nothing a compromised process
+# wrote there would run again at the next start (a start whose code V8 refuses compiles as if there were none).
 ENV NODE_COMPILE_CACHE=/app/.compile-cache
 RUN export GENESYS_CLIENT_ID=image-build GENESYS_CLIENT_SECRET=image-build \
     GENESYS_DEPLOYMENT_ID=00000000-0000-4000-8000-000000000000 GENESYS_ORGANIZATION_ID=00000000-0000-4000-8000-000000000000 \
@@ -45,7 +47,7 @@ RUN export GENESYS_CLIENT_ID=image-build GENESYS_CLIENT_SECRET=image-build \
     ATTRIBUTE_SIGNING_KEYS="k1:$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   && { node --max-semi-space-size=8 dist/bundle/main.js & service=$!; } \
   && for attempt in $(seq 300); do ls .compile-cache/service.js-*.v8-code > /dev/null 2>&1 && break; sleep 0.1; done; \
-  kill $service; ls .compile-cache/service.js-*.v8-code && chown -R node:node /app/.compile-cache
+  kill $service; ls .compile-cache/service.js-*.v8-code
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

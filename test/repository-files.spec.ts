@@ -260,6 +260,17 @@ describe('docker-compose.yml', () => {
     expect(/\{ (node [^&]+?) & service=\$!; \}/.exec(production)?.[1]).toBe(startProd);
   });
 
+  it("leaves the image's compiled code to root: the service, as the node user, reads it and cannot rewrite it", () => {
+    const production = read('Dockerfile')
+      .split(/^(?=FROM )/m)
+      .at(-1)!;
+    const warming = production.indexOf('& service=$!');
+    expect(warming).toBeGreaterThan(-1);
+    expect(production.indexOf('\nUSER node\n')).toBeGreaterThan(warming);
+    expect(production).toMatch(/^ENV NODE_COMPILE_CACHE=\/app\/\.compile-cache$/m);
+    expect(production).not.toMatch(/chown\b[^\n]*compile-cache/);
+  });
+
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
     const stages = read('Dockerfile')
       .split(/^(?=FROM )/m)
