@@ -37,8 +37,8 @@ COPY --chown=node:node config ./config
 # here and read back at every start: one start on throwaway settings, stopped once it has kept its
 # code, before it listens. Nothing reaches Genesys or a caller: Genesys is first asked at the first
 # readiness check. Same node flags as CMD (a test keeps them equal): V8 refuses code compiled under others.
-# Left to root: the service reads that code and cannot rewrite it, so nothing a compromised process
-# wrote there would run again at the next start (a start whose code V8 refuses compiles as if there were none).
+# Left to root: the service only reads that code (a start whose code V8 refuses compiles as if
+# there were none), so a compromised process cannot leave code there for the next start.
 ENV NODE_COMPILE_CACHE=/app/.compile-cache
 RUN export GENESYS_CLIENT_ID=image-build GENESYS_CLIENT_SECRET=image-build \
     GENESYS_DEPLOYMENT_ID=00000000-0000-4000-8000-000000000000 GENESYS_ORGANIZATION_ID=00000000-0000-4000-8000-000000000000 \

@@ -544,25 +544,28 @@ async function main() {
     (await startProcess(script, serviceEnv(emulator, env), '/health/ready', SERVICE_NODE_FLAGS)).stop();
   await warmUp(service, { NODE_COMPILE_CACHE: warmCache });
   await warmUp(onNodeCompileCache, { NODE_COMPILE_CACHE: nodeCache, SERVICE_BUNDLE: serviceBundle });
+  type StartFigures = Awaited<ReturnType<typeof startAndIdle>>;
   const starts = {
-    bundledWarm: [] as { readyMs: number; idleMb: number }[],
-    bundledCold: [] as { readyMs: number; idleMb: number }[],
-    bundledNodeCache: [] as { readyMs: number; idleMb: number }[],
-    unbundledWarm: [] as { readyMs: number; idleMb: number }[],
-    floor: [] as { readyMs: number; idleMb: number }[],
+    bundledWarm: [] as StartFigures[],
+    bundledCold: [] as StartFigures[],
+    bundledNodeCache: [] as StartFigures[],
+    unbundledWarm: [] as StartFigures[],
+    floor: [] as StartFigures[],
   };
+  const startService = (env: Record<string, string>, script = service) =>
+    startAndIdle(script, serviceEnv(emulator, env), '/health/ready', SERVICE_NODE_FLAGS);
   for (let round = 0; round < ROUNDS; round += 1) {
-    const started = (env: Record<string, string>, script = service) =>
-      startAndIdle(script, serviceEnv(emulator, env), '/health/ready', SERVICE_NODE_FLAGS);
-    starts.bundledWarm.push(await started({ NODE_COMPILE_CACHE: warmCache }));
-    starts.bundledCold.push(await started({ NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) }));
-    starts.bundledNodeCache.push(
-      await started({ NODE_COMPILE_CACHE: nodeCache, SERVICE_BUNDLE: serviceBundle }, onNodeCompileCache),
+    starts.bundledWarm.push(await startService({ NODE_COMPILE_CACHE: warmCache }));
+    starts.bundledCold.push(
+      await startService({ NODE_COMPILE_CACHE: mkdtempSync(join(tmpdir(), 'bench-compile-cache-')) }),
     );
-    starts.unbundledWarm.push(await started({}, unbundled));
+    starts.bundledNodeCache.push(
+      await startService({ NODE_COMPILE_CACHE: nodeCache, SERVICE_BUNDLE: serviceBundle }, onNodeCompileCache),
+    );
+    starts.unbundledWarm.push(await startService({}, unbundled));
     starts.floor.push(await startAndIdle(floor, {}, '/'));
   }
-  const medianOf = (runs: { readyMs: number; idleMb: number }[]) => ({
+  const medianOf = (runs: StartFigures[]) => ({
     readyMs: median(runs.map((run) => run.readyMs)),
     idleMb: median(runs.map((run) => run.idleMb)),
   });

@@ -5,8 +5,8 @@ import { useConfigurationDefaults } from './config/environment';
 
 /**
  * The service, as production runs it: configured by its environment alone. `keepCompiledCode`
- * runs once start-up has compiled what it needs, before the start-up garbage is collected (the
- * collection drops compiled code that only start-up ran).
+ * runs once start-up has compiled what it needs, and before the start-up collection: that sets
+ * V8's --expose-gc, and code kept under changed flags is refused at the next start.
  */
 export function serveProduction(keepCompiledCode: () => void): void {
   // Production unless told otherwise: with NODE_ENV unset this entry point must not make up secrets,

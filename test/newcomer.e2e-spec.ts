@@ -181,6 +181,15 @@ describe('what a newcomer meets, from real processes', () => {
   });
 
   const serviceBundle = () => join(dirname(build.bundle()), 'service.js');
+  /** What a production start needs, pointed at this suite's emulator; NODE_ENV is left to the entry point. */
+  const productionSettings = () => ({
+    HOST: '127.0.0.1',
+    JWT_SECRET: TEST_JWT_SECRET,
+    JWT_ISSUER: TEST_JWT_ISSUER,
+    JWT_AUDIENCE: TEST_JWT_AUDIENCE,
+    ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
+    ...genesysSettingsFor(t.emulator),
+  });
 
   it('writes the production bundle in ASCII alone, so V8 holds its source at one byte per character', () => {
     const source = readFileSync(serviceBundle(), 'latin1');
@@ -205,15 +214,7 @@ describe('what a newcomer meets, from real processes', () => {
 
   it('starts the bundle a second time with the compiled code its first start kept, and leaves that code as it was', async () => {
     const cache = mkdtempSync(join(tmpdir(), 'bundle-code-'));
-    const production = {
-      HOST: '127.0.0.1',
-      JWT_SECRET: TEST_JWT_SECRET,
-      JWT_ISSUER: TEST_JWT_ISSUER,
-      JWT_AUDIENCE: TEST_JWT_AUDIENCE,
-      ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
-      NODE_COMPILE_CACHE: cache,
-      ...genesysSettingsFor(t.emulator),
-    };
+    const production = { ...productionSettings(), NODE_COMPILE_CACHE: cache };
     const first = await startUntil(build.bundle(), { ...production, PORT: String(await freePort()) }, /Listening/);
     expect(first.stdout).toContain('Listening on');
     const kept = readdirSync(cache).filter((name) => name.endsWith('.v8-code'));
@@ -230,16 +231,7 @@ describe('what a newcomer meets, from real processes', () => {
   it('runs the production bundle, the artefact start:prod and the image run: it issues a configuration and verifies the conversation it reached', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--max-semi-space-size=8', build.bundle()], {
-      env: {
-        PATH: process.env.PATH,
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        JWT_SECRET: TEST_JWT_SECRET,
-        JWT_ISSUER: TEST_JWT_ISSUER,
-        JWT_AUDIENCE: TEST_JWT_AUDIENCE,
-        ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
-        ...genesysSettingsFor(t.emulator),
-      },
+      env: { PATH: process.env.PATH, PORT: String(port), ...productionSettings() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -271,16 +263,7 @@ describe('what a newcomer meets, from real processes', () => {
   });
 
   it('says where Swagger UI is only where it is served: not in production', async () => {
-    const production = {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: String(await freePort()),
-      JWT_SECRET: TEST_JWT_SECRET,
-      JWT_ISSUER: TEST_JWT_ISSUER,
-      JWT_AUDIENCE: TEST_JWT_AUDIENCE,
-      ATTRIBUTE_SIGNING_KEYS: 'k1:a-signing-secret-of-at-least-32-characters',
-      ...genesysSettingsFor(t.emulator),
-    };
+    const production = { NODE_ENV: 'production', PORT: String(await freePort()), ...productionSettings() };
     const result = await startUntil(build.entry('main'), production, /Listening/);
     expect(result.stdout).toMatch(/"msg":"Listening on http:\/\/127\.0\.0\.1:\d+"/);
     expect(result.stdout).not.toContain('/docs');
