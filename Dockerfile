@@ -34,20 +34,21 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node config ./config
 # V8's code for the service, as compiled by a start (src/performance/code-cache-after-start.ts), made
-# here and read back at every start: one start on throwaway settings, stopped once it has kept its
-# code, before it listens. Nothing reaches Genesys or a caller: Genesys is first asked at the first
-# readiness check. Same node flags as CMD (a test keeps them equal): V8 refuses code compiled under others.
+# here and read back at every start: one start on throwaway settings, asked its liveness once, and
+# stopped once it has kept its code (scripts/warm-code-cache.mjs, which the bench warms with too).
+# Nothing reaches Genesys or a caller: liveness does not ask Genesys. Same node flags as CMD (a
+# test keeps them equal): V8 refuses code compiled under others.
 # Left to root: the service only reads that code (a start whose code V8 refuses compiles as if
 # there were none), so a compromised process cannot leave code there for the next start.
 ENV NODE_COMPILE_CACHE=/app/.compile-cache
-RUN export GENESYS_CLIENT_ID=image-build GENESYS_CLIENT_SECRET=image-build \
+RUN --mount=type=bind,source=scripts/warm-code-cache.mjs,target=/tmp/warm-code-cache.mjs \
+    export GENESYS_CLIENT_ID=image-build GENESYS_CLIENT_SECRET=image-build \
     GENESYS_DEPLOYMENT_ID=00000000-0000-4000-8000-000000000000 GENESYS_ORGANIZATION_ID=00000000-0000-4000-8000-000000000000 \
     JWT_ISSUER=https://image-build.invalid JWT_AUDIENCE=image-build HOST=127.0.0.1 LOG_LEVEL=warn \
     JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
     ATTRIBUTE_SIGNING_KEYS="k1:$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  && { node --max-semi-space-size=8 dist/bundle/main.js & service=$!; } \
-  && for attempt in $(seq 300); do ls .compile-cache/service.js-*.v8-code > /dev/null 2>&1 && break; sleep 0.1; done; \
-  kill $service; ls .compile-cache/service.js-*.v8-code
+  && node /tmp/warm-code-cache.mjs --max-semi-space-size=8 dist/bundle/main.js \
+  && ls .compile-cache/service.js-*.v8-code
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

@@ -540,8 +540,25 @@ async function main() {
   const serviceBundle = join(BUILD, 'bundle', 'service.js');
   const warmCache = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'));
   const nodeCache = mkdtempSync(join(tmpdir(), 'bench-compile-cache-'));
-  const warmUp = async (script: string, env: Record<string, string>) =>
-    (await startProcess(script, serviceEnv(emulator, env), '/health/ready', SERVICE_NODE_FLAGS)).stop();
+  // As the image warms its cache (scripts/warm-code-cache.mjs): asked its liveness once, stopped once its code is kept.
+  const warmUp = async (script: string, env: Record<string, string>) => {
+    const warming = spawn(
+      process.execPath,
+      [join(ROOT, 'scripts', 'warm-code-cache.mjs'), ...SERVICE_NODE_FLAGS, script],
+      {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          ...serviceEnv(emulator, env),
+          PORT: String(await freePort()),
+          HOST: '127.0.0.1',
+        },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    const code = await new Promise((resolveExit) => warming.once('exit', resolveExit));
+    if (code !== 0) throw new Error(`warming ${script} failed (${String(code)})`);
+  };
   await warmUp(service, { NODE_COMPILE_CACHE: warmCache });
   await warmUp(onNodeCompileCache, { NODE_COMPILE_CACHE: nodeCache, SERVICE_BUNDLE: serviceBundle });
   type StartFigures = Awaited<ReturnType<typeof startAndIdle>>;

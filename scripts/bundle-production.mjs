@@ -32,6 +32,24 @@ const phoneNumbersLeftOut = {
   },
 };
 
+/**
+ * Where CommonJS requires an ES module (our swc output requiring Nest's packages), esbuild's
+ * `__toCommonJS` copies the module's exports onto a new object of getters, at every require: 109
+ * requires of 9 modules made 8,000 getters at each start. Node's require returns one object per
+ * module; so does this, keeping the first view. An ES module's namespace has all its exports from
+ * the moment it exists (esbuild's `__export` defines them before the module runs), so the first
+ * view is complete. (esbuild's `__toESM`, the other direction, is left as it is: a CommonJS module
+ * required inside a cycle can gain exports after a first view is made.)
+ */
+function requiredViewsMadeOnce(code) {
+  const helper = '__toCommonJS=mod=>__copyProps(__defProp({},"__esModule",{value:!0}),mod)';
+  if (code.split(helper).length !== 2) throw new Error('esbuild no longer writes __toCommonJS as this build expects');
+  return code.replace(
+    helper,
+    '__requiredViews=new WeakMap,__toCommonJS=mod=>{let view=__requiredViews.get(mod);return view||__requiredViews.set(mod,view=__copyProps(__defProp({},"__esModule",{value:!0}),mod)),view}',
+  );
+}
+
 function compiledFiles(directory) {
   return readdirSync(directory, { recursive: true, withFileTypes: true })
     .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
@@ -66,6 +84,71 @@ const timestampFormatOnFirstUse = {
   },
 };
 
+/**
+ * Our CommonJS code requires axios (the `require` condition: its prebuilt CommonJS file) and
+ * @nestjs/axios imports it (its ES modules): without this the bundle holds, and every start runs,
+ * two copies of axios. Both now resolve to the ES modules.
+ */
+const oneAxios = {
+  name: 'one-axios',
+  setup(build) {
+    build.onResolve({ filter: /^axios$/ }, async ({ kind, resolveDir, pluginData }) => {
+      if (kind !== 'require-call' || pluginData === 'one-axios') return undefined;
+      const esm = await build.resolve('axios', { kind: 'import-statement', resolveDir, pluginData: 'one-axios' });
+      return esm.errors.length > 0 ? { errors: esm.errors } : { path: esm.path };
+    });
+  },
+};
+
+/**
+ * What axios does when its modules load that only its fetch adapter and FormData bodies need,
+ * neither of which this service uses (its Genesys calls go through the http adapter, with JSON or a
+ * form string): it reads the global FormData, and makes the fetch adapter once (a Request over a
+ * ReadableStream). Either loads Node's undici, which is most of a 40 ms start-up step on a 2-core
+ * machine (docs/performance.md). Here `isFormData` looks up FormData only for a value that could
+ * be one (it rejects strings, plain objects and anything without `append` first, as it did after
+ * the lookup), and the fetch adapter's module no longer makes its unused default export: axios
+ * asks for the adapter through `getFetch`, and an import of the default would now fail the build.
+ * An axios release that writes either differently fails the build.
+ */
+const axiosWithoutUndiciAtLoad = {
+  name: 'axios-without-undici-at-load',
+  setup(build) {
+    const rewrite = (file, from, to) =>
+      build.onLoad({ filter: file }, async ({ path }) => {
+        const source = await readFile(path, 'utf8');
+        if (!source.includes(from)) throw new Error(`${path} is no longer written as this build expects`);
+        return { contents: source.replace(from, to), loader: 'js' };
+      });
+    rewrite(
+      /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/,
+      `const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;
+
+const isFormData = (thing) => {
+  if (!thing) return false;
+  if (FormDataCtor && thing instanceof FormDataCtor) return true;
+  // Reject plain objects inheriting directly from Object.prototype so prototype-pollution gadgets can't spoof FormData.
+  const proto = getPrototypeOf(thing);
+  if (!proto || proto === Object.prototype) return false;
+  if (!isFunction(thing.append)) return false;
+`,
+      `const isFormData = (thing) => {
+  if (!thing) return false;
+  const proto = getPrototypeOf(thing);
+  if (!proto || proto === Object.prototype) return false;
+  if (!isFunction(thing.append)) return false;
+  const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;
+  if (FormDataCtor && thing instanceof FormDataCtor) return true;
+`,
+    );
+    rewrite(
+      /[\\/]node_modules[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
+      'const adapter = getFetch();\n\nexport default adapter;\n',
+      '',
+    );
+  },
+};
+
 await build({
   entryPoints: [join(compiled, 'production-service.js')],
   outfile: join(out, 'service.js'),
@@ -91,7 +174,7 @@ await build({
   // needs a loader that Node still calls experimental, and warns about at every start.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',
-  plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut],
+  plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut, oneAxios, axiosWithoutUndiciAtLoad],
   external: [
     // Optional packages Nest and its Fastify adapter load only when used, and this service does not use.
     '@nestjs/microservices',
@@ -118,7 +201,10 @@ const bundle = join(out, 'service.js');
 const source = readFileSync(bundle, 'utf8');
 writeFileSync(
   bundle,
-  source.replace(/[\u0080-\uffff]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`),
+  requiredViewsMadeOnce(source).replace(
+    /[\u0080-\uffff]/g,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  ),
 );
 // The launcher: Node built-ins and the code cache's few lines, nothing of the service.
 await build({

@@ -165,7 +165,7 @@ export function startFailureText(error: unknown, port: number): string {
  */
 export function serve(
   create: () => Promise<NestFastifyApplication>,
-  steps: { beforeListening?: () => void; onListening?: () => void } = {},
+  steps: { onListening?: (app: NestFastifyApplication) => void } = {},
 ): void {
   const unsupported = unsupportedRuntimeLine(process.version, supportedNodeRange());
   if (unsupported) process.stderr.write(unsupported);
@@ -175,7 +175,6 @@ export function serve(
     const app = await create();
     const config = appConfig();
     port = config.port;
-    steps.beforeListening?.();
     await app.listen(config.port, config.host);
     app
       .get(AppLogger)
@@ -183,7 +182,7 @@ export function serve(
         `Listening on http://${config.host}:${config.port}${config.swaggerEnabled ? '; Swagger UI at /docs' : ''}`,
         'Bootstrap',
       );
-    steps.onListening?.();
+    steps.onListening?.(app);
   };
   start().catch((error: unknown) => {
     process.stderr.write(startFailureText(error, port));
