@@ -149,6 +149,35 @@ const isFormData = (thing) => {
   },
 };
 
+/**
+ * Node's http2, which fastify (for `http2: true`) and axios (for `httpVersion: 2`) load when their
+ * modules load, and this service never asks for: loaded at its first use instead, about 20 ms of a
+ * start on a 2-core machine (docs/performance.md). CommonJS callers get the proxy itself, ES
+ * modules get it as their default import, the only one they make.
+ */
+const http2AtFirstUse = {
+  name: 'http2-at-first-use',
+  setup(build) {
+    const lazy = ['http2-at-first-use', 'http2-at-first-use-esm'];
+    // The proxy's own require is Node's, left to the default (an external built-in).
+    build.onResolve({ filter: /^(node:)?http2$/ }, ({ kind, namespace }) =>
+      lazy.includes(namespace)
+        ? undefined
+        : { path: 'http2', namespace: kind === 'import-statement' ? lazy[1] : lazy[0] },
+    );
+    const proxy =
+      "new Proxy({}, { get: (_, key) => require('node:http2')[key], has: (_, key) => key in require('node:http2') })";
+    build.onLoad({ filter: /.*/, namespace: 'http2-at-first-use' }, () => ({
+      contents: `module.exports = ${proxy};`,
+      loader: 'js',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'http2-at-first-use-esm' }, () => ({
+      contents: `export default ${proxy};`,
+      loader: 'js',
+    }));
+  },
+};
+
 await build({
   entryPoints: [join(compiled, 'production-service.js')],
   outfile: join(out, 'service.js'),
@@ -174,7 +203,7 @@ await build({
   // needs a loader that Node still calls experimental, and warns about at every start.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',
-  plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut, oneAxios, axiosWithoutUndiciAtLoad],
+  plugins: [timestampFormatOnFirstUse, phoneNumbersLeftOut, oneAxios, axiosWithoutUndiciAtLoad, http2AtFirstUse],
   external: [
     // Optional packages Nest and its Fastify adapter load only when used, and this service does not use.
     '@nestjs/microservices',

@@ -208,7 +208,7 @@ describe('what a newcomer meets, from real processes', () => {
     expect(source).toContain('IsPhoneNumber is not in this bundle');
   });
 
-  it('writes into the bundle what keeps start-up short: one axios, without undici at load, and one view per required module', () => {
+  it('writes into the bundle what keeps start-up short: one axios, without undici at load, http2 at its first use, one view per required module', () => {
     const source = readFileSync(serviceBundle(), 'latin1');
     // Our require('axios') and @nestjs/axios's import reach the same copy.
     expect(source).not.toContain('node_modules/axios/dist/node/axios.cjs');
@@ -217,6 +217,11 @@ describe('what a newcomer meets, from real processes', () => {
     expect(source).not.toMatch(/getGlobal\d*\(\),FormDataCtor/);
     expect(source).not.toMatch(/adapter\d*=getFetch\d*\(\)/);
     expect(source).toContain('__requiredViews=new WeakMap');
+    // fastify's and axios's http2 is a proxy that loads Node's at its first use, through Node's own require.
+    expect(source).toMatch(
+      /"http2-at-first-use:http2"\(exports\d*,module\d*\)\{module\d*\.exports=new Proxy\(\{\},\{get:\(_,key\)=>require\("node:http2"\)\[key\]/,
+    );
+    expect(source).not.toMatch(/require_http2\d*\(\)\[key\]/);
   });
 
   it('writes no import() into the bundle: run as a vm.Script, it has no module loader for one', () => {
