@@ -35,7 +35,7 @@ const phoneNumbersLeftOut = {
 /**
  * Where CommonJS requires an ES module (our swc output requiring Nest's packages), esbuild's
  * `__toCommonJS` copies the module's exports onto a new object of getters, at every require: 109
- * requires of 9 modules made 8,000 getters at each start. Node's require returns one object per
+ * requires of 9 modules made 8,085 getters at each start. Node's require returns one object per
  * module; so does this, keeping the first view. An ES module's namespace has all its exports from
  * the moment it exists (esbuild's `__export` defines them before the module runs), so the first
  * view is complete. (esbuild's `__toESM`, the other direction, is left as it is: a CommonJS module
@@ -104,12 +104,12 @@ const oneAxios = {
  * What axios does when its modules load that only its fetch adapter and FormData bodies need,
  * neither of which this service uses (its Genesys calls go through the http adapter, with JSON or a
  * form string): it reads the global FormData, and makes the fetch adapter once (a Request over a
- * ReadableStream). Either loads Node's undici, which is most of a 40 ms start-up step on a 2-core
- * machine (docs/performance.md). Here `isFormData` looks up FormData only for a value that could
- * be one (it rejects strings, plain objects and anything without `append` first, as it did after
- * the lookup), and the fetch adapter's module no longer makes its unused default export: axios
- * asks for the adapter through `getFetch`, and an import of the default would now fail the build.
- * An axios release that writes either differently fails the build.
+ * ReadableStream). Either loads Node's undici: 80-90 ms alone on a 2-core machine, about 30 ms of
+ * the service's start (docs/performance.md). Here `isFormData` looks FormData up only for a value
+ * that could be one: its checks that reject strings, plain objects and values without `append`,
+ * which came after the lookup, now come before it. And the fetch adapter's module no longer makes
+ * its unused default export: axios asks for the adapter through `getFetch`, and an import of the
+ * default would now fail the build. An axios release that writes either differently fails the build.
  */
 const axiosWithoutUndiciAtLoad = {
   name: 'axios-without-undici-at-load',
