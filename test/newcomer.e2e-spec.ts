@@ -229,7 +229,7 @@ describe('what a newcomer meets, from real processes', () => {
   });
 
   /** Starts the bundle, asks its liveness once it listens, and stops it once it has settled (kept its code, collected). */
-  const startUntilSettled = async (env: Record<string, string>): Promise<{ stdout: string; stderr: string }> => {
+  const startUntilSettled = async (env: Record<string, string>): Promise<{ stderr: string }> => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--max-semi-space-size=8', build.bundle()], {
       env: { PATH: process.env.PATH, ...env, PORT: String(port) },
@@ -248,7 +248,7 @@ describe('what a newcomer meets, from real processes', () => {
       child.kill('SIGTERM');
       await closed;
     }
-    return { stdout, stderr: finished(0, stdout, stderr).stderr };
+    return { stderr: finished(0, stdout, stderr).stderr };
   };
 
   it('warms the compiled code as the image does: one start asked its liveness, stopped once its code is kept', async () => {
