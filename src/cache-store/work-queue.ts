@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Queue, Worker } from 'bullmq';
-import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ignoreErrorsOnceClosed, stopRetriesOnceClosing } from './bullmq-shutdown-guards';
 import { cacheStoreConfig, type CacheStoreConfig } from './cache-store.config';
 import { RedisOutage, isConnectionFailure } from './redis-outage';
 
@@ -133,16 +133,16 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
   private async connected(name: string) {
     const url = this.config.redisUrl;
     if (url === undefined) throw new Error('WorkQueues needs REDIS_URL');
-    const { Queue, Worker } = await import('bullmq');
+    const { Queue, Worker, isNotConnectionError } = await import('bullmq');
     // BullMQ keeps its own ioredis connections: a worker blocks on one while it waits for jobs.
     const connection = { url, maxRetriesPerRequest: null, connectTimeout: CONNECT_TIMEOUT_MS };
     const prefix = `${this.config.keyPrefix}:bull`;
-    return { queue: new Queue(name, { connection, prefix }), Worker, connection, prefix };
+    return { queue: new Queue(name, { connection, prefix }), Worker, isNotConnectionError, connection, prefix };
   }
 
   /** The queue with this instance's worker on it, connected (or given up on) before it returns. */
   private async started(name: string, options: WorkQueueOptions, handle: WorkHandler): Promise<Queue> {
-    const { queue, Worker, connection, prefix } = await this.connected(name);
+    const { queue, Worker, isNotConnectionError, connection, prefix } = await this.connected(name);
     const worker = new Worker(
       name,
       async (job: Job) => {
@@ -165,6 +165,7 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
         maxStalledCount: 100,
       },
     );
+    stopRetriesOnceClosing(worker, isNotConnectionError);
     // Redis out of reach is the outage every connection reports, once; anything else is this queue's own problem.
     const report = (what: string) => (error: Error) =>
       isConnectionFailure(error)
@@ -215,22 +216,5 @@ export class WorkQueues implements BeforeApplicationShutdown, OnApplicationShutd
         await queue.disconnect().catch(() => undefined);
       }),
     );
-  }
-}
-
-/**
- * BullMQ's connection wrapper drops its listeners when it closes, yet a connection still
- * connecting at that moment (Redis down or stalled) rejects afterwards and emits 'error' on it,
- * which with no listener left is an unhandled error after shutdown. From the close on, such an
- * 'error' with nobody listening is dropped. (`connection` and `blockingConnection` are BullMQ 5's
- * internal fields; an upgrade that renames them loses only this guard.)
- */
-function ignoreErrorsOnceClosed(closing: Queue | Worker): void {
-  for (const field of ['connection', 'blockingConnection']) {
-    const wrapper = (closing as unknown as Record<string, EventEmitter | undefined>)[field];
-    if (!(wrapper instanceof EventEmitter)) continue;
-    const emit = wrapper.emit.bind(wrapper);
-    wrapper.emit = (event: string | symbol, ...args: unknown[]) =>
-      event === 'error' && wrapper.listenerCount('error') === 0 ? false : emit(event, ...args);
   }
 }
