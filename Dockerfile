@@ -18,10 +18,10 @@ RUN npm prune --omit=dev && rm -rf node_modules/genesys-emulator
 FROM node:24-bookworm-slim AS emulator
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/packages/genesys-emulator/package.json ./packages/genesys-emulator/package.json
-COPY --from=build --chown=node:node /app/packages/genesys-emulator/dist ./packages/genesys-emulator/dist
-COPY --from=build --chown=node:node /app/packages/genesys-emulator/assets ./packages/genesys-emulator/assets
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/packages/genesys-emulator/package.json ./packages/genesys-emulator/package.json
+COPY --from=build /app/packages/genesys-emulator/dist ./packages/genesys-emulator/dist
+COPY --from=build /app/packages/genesys-emulator/assets ./packages/genesys-emulator/assets
 USER node
 EXPOSE 8787
 CMD ["node", "packages/genesys-emulator/dist/main.js"]
@@ -29,10 +29,12 @@ CMD ["node", "packages/genesys-emulator/dist/main.js"]
 FROM node:24-bookworm-slim AS production
 ENV NODE_ENV=production
 WORKDIR /app
-COPY --from=production-modules --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
-COPY --chown=node:node config ./config
+# Code, modules and configuration stay root's: the service runs as the node user, which reads them
+# and cannot rewrite them (nor leave code there for the next start).
+COPY --from=production-modules /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY config ./config
 # V8's code for the service, as compiled by a start (src/performance/code-cache-after-start.ts), made
 # here and read back at every start: one start on throwaway settings, asked its liveness once, and
 # stopped once it has kept its code (scripts/warm-code-cache.mjs, which the bench warms with too).

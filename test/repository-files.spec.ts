@@ -273,6 +273,16 @@ describe('docker-compose.yml', () => {
     expect(production).not.toMatch(/chown\b[^\n]*compile-cache/);
   });
 
+  it("leaves the image's code, modules and configuration to root: nothing the service runs is the node user's to rewrite", () => {
+    for (const stage of read('Dockerfile').split(/^(?=FROM )/m)) {
+      if (!/^USER node$/m.test(stage)) continue;
+      const copies = stage.split('\n').filter((line) => line.startsWith('COPY '));
+      expect(copies.length).toBeGreaterThan(0);
+      for (const copy of copies) expect(copy).not.toMatch(/--chown|--chmod/);
+      expect(stage).not.toMatch(/^RUN [^\n]*\bchown\b/m);
+    }
+  });
+
   it('builds the production image, its default target, with nothing of the emulator in it', () => {
     const stages = read('Dockerfile')
       .split(/^(?=FROM )/m)
