@@ -36,18 +36,19 @@ type RetryIfFailed = (fn: () => Promise<unknown>, options: object) => Promise<un
  * running the job) therefore retried in a loop of microtasks: the process sat at 100 % CPU and
  * never exited. From the moment the worker starts closing, a connection error ends the retries,
  * as BullMQ 6.7 does upstream; the job stays claimed until its lock lapses, then another
- * instance takes it over and schedules the next run. (`retryIfFailed` and `closing` are BullMQ
- * 5's internals; test/work-queue-shutdown.e2e-spec.ts fails if an upgrade renames them.)
+ * instance takes it over and schedules the next run. (`retryIfFailed` is BullMQ 5's internal:
+ * an upgrade that renames it loses only this guard, and test/work-queue-shutdown.e2e-spec.ts then fails.)
  */
 export function stopRetriesOnceClosing(worker: Worker, isNotConnectionError: (error: Error) => boolean): void {
-  const internals = worker as unknown as { closing?: Promise<void>; retryIfFailed: RetryIfFailed };
+  const internals = worker as unknown as { retryIfFailed?: RetryIfFailed };
+  if (typeof internals.retryIfFailed !== 'function') return;
   const retryIfFailed = internals.retryIfFailed.bind(worker);
   internals.retryIfFailed = (fn, options) =>
     retryIfFailed(async () => {
       try {
         return await fn();
       } catch (error) {
-        if (internals.closing !== undefined && error instanceof Error && !isNotConnectionError(error))
+        if (worker.closing !== undefined && error instanceof Error && !isNotConnectionError(error))
           throw new RetryGivenUpAtShutdown(error);
         throw error;
       }
