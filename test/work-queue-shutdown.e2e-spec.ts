@@ -79,4 +79,33 @@ withRedis('Work queue shutdown against a real Redis (BullMQ)', () => {
       'Work queue race (worker): Failed to add repeatable job for next iteration: Redis command given up at shutdown; the job is taken over once its lock lapses',
     );
   });
+
+  it('shuts down while Redis is stalled (connections open, no answers), a scheduled worker and a job queue open', async () => {
+    if (!redis.pause) {
+      process.stderr.write(
+        '!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n',
+      );
+      return;
+    }
+    const logger = new Logger('work-queue-shutdown');
+    jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const queues = new WorkQueues({ redisUrl: redis.url, keyPrefix: 'shutdown-stalled' }, new RedisOutage(logger));
+    await queues.schedule('stalled-schedule', 60_000, 5_000, async () => undefined);
+    const jobs = await queues.open('stalled-jobs', { concurrency: 2, lockMs: 5_000 }, async () => undefined);
+    await jobs.add('one');
+
+    redis.pause();
+    try {
+      queues.beforeApplicationShutdown();
+      const stopped = queues.onApplicationShutdown().then(() => 'stopped');
+      // A bound for the failure, not a wait for success: the shutdown's own waits are 2 s each.
+      const bound = new Promise<string>((resolve) =>
+        setTimeout(() => resolve('still shutting down after 15 s'), 15_000).unref(),
+      );
+      expect(await Promise.race([stopped, bound])).toBe('stopped');
+    } finally {
+      redis.resume!();
+    }
+  }, 30_000);
 });
