@@ -5,7 +5,13 @@ import { randomUUID } from 'node:crypto';
 import { GenesysTokenService } from '../src/genesys/genesys-token.service';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
 import { GenesysProbeController } from './support/genesys-probe.controller';
-import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
+import {
+  redisServerAvailable,
+  startTestRedis,
+  warnRedisMissing,
+  warnRedisNotLocal,
+  type TestRedis,
+} from './support/redis-server';
 import { startTestApp, type TestApp } from './support/test-app';
 import { serviceToken, visitorToken } from './support/test-tokens';
 
@@ -191,9 +197,7 @@ withRedis('two instances sharing one Redis', () => {
 
   it('pay the Redis command timeout a few times, not once per request, while Redis is stalled, and report themselves degraded', async () => {
     if (!redis.pause) {
-      process.stderr.write(
-        '!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n',
-      );
+      warnRedisNotLocal('stalled-Redis');
       return;
     }
     await apps[0].http.get('/api/web-messaging/config').set(auth).expect(200);
@@ -236,9 +240,7 @@ withRedis('two instances sharing one Redis', () => {
 
   it('keep serving when Redis dies mid-test, and report themselves degraded', async () => {
     if (!redis.kill) {
-      process.stderr.write(
-        '!! Redis is an external REDIS_URL here: the kill-Redis test needs a local redis-server binary.\n',
-      );
+      warnRedisNotLocal('kill-Redis');
       return;
     }
     await burst(apps[0], 5);

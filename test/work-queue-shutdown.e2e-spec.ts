@@ -2,7 +2,13 @@ import { Logger } from '@nestjs/common';
 import { JobScheduler } from 'bullmq';
 import { RedisOutage } from '../src/cache-store/redis-outage';
 import { WorkQueues } from '../src/cache-store/work-queue';
-import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
+import {
+  redisServerAvailable,
+  startTestRedis,
+  warnRedisMissing,
+  warnRedisNotLocal,
+  type TestRedis,
+} from './support/redis-server';
 
 const withRedis = redisServerAvailable() ? describe : describe.skip;
 if (!redisServerAvailable()) warnRedisMissing('Work queue shutdown (BullMQ) tests');
@@ -82,14 +88,11 @@ withRedis('Work queue shutdown against a real Redis (BullMQ)', () => {
 
   it('shuts down while Redis is stalled (connections open, no answers), a scheduled worker and a job queue open', async () => {
     if (!redis.pause) {
-      process.stderr.write(
-        '!! Redis is an external REDIS_URL here: the stalled-Redis test needs a local redis-server binary.\n',
-      );
+      warnRedisNotLocal('stalled-Redis');
       return;
     }
     const logger = new Logger('work-queue-shutdown');
     jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
-    jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
     const queues = new WorkQueues({ redisUrl: redis.url, keyPrefix: 'shutdown-stalled' }, new RedisOutage(logger));
     await queues.schedule('stalled-schedule', 60_000, 5_000, async () => undefined);
     const jobs = await queues.open('stalled-jobs', { concurrency: 2, lockMs: 5_000 }, async () => undefined);

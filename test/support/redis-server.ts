@@ -77,4 +77,9 @@ export function warnRedisMissing(suite: string): void {
   );
 }
 
+/** For a test that must stall or kill Redis, which only a redis-server this helper started allows. */
+export function warnRedisNotLocal(test: string): void {
+  process.stderr.write(`!! Redis is an external REDIS_URL here: the ${test} test needs a local redis-server binary.\n`);
+}
+
 export const redisServerAvailable = (): boolean => hasRedisServerBinary() || Boolean(process.env.REDIS_URL);
