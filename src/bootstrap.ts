@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import { existsSync } from 'node:fs';
 import type { Logger as PinoLogger } from 'pino';
-import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import helmet from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppModule } from './app.module';
@@ -14,6 +14,7 @@ import { appConfig, type AppConfig } from './config/app.config';
 import { ConfigurationError, configurationSource, useConfigurationOverrides } from './config/environment';
 import { assertValidConfiguration } from './environment-schemas';
 import { deferResponseWrites } from './performance/deferred-response-write';
+import { UnawaitedReplyFastifyAdapter } from './performance/unawaited-reply';
 import { frameworkErrorResponder } from './errors/framework-errors';
 import { AppLogger } from './logging/app-logger';
 import { APPLICATION_LOG, REQUEST_LOG } from './logging/logging.tokens';
@@ -27,7 +28,7 @@ import { useJsonBodies } from './request-body/json-body';
 import { supportedNodeRange, unsupportedRuntimeLine } from './runtime-support';
 
 export function createHttpAdapter(app: AppConfig): FastifyAdapter {
-  return new FastifyAdapter({
+  return new UnawaitedReplyFastifyAdapter({
     bodyLimit: app.bodyLimitBytes,
     trustProxy: app.trustProxy,
     genReqId: assignRequestId,

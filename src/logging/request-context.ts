@@ -9,8 +9,8 @@ interface RequestContext {
 /**
  * The request being served, for log lines written deep inside it (a Genesys retry, a token
  * refresh, a Redis outage warning) that never see the request. A cost, kept for what it gives:
- * on Node 24 the config endpoint serves 0.91× as much with it (bench row "config, memory
- * store"; paired, 6.4k vs 7.0k req/s: docs/performance.md).
+ * on Node 24 the config endpoint serves 0.95× as much with it (bench row "config, memory
+ * store"; paired at once on one core: docs/performance.md).
  */
 const requestContext = new AsyncLocalStorage<RequestContext>();
 
