@@ -21,7 +21,10 @@ import type { GenesysConfig } from '../src/genesys/genesys.config';
  */
 const QUICK = process.argv.includes('--quick');
 // Five, not the minimum three: on this shared machine one round in three or four is off by 20 % or more.
-const ROUNDS = QUICK ? 1 : process.argv.includes('--compare') ? 3 : 5;
+const ROUNDS = QUICK ? 1 : 5;
+// --compare loads both builds at once, so a round is short and the rounds agree closely (see compare()).
+const COMPARE_ROUNDS = QUICK ? 2 : 6;
+const COMPARE_S = QUICK ? 3 : 5;
 const WARMUP_S = QUICK ? 1 : 5;
 const MEASURE_S = QUICK ? 3 : 10;
 const CONNECTIONS = 50;
@@ -110,6 +113,16 @@ function memoryKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   try {
     const match = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** CPU time a process has used so far (user and system), ms; Linux counts it in ticks of 10 ms. */
+function cpuMs(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return Number.NaN;
   }
@@ -224,8 +237,15 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
  * the shipped bundle against another build of the service (the same tree with one performance
  * mechanism taken out, bundled by scripts/bundle-production.mjs), or against itself with other
  * flags or environment, on the config endpoint, memory store (with `--rs256`, RS256 tokens whose
- * key comes from a local JWKS), interleaved round by round. How each mechanism in src/performance
- * is defended (docs/performance.md); prints, writes nothing.
+ * key comes from a local JWKS). How each mechanism in src/performance is defended
+ * (docs/performance.md); prints, writes nothing.
+ *
+ * Both run at once, pinned to the same core, each under its own load generator: the core's time
+ * is shared between them, so whatever the machine does to that core in a round, it does to both,
+ * and the ratio of what each answered is the inverse ratio of what a request costs each. Measured
+ * one after the other, this machine's rounds differ by 20 % or more; at once, six rounds of 5 s of
+ * the same bundle against itself agree within 2 %. The CPU each spends per request (from /proc) is
+ * printed beside it.
  */
 async function compare(
   variant: string,
@@ -243,34 +263,47 @@ async function compare(
     token = visitorToken(privateKey.export({ format: 'pem', type: 'pkcs8' }).toString());
     keyEnv = { JWT_SECRET: '', JWT_JWKS_URL: jwks.url, JWT_ALGORITHMS: 'RS256' };
   }
-  const shipped = join(BUILD, 'bundle', 'main.js');
-  const figures = await throughput([
-    {
-      name: 'shipped',
-      start: () => startProcess(shipped, serviceEnv(emulator, keyEnv), '/health/ready', SERVICE_NODE_FLAGS),
-      token,
-    },
-    {
-      name: 'variant',
-      start: () =>
-        startProcess(
-          resolve(variant),
-          serviceEnv(emulator, { ...keyEnv, ...variantEnv }),
-          '/health/ready',
-          variantFlags,
-        ),
-      token,
-    },
-  ]);
-  await jwks?.close();
-  await emulator.close();
-  for (const name of ['shipped', 'variant']) {
+  const shipped = await startProcess(
+    join(BUILD, 'bundle', 'main.js'),
+    serviceEnv(emulator, keyEnv),
+    '/health/ready',
+    SERVICE_NODE_FLAGS,
+  );
+  const other = await startProcess(
+    resolve(variant),
+    serviceEnv(emulator, { ...keyEnv, ...variantEnv }),
+    '/health/ready',
+    variantFlags,
+  );
+  const both = (seconds: number) => Promise.all([load(shipped.url, token, seconds), load(other.url, token, seconds)]);
+  await both(WARMUP_S);
+  const answered: number[] = [];
+  const cpuPerRequest: number[] = [];
+  let errors = 0;
+  for (let round = 0; round < COMPARE_ROUNDS; round += 1) {
+    const cpuBefore = [cpuMs(shipped.pid), cpuMs(other.pid)];
+    const [fromShipped, fromVariant] = await both(COMPARE_S);
+    // µs of CPU per request: ms used, over requests answered (req/s times the round's seconds).
+    const shippedCpu = ((cpuMs(shipped.pid) - cpuBefore[0]) * 1000) / (fromShipped.rps * COMPARE_S);
+    const variantCpu = ((cpuMs(other.pid) - cpuBefore[1]) * 1000) / (fromVariant.rps * COMPARE_S);
+    answered.push(fromShipped.rps / fromVariant.rps);
+    cpuPerRequest.push(variantCpu / shippedCpu);
+    errors += fromShipped.errors + fromVariant.errors;
     process.stdout.write(
-      `${name}: ${figures.rps[name].toFixed(0)} req/s, p99 ${figures.p99[name]} ms, peak RSS ${figures.rssMb[name].toFixed(0)} MB\n`,
+      `round ${round + 1}: shipped ${fromShipped.rps.toFixed(0)} req/s, ${shippedCpu.toFixed(1)} µs CPU per request; ` +
+        `variant ${fromVariant.rps.toFixed(0)} req/s, ${variantCpu.toFixed(1)} µs\n`,
     );
   }
+  const peakMb = [shipped.pid, other.pid].map((pid) => memoryKb(pid, 'VmHWM') / 1024);
+  await shipped.stop();
+  await other.stop();
+  await jwks?.close();
+  await emulator.close();
   process.stdout.write(
-    `shipped / variant: ${(figures.rps.shipped / figures.rps.variant).toFixed(2)} (req/s), errors ${figures.errors}\n`,
+    `shipped / variant: ${median(answered).toFixed(3)} (req/s on one shared core; rounds ` +
+      `${Math.min(...answered).toFixed(3)} to ${Math.max(...answered).toFixed(3)}); ` +
+      `CPU per request variant / shipped ${median(cpuPerRequest).toFixed(3)}; ` +
+      `peak RSS ${peakMb[0].toFixed(0)} vs ${peakMb[1].toFixed(0)} MB; errors ${errors}\n`,
   );
 }
 
