@@ -222,6 +222,8 @@ describe('what a newcomer meets, from real processes', () => {
       /"http2-at-first-use:http2"\(exports\d*,module\d*\)\{module\d*\.exports=new Proxy\(\{\},\{get:\(_,key\)=>require\("node:http2"\)\[key\]/,
     );
     expect(source).not.toMatch(/require_http2\d*\(\)\[key\]/);
+    // sonic-boom keeps the length of the buffer it appends log lines to instead of measuring it again at every line.
+    expect(source).toContain('this._lastAppendedLen=');
   });
 
   it('writes no import() into the bundle: run as a vm.Script, it has no module loader for one', () => {
@@ -317,10 +319,17 @@ describe('what a newcomer meets, from real processes', () => {
       expect(((await report.json()) as { status: string }).status).toBe('verified');
       // Production by default (NODE_ENV was not set), without Swagger UI.
       expect((await fetch(`${base}/docs`)).status).toBe(404);
+      // A burst, so that lines pile up behind the log write in flight: each is written, whole, once.
+      await Promise.all(Array.from({ length: 200 }, (_, index) => fetch(`${base}/api/burst-${index}`)));
     } finally {
       child.kill('SIGTERM');
       await closed;
     }
+    const burstPaths = stdout
+      .split('\n')
+      .filter((line) => line.includes('/api/burst-'))
+      .map((line) => (JSON.parse(line) as { req: { path: string } }).req.path);
+    expect(burstPaths.sort()).toEqual(Array.from({ length: 200 }, (_, index) => `/api/burst-${index}`).sort());
   });
 
   it('says where Swagger UI is only where it is served: not in production', async () => {
