@@ -232,6 +232,51 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
   };
 }
 
+interface AtOnce {
+  /** Median over the rounds of what the first answered over what the second did. */
+  answered: number;
+  lowest: number;
+  highest: number;
+  /** Median over the rounds of the second's CPU per request over the first's. */
+  cpuPerRequest: number;
+  errors: number;
+}
+
+/**
+ * Two running servers loaded at once, each by its own load generator, warmed up and then measured
+ * for COMPARE_ROUNDS rounds of COMPARE_S. Both are pinned to the same core, whose time they share:
+ * whatever the machine does to that core in a round, it does to both, so the ratio of what each
+ * answered is the inverse ratio of what a request costs each. Prints each round.
+ */
+async function atOnce(first: Running, second: Running, token: string, names: [string, string]): Promise<AtOnce> {
+  const both = (seconds: number) => Promise.all([load(first.url, token, seconds), load(second.url, token, seconds)]);
+  await both(WARMUP_S);
+  const answered: number[] = [];
+  const cpuPerRequest: number[] = [];
+  let errors = 0;
+  for (let round = 0; round < COMPARE_ROUNDS; round += 1) {
+    const cpuBefore = [cpuMs(first.pid), cpuMs(second.pid)];
+    const [fromFirst, fromSecond] = await both(COMPARE_S);
+    // µs of CPU per request: ms used, over requests answered (req/s times the round's seconds).
+    const firstCpu = ((cpuMs(first.pid) - cpuBefore[0]) * 1000) / (fromFirst.rps * COMPARE_S);
+    const secondCpu = ((cpuMs(second.pid) - cpuBefore[1]) * 1000) / (fromSecond.rps * COMPARE_S);
+    answered.push(fromFirst.rps / fromSecond.rps);
+    cpuPerRequest.push(secondCpu / firstCpu);
+    errors += fromFirst.errors + fromSecond.errors;
+    process.stdout.write(
+      `round ${round + 1}: ${names[0]} ${fromFirst.rps.toFixed(0)} req/s, ${firstCpu.toFixed(1)} µs CPU per request; ` +
+        `${names[1]} ${fromSecond.rps.toFixed(0)} req/s, ${secondCpu.toFixed(1)} µs\n`,
+    );
+  }
+  return {
+    answered: median(answered),
+    lowest: Math.min(...answered),
+    highest: Math.max(...answered),
+    cpuPerRequest: median(cpuPerRequest),
+    errors,
+  };
+}
+
 /**
  * `npm run bench -- --compare <bundle> [--variant-flags "<node flags>"] [--variant-env "NAME=value ..."] [--rs256]`:
  * the shipped bundle against another build of the service (the same tree with one performance
@@ -240,12 +285,8 @@ async function throughput(contenders: Contender[]): Promise<ThroughputFigures> {
  * key comes from a local JWKS). How each mechanism in src/performance is defended
  * (docs/performance.md); prints, writes nothing.
  *
- * Both run at once, pinned to the same core, each under its own load generator: the core's time
- * is shared between them, so whatever the machine does to that core in a round, it does to both,
- * and the ratio of what each answered is the inverse ratio of what a request costs each. Measured
- * one after the other, this machine's rounds differ by 20 % or more; at once, six rounds of 5 s of
- * the same bundle against itself agree within 2 %. The CPU each spends per request (from /proc) is
- * printed beside it.
+ * The two run at once (atOnce). Measured one after the other, this machine's rounds differ by
+ * 20 % or more; at once, six rounds of 5 s of the same bundle against itself agree within 2 %.
  */
 async function compare(
   variant: string,
@@ -275,35 +316,17 @@ async function compare(
     '/health/ready',
     variantFlags,
   );
-  const both = (seconds: number) => Promise.all([load(shipped.url, token, seconds), load(other.url, token, seconds)]);
-  await both(WARMUP_S);
-  const answered: number[] = [];
-  const cpuPerRequest: number[] = [];
-  let errors = 0;
-  for (let round = 0; round < COMPARE_ROUNDS; round += 1) {
-    const cpuBefore = [cpuMs(shipped.pid), cpuMs(other.pid)];
-    const [fromShipped, fromVariant] = await both(COMPARE_S);
-    // µs of CPU per request: ms used, over requests answered (req/s times the round's seconds).
-    const shippedCpu = ((cpuMs(shipped.pid) - cpuBefore[0]) * 1000) / (fromShipped.rps * COMPARE_S);
-    const variantCpu = ((cpuMs(other.pid) - cpuBefore[1]) * 1000) / (fromVariant.rps * COMPARE_S);
-    answered.push(fromShipped.rps / fromVariant.rps);
-    cpuPerRequest.push(variantCpu / shippedCpu);
-    errors += fromShipped.errors + fromVariant.errors;
-    process.stdout.write(
-      `round ${round + 1}: shipped ${fromShipped.rps.toFixed(0)} req/s, ${shippedCpu.toFixed(1)} µs CPU per request; ` +
-        `variant ${fromVariant.rps.toFixed(0)} req/s, ${variantCpu.toFixed(1)} µs\n`,
-    );
-  }
+  const paired = await atOnce(shipped, other, token, ['shipped', 'variant']);
   const peakMb = [shipped.pid, other.pid].map((pid) => memoryKb(pid, 'VmHWM') / 1024);
   await shipped.stop();
   await other.stop();
   await jwks?.close();
   await emulator.close();
   process.stdout.write(
-    `shipped / variant: ${median(answered).toFixed(3)} (req/s on one shared core; rounds ` +
-      `${Math.min(...answered).toFixed(3)} to ${Math.max(...answered).toFixed(3)}); ` +
-      `CPU per request variant / shipped ${median(cpuPerRequest).toFixed(3)}; ` +
-      `peak RSS ${peakMb[0].toFixed(0)} vs ${peakMb[1].toFixed(0)} MB; errors ${errors}\n`,
+    `shipped / variant: ${paired.answered.toFixed(3)} (req/s on one shared core; rounds ` +
+      `${paired.lowest.toFixed(3)} to ${paired.highest.toFixed(3)}); ` +
+      `CPU per request variant / shipped ${paired.cpuPerRequest.toFixed(3)}; ` +
+      `peak RSS ${peakMb[0].toFixed(0)} vs ${peakMb[1].toFixed(0)} MB; errors ${paired.errors}\n`,
   );
 }
 
@@ -378,6 +401,19 @@ async function main() {
     verdict(memory.rssMb.service <= 160),
   );
   row('config, memory store', 'non-2xx or errors (all contenders)', memory.errors, '0', verdict(memory.errors === 0));
+  // The same ratio measured at once on one shared core: one after the other, the row above moves with the machine.
+  const floorAlongside = await startProcess(floor, {}, '/');
+  const serviceAlongside = await startProcess(service, serviceEnv(emulator), '/health/ready', SERVICE_NODE_FLAGS);
+  const alongside = await atOnce(serviceAlongside, floorAlongside, hsToken, ['service', 'floor']);
+  await serviceAlongside.stop();
+  await floorAlongside.stop();
+  row(
+    'config, memory store',
+    'service / floor, the two at once on one core (req/s; rounds), errors',
+    `${fixed(alongside.answered)} (${fixed(alongside.lowest)} to ${fixed(alongside.highest)}), ${alongside.errors}`,
+    '',
+    '',
+  );
 
   if (redis) {
     const withRedis = await throughput([
