@@ -124,6 +124,19 @@ describe('datetime values', () => {
     expect(serialiseAttribute(datetime, raw)).toEqual({ ok: true, value });
   });
 
+  it('writes values that neither the card number nor the secret check could refuse, so neither runs on them', () => {
+    // Dates spread over every four-digit year ISO_DATETIME accepts, from a fixed seed.
+    let seed = 0x2026;
+    const next = () => (seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32;
+    const earliest = Date.parse('0000-01-01T00:00:00.000Z');
+    const span = Date.parse('9999-12-31T23:59:59.999Z') - earliest;
+    const written = Array.from({ length: 20_000 }, () => new Date(earliest + Math.floor(next() * span)).toISOString());
+    written.push('0000-01-01T00:00:00.000Z', '9999-12-31T23:59:59.999Z', 'true', 'false');
+    expect(written.filter((value) => looksLikeCardNumber(value) || looksLikeSecret(value))).toEqual([]);
+    const serialised = written.slice(0, 100).map((value) => serialiseAttribute(datetime, value));
+    expect(serialised.filter((result) => !result.ok)).toEqual([]);
+  });
+
   it('refuses a date-time without an offset, which would be read in the server time zone', () => {
     expect(serialiseAttribute(datetime, '2026-10-30T10:15:00')).toMatchObject({ ok: false, code: 'wrong_type' });
   });
