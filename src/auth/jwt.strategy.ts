@@ -4,10 +4,11 @@ import { ExtractJwt, Strategy, type SecretOrKeyProvider } from 'passport-jwt';
 import { authConfig, type AuthConfig } from './auth.config';
 import type { AuthenticatedCaller } from './authenticated-caller';
 import { CALLER_KEYS, type CallerKeys } from './caller-keys';
-import { TokenRefusal, claimRuleViolation, readTokenHeader } from './token-rules';
+import { TokenRefusal, claimRuleViolation, rememberingHeaderReader } from './token-rules';
 
 /** The header is checked before any key is looked up, so a malformed or `crit` token costs no key lookup. */
 function keyProvider({ lookup }: CallerKeys): SecretOrKeyProvider {
+  const readTokenHeader = rememberingHeaderReader();
   return (_request, token, done) => {
     const header = readTokenHeader(token);
     if (header instanceof TokenRefusal) {

@@ -1,4 +1,10 @@
-import { MAX_HEADER_CHARACTERS, TokenRefusal, claimRuleViolation, readTokenHeader } from './token-rules';
+import {
+  MAX_HEADER_CHARACTERS,
+  TokenRefusal,
+  claimRuleViolation,
+  readTokenHeader,
+  rememberingHeaderReader,
+} from './token-rules';
 
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const NOW = 1_795_600_000;
@@ -20,6 +26,34 @@ describe('readTokenHeader', () => {
     ['a header longer than the limit', `${'A'.repeat(MAX_HEADER_CHARACTERS + 1)}.e30.sig`],
   ])('refuses %s as token_invalid', (_label, token) => {
     expect(code(readTokenHeader(token))).toBe('token_invalid');
+  });
+});
+
+describe('rememberingHeaderReader', () => {
+  it('decodes an accepted header once, and answers what readTokenHeader answers', () => {
+    const read = rememberingHeaderReader();
+    const parse = jest.spyOn(JSON, 'parse');
+    try {
+      const header = `${b64({ alg: 'RS256', kid: 'k1' })}`;
+      const first = read(`${header}.e30.one`);
+      expect(read(`${header}.e30.two`)).toBe(first);
+      expect(first).toEqual({ kid: 'k1' });
+      expect(parse).toHaveBeenCalledTimes(1);
+      expect(Object.isFrozen(first)).toBe(true);
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('refuses a refused header every time, and still reads after more distinct headers than it keeps', () => {
+    const read = rememberingHeaderReader();
+    const crit = `${b64({ alg: 'HS256', crit: ['exp'], exp: 1 })}.e30.sig`;
+    expect(code(read(crit))).toBe('token_invalid');
+    expect(code(read(crit))).toBe('token_invalid');
+    for (let index = 0; index < 200; index += 1)
+      expect(read(`${b64({ alg: 'HS256', kid: `k${index}` })}.e30.sig`)).toEqual({ kid: `k${index}` });
+    expect(read(`${b64({ alg: 'HS256', kid: 'k0' })}.e30.sig`)).toEqual({ kid: 'k0' });
+    expect(code(read(`${'A'.repeat(MAX_HEADER_CHARACTERS + 1)}.e30.sig`))).toBe('token_invalid');
   });
 });
 

@@ -4,6 +4,7 @@ import { isColorSupported } from 'pino-pretty';
 import { appConfig, type AppConfig } from '../config/app.config';
 import { AppLogger } from './app-logger';
 import { prettyDestination } from './log-format';
+import { isoTimeOncePerMillisecond } from './log-time';
 import { REDACTED_LOG_PATHS, REDACTION_CENSOR } from './log-redaction';
 import { APPLICATION_LOG, LOG_DESTINATION, REQUEST_LOG } from './logging.tokens';
 import { requestIdOfCurrentRequest } from './request-context';
@@ -15,7 +16,7 @@ const formatted = (app: AppConfig, destination: DestinationStream): DestinationS
 const commonOptions = (app: AppConfig): pino.LoggerOptions => ({
   level: app.logLevel,
   base: { service: 'wm-attribute-gateway' },
-  timestamp: pino.stdTimeFunctions.isoTime,
+  timestamp: isoTimeOncePerMillisecond(),
 });
 
 /**
