@@ -13,6 +13,11 @@ import { FastifyAdapter } from '@nestjs/platform-fastify';
  *
  * A streamed body (StreamableFile: an audit's results) is still awaited, so that an error while
  * it streams reaches Nest's exception handling as before.
+ *
+ * One wait per request remains: Nest's route handler resolves its promise with the reply itself
+ * (`return res` in router-execution-context), which waits on the thenable the same way. It stays:
+ * a handler whose promise settled before the deferred write would have Fastify send the reply a
+ * second time (wrap-thenable sends when a handler resolves undefined and nothing is sent yet).
  */
 export class UnawaitedReplyFastifyAdapter extends FastifyAdapter {
   override reply(...args: Parameters<FastifyAdapter['reply']>): ReturnType<FastifyAdapter['reply']> {
