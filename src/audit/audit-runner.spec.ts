@@ -70,7 +70,7 @@ async function setUp(genesys: Partial<GenesysClient>) {
   const shutdown = new AbortController();
   /** Runs the audit to its end, the clock moving over every wait. */
   const run = () => clock.drive(runner.run(record.id, shutdown.signal));
-  return { clock, kit, store, run, shutdown };
+  return { clock, kit, store, runner, run, shutdown };
 }
 
 const conversation = (id: string, attributes: Record<string, string>): AnalyticsConversation => ({
@@ -120,7 +120,7 @@ describe('AuditRunner', () => {
     const { store, run } = await setUp(script.genesys);
     const found = await store.find('audit-1');
     const record = found?.record as AuditRecord;
-    await store.transition('audit-1', ['queued'], 'running', 'T0');
+    expect(await store.claim('audit-1', 'T0')).toBe(1);
     const window = { start: record.request.start, end: record.request.end };
     await store.checkpoint(
       {
@@ -142,6 +142,43 @@ describe('AuditRunner', () => {
     expect(script.calls).toEqual(['page 1']);
     expect((await store.find('audit-1'))?.record).toMatchObject({ runs: 2, progress: { pagesRead: 2 } });
     expect(await store.results('audit-1', 0, 10)).toHaveLength(2);
+  });
+
+  it('a run that stalled past its queue lock stores nothing once another run has taken the audit over', async () => {
+    const script = scriptedJobs([
+      { conversations: [conversation('c1', { userId: 'usr_1' })], cursor: '1' },
+      { conversations: [conversation('c2', { userId: 'usr_2' })], cursor: '2' },
+      { conversations: [conversation('c3', { userId: 'usr_3' })] },
+    ]);
+    const readPage = script.genesys.getDetailsJobResults as GenesysClient['getDetailsJobResults'];
+    // The first fetch of page 1 (the first run's) and of page 2 (the second run's) wait until released.
+    const held = new Map<string, () => void>();
+    const holding = new Set(['1', '2']);
+    script.genesys.getDetailsJobResults = async (jobId: string, cursor: string | undefined, pageSize: number) => {
+      if (cursor !== undefined && holding.delete(cursor))
+        await new Promise<void>((resolve) => held.set(cursor, resolve));
+      return readPage(jobId, cursor, pageSize);
+    };
+    const { store, runner, shutdown } = await setUp(script.genesys);
+    const turns = async (until: () => boolean) => {
+      while (!until()) await new Promise((resolve) => setImmediate(resolve));
+    };
+    const first = runner.run('audit-1', shutdown.signal);
+    await turns(() => held.has('1'));
+    // Its queue lock lapsed meanwhile: the queue handed the audit to a second run, which reads page 1 and stops at 2.
+    const second = runner.run('audit-1', shutdown.signal);
+    await turns(() => held.has('2'));
+    held.get('1')?.();
+    await first;
+    held.get('2')?.();
+    await second;
+
+    const audit = await store.find('audit-1');
+    expect(audit).toMatchObject({ state: 'done', record: { runs: 2, summary: { conversations: 3 } } });
+    const judged = (await store.results('audit-1', 0, 10)).map(
+      (line) => (JSON.parse(line) as { conversationId: string }).conversationId,
+    );
+    expect(judged).toEqual(['c1', 'c2', 'c3']);
   });
 
   it("waits out a rate limit for as long as Genesys's Retry-After says, on the clock, then goes on", async () => {

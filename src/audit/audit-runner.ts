@@ -38,7 +38,8 @@ class AuditFailure extends Error {
  * gave it to: the availability date, then per window a Genesys details job (submitted, polled,
  * read page by page), each page's verdicts stored with the progress past them. Every step reads
  * its place from the record, so an audit interrupted anywhere (shutdown, a killed instance)
- * resumes at its last stored page; and every checkpoint learns whether it was cancelled.
+ * resumes at its last stored page; and every checkpoint learns whether it was cancelled, or taken
+ * over by a later run (then this one stops where it is).
  */
 @Injectable()
 export class AuditRunner {
@@ -59,20 +60,20 @@ export class AuditRunner {
    * on).
    */
   async run(id: string, shutdown: AbortSignal): Promise<void> {
+    const run = await this.store.claim(id, this.isoNow());
+    if (run === undefined) return;
+    // Read after the claim: what an earlier run stored until then is here, and it can store nothing after.
     const found = await this.store.find(id);
-    if (!found || (found.state !== 'queued' && found.state !== 'running')) return;
-    const previous = await this.store.transition(id, ['queued', 'running'], 'running', this.isoNow());
-    if (previous !== 'queued' && previous !== 'running') return;
+    if (!found || found.state !== 'running') return;
     const record = found.record;
-    record.runs += 1;
+    record.runs = run;
     record.startedAt ??= this.isoNow();
     try {
       await this.save(record);
       await this.advance(record, shutdown);
       record.finishedAt = this.isoNow();
-      await this.save(record);
-      await this.store.transition(id, ['running'], 'done', record.finishedAt);
-      this.metrics.audits.inc({ outcome: 'done' });
+      if (await this.stored(() => this.store.finish(record, 'done', record.finishedAt as string)))
+        this.metrics.audits.inc({ outcome: 'done' });
     } catch (error) {
       if (shutdown.aborted) return;
       if (error instanceof Stopped) return;
@@ -282,7 +283,10 @@ export class AuditRunner {
     if (shutdown.aborted) throw new Stopped('shutdown');
   }
 
-  /** Stores the record (and verdict lines); a store that says the audit is not running means it was cancelled. */
+  /**
+   * Stores the record (and verdict lines); a store that refuses means the audit was cancelled, or a later run took it
+   * over.
+   */
   private async save(record: AuditRecord, lines: readonly string[] = []): Promise<void> {
     if (!(await this.stored(() => this.store.checkpoint(record, lines)))) throw new Stopped('cancelled');
   }
@@ -310,10 +314,7 @@ export class AuditRunner {
     record.failure = { code: failure.code, message: failure.message };
     record.finishedAt = this.isoNow();
     try {
-      if (await this.store.checkpoint(record)) {
-        await this.store.transition(record.id, ['running'], 'failed', record.finishedAt);
-        this.metrics.audits.inc({ outcome: 'failed' });
-      }
+      if (await this.store.finish(record, 'failed', record.finishedAt)) this.metrics.audits.inc({ outcome: 'failed' });
     } catch (error) {
       this.logger.warn(
         `Audit ${record.id} failed (${failure.code}) and could not be stored as failed: ${(error as Error).message}`,

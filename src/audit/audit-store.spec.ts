@@ -56,6 +56,32 @@ describe('AuditStore (in memory)', () => {
     expect(await store.results('a', 1, 1)).toEqual(['line 2']);
   });
 
+  it('numbers each run, and once a later run has claimed the audit stores nothing of an earlier one', async () => {
+    const { store } = setUp();
+    const record = recordOf('a');
+    await store.create(record);
+    expect(await store.claim('a', 'T1')).toBe(1);
+    expect(await store.claim('a', 'T2')).toBe(2);
+    const progressed = (runs: number, pagesRead: number) => ({
+      ...record,
+      runs,
+      progress: { ...record.progress, pagesRead },
+    });
+    expect(await store.checkpoint(progressed(2, 1), ['from the second run'])).toBe(true);
+    expect(await store.checkpoint(progressed(1, 5), ['from the first run'])).toBe(false);
+    expect(await store.finish(progressed(1, 5), 'done', 'T3')).toBe(false);
+    expect(await store.find('a')).toMatchObject({ state: 'running', record: { runs: 2, progress: { pagesRead: 1 } } });
+    expect(await store.finish(progressed(2, 2), 'done', 'T4')).toBe(true);
+    expect(await store.find('a')).toMatchObject({
+      state: 'done',
+      endedAt: 'T4',
+      record: { progress: { pagesRead: 2 } },
+    });
+    expect(await store.results('a', 0, 10)).toEqual(['from the second run']);
+    expect(await store.claim('a', 'T5')).toBeUndefined();
+    expect(await store.claim('unknown', 'T5')).toBeUndefined();
+  });
+
   it('keeps a copy: changing a record after storing or reading it changes nothing stored', async () => {
     const { store } = setUp();
     const record = recordOf('a');

@@ -74,13 +74,38 @@ export class AuditCapacityError extends Error {}
 const MEMORY_AUDITS = 50;
 
 /**
- * Stores a checkpoint only while the audit is running: a cancellation in between wins. KEYS: state, record, results.
+ * Stores a checkpoint only while the audit is running and only from its newest run (ARGV[3]; see
+ * claim): a cancellation in between wins, and so does a later run. KEYS: state, record, results.
  */
 const CHECKPOINT = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if tonumber(ARGV[3]) < tonumber(redis.call('HGET', KEYS[1], 'run') or '0') then return 0 end
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
-for i = 3, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
+for i = 4, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 redis.call('PEXPIRE', KEYS[3], ARGV[2])
+return 1`;
+
+/**
+ * Moves a queued or running audit to running and numbers the run (ARGV[1]: at, ARGV[2]: retention); answers the
+ * number, or false when the audit is unknown or ended. KEYS: state.
+ */
+const CLAIM = `
+local current = redis.call('HGET', KEYS[1], 'state')
+if current ~= 'queued' and current ~= 'running' then return false end
+redis.call('HSET', KEYS[1], 'state', 'running', 'at', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return redis.call('HINCRBY', KEYS[1], 'run', 1)`;
+
+/**
+ * The last checkpoint and the move to done or failed (ARGV[4], at ARGV[5]) in one step, under the
+ * same conditions as CHECKPOINT. KEYS: state, record.
+ */
+const FINISH = `
+if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
+if tonumber(ARGV[3]) < tonumber(redis.call('HGET', KEYS[1], 'run') or '0') then return 0 end
+redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
+redis.call('HSET', KEYS[1], 'state', ARGV[4], 'at', ARGV[5])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
 /**
@@ -103,6 +128,8 @@ interface MemoryAudit {
   stored: StoredAudit;
   results: string[];
   expiresAt: number;
+  /** The newest run's number (claim). */
+  run: number;
 }
 
 /**
@@ -110,7 +137,10 @@ interface MemoryAudit {
  * instance sees the same progress and any can resume an audit; else in this process's memory.
  * The state (queued, running, done, failed, cancelled) is kept apart from the progress so a
  * cancellation is never overwritten by a checkpoint, and a checkpoint stores a page's verdicts
- * and the progress past them in one step: a resumed audit neither repeats nor skips a page.
+ * and the progress past them in one step: a resumed audit neither repeats nor skips a page. Each
+ * run is numbered when it starts (claim), and only the newest run's checkpoints are stored: a run
+ * that stalled past its queue lock, or lost Redis for as long, and wakes up after another took the
+ * audit over can neither write older progress over the newer nor add its verdicts twice.
  */
 @Injectable()
 export class AuditStore {
@@ -137,6 +167,7 @@ export class AuditStore {
       this.memory.set(record.id, {
         stored: { record: structuredClone(record), state: 'queued' },
         results: [],
+        run: 0,
         expiresAt: this.clock.now() + this.config.retentionMs,
       });
       return;
@@ -210,8 +241,8 @@ export class AuditStore {
    */
   async checkpoint(record: AuditRecord, lines: readonly string[] = []): Promise<boolean> {
     if (!this.shared.shared) {
-      const entry = this.liveInMemory(record.id);
-      if (!entry || entry.stored.state !== 'running') return false;
+      const entry = this.writableInMemory(record);
+      if (!entry) return false;
       entry.stored.record = structuredClone(record);
       for (const line of lines) entry.results.push(line);
       return true;
@@ -220,10 +251,55 @@ export class AuditStore {
     const stored = await this.shared.required('audit checkpoint', (client) =>
       client.eval(CHECKPOINT, {
         keys: [keys.state, keys.record, keys.results],
-        arguments: [JSON.stringify(record), String(this.config.retentionMs), ...lines],
+        arguments: [JSON.stringify(record), String(this.config.retentionMs), String(record.runs), ...lines],
       }),
     );
     return stored === 1;
+  }
+
+  /**
+   * Starts a run of a queued or running audit (a running one was left by an instance that died or
+   * stalled): its number, which the run puts in `record.runs`; undefined when the audit is unknown or
+   * ended. From then on only this run's checkpoints are stored: an earlier run still alive (its
+   * queue lock lapsed while it stalled, or while Redis was out of its reach) can no longer write a
+   * record older than this run's over it.
+   */
+  async claim(id: string, at: string): Promise<number | undefined> {
+    if (!this.shared.shared) {
+      const entry = this.liveInMemory(id);
+      if (!entry || (entry.stored.state !== 'queued' && entry.stored.state !== 'running')) return undefined;
+      entry.stored.state = 'running';
+      entry.run += 1;
+      return entry.run;
+    }
+    const run = await this.shared.required('audit claim', (client) =>
+      client.eval(CLAIM, { keys: [this.keys(id).state], arguments: [at, String(this.config.retentionMs)] }),
+    );
+    return typeof run === 'number' ? run : undefined;
+  }
+
+  /** The run's last checkpoint and its end (done or failed), in one step; false as checkpoint would refuse it. */
+  async finish(record: AuditRecord, to: 'done' | 'failed', at: string): Promise<boolean> {
+    if (!this.shared.shared) {
+      const entry = this.writableInMemory(record);
+      if (!entry) return false;
+      entry.stored = { record: structuredClone(record), state: to, endedAt: at };
+      return true;
+    }
+    const keys = this.keys(record.id);
+    const stored = await this.shared.required('audit finish', (client) =>
+      client.eval(FINISH, {
+        keys: [keys.state, keys.record],
+        arguments: [JSON.stringify(record), String(this.config.retentionMs), String(record.runs), to, at],
+      }),
+    );
+    return stored === 1;
+  }
+
+  /** The entry a run may write: the audit is running, and no later run has claimed it. */
+  private writableInMemory(record: AuditRecord): MemoryAudit | undefined {
+    const entry = this.liveInMemory(record.id);
+    return entry && entry.stored.state === 'running' && record.runs >= entry.run ? entry : undefined;
   }
 
   /** Verdict lines from `offset`, at most `count`. */
