@@ -71,8 +71,9 @@ export class AuditRunner {
     try {
       await this.save(record);
       await this.advance(record, shutdown);
-      record.finishedAt = this.isoNow();
-      if (await this.stored(() => this.store.finish(record, 'done', record.finishedAt as string)))
+      const finishedAt = this.isoNow();
+      record.finishedAt = finishedAt;
+      if (await this.stored(() => this.store.finish(record, 'done', finishedAt)))
         this.metrics.audits.inc({ outcome: 'done' });
     } catch (error) {
       if (shutdown.aborted) return;
