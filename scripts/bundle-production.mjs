@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { applyEdits, functionsLeftUnnamed } from './bundle-edits.mjs';
 
 const compiled = resolve(process.argv[2] ?? 'dist');
 const out = resolve(process.argv[3] ?? join(compiled, 'bundle'));
@@ -43,11 +44,14 @@ const phoneNumbersLeftOut = {
  */
 function requiredViewsMadeOnce(code) {
   const helper = '__toCommonJS=mod=>__copyProps(__defProp({},"__esModule",{value:!0}),mod)';
-  if (code.split(helper).length !== 2) throw new Error('esbuild no longer writes __toCommonJS as this build expects');
-  return code.replace(
-    helper,
-    '__requiredViews=new WeakMap,__toCommonJS=mod=>{let view=__requiredViews.get(mod);return view||__requiredViews.set(mod,view=__copyProps(__defProp({},"__esModule",{value:!0}),mod)),view}',
-  );
+  const at = code.indexOf(helper);
+  if (at === -1 || code.indexOf(helper, at + 1) !== -1)
+    throw new Error('esbuild no longer writes __toCommonJS as this build expects');
+  return {
+    start: at,
+    end: at + helper.length,
+    text: '__requiredViews=new WeakMap,__toCommonJS=mod=>{let view=__requiredViews.get(mod);return view||__requiredViews.set(mod,view=__copyProps(__defProp({},"__esModule",{value:!0}),mod)),view}',
+  };
 }
 
 function compiledFiles(directory) {
@@ -225,10 +229,11 @@ await build({
   bundle: true,
   platform: 'node',
   target: 'node22',
-  // Names are not forced back (keepNames): its wrappers cost the config endpoint a fifth of its
-  // throughput and 35 MB at peak (16.7k vs 21.3k req/s, 221 vs 186 MB, measured paired). esbuild
-  // renames a class only when two share a name, which none of ours does (the process test runs
-  // the bundle; a library class may log as _RouterExplorer).
+  // Every class keeps the name its source gave it, as `.name` reads it (Nest's loggers, ours): without
+  // this esbuild renames those that name themselves (`_InstanceLoader`, `GenesysClient2`). What
+  // keepNames does to functions, a property set on each as it is made, is taken off again below
+  // (scripts/bundle-edits.mjs): it cost the config endpoint a fifth of its throughput.
+  keepNames: true,
   // Beside the bundle, mapped back to src/ through swc's maps; not loaded at start (Node's
   // --enable-source-maps reads all of it eagerly: +130 MB and +300 ms), for `node
   // --enable-source-maps dist/bundle/main.js` when a stack trace needs reading.
@@ -267,22 +272,23 @@ await build({
   banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleImportMetaUrl' },
 });
+const bundle = join(out, 'service.js');
+const written = { code: readFileSync(bundle, 'utf8'), map: JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) };
+const named = applyEdits(written.code, written.map, functionsLeftUnnamed(written.code));
 // V8 keeps a script's source as one byte per character only when every character is Latin-1; a
 // single character beyond it (validator.js's alphabets for Cyrillic, Greek, Arabic, CJK, in regular
 // expression literals, which esbuild leaves as written) doubles the whole 6.5 MB to two bytes per
 // character, 13 MB of the idle heap. Every non-ASCII UTF-16 unit becomes a \uXXXX escape, which
 // means the same in a regular expression (class ranges included; a surrogate pair is one code point
-// under the u flag, two units without it, as before), a string or a comment. Columns after an
-// escape on those few lines shift in the source map.
-const bundle = join(out, 'service.js');
-const source = readFileSync(bundle, 'utf8');
-writeFileSync(
-  bundle,
-  requiredViewsMadeOnce(source).replace(
-    /[\u0080-\uffff]/g,
-    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  ),
-);
+// under the u flag, two units without it, as before), a string or a comment.
+const escapes = [...named.code.matchAll(/[\u0080-\uffff]/g)].map((match) => ({
+  start: match.index,
+  end: match.index + 1,
+  text: `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
+}));
+const shipped = applyEdits(named.code, named.map, [requiredViewsMadeOnce(named.code), ...escapes]);
+writeFileSync(bundle, shipped.code);
+writeFileSync(`${bundle}.map`, JSON.stringify(shipped.map));
 // The launcher: Node built-ins and the code cache's few lines, nothing of the service.
 await build({
   entryPoints: [join(compiled, 'bin', 'bundle-main.js')],

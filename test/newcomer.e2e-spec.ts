@@ -226,6 +226,16 @@ describe('what a newcomer meets, from real processes', () => {
     expect(source).toContain('this._lastAppendedLen=');
   });
 
+  it('keeps in the bundle the name every class has in its source, and names no function as it is made', () => {
+    const source = readFileSync(serviceBundle(), 'latin1');
+    // esbuild renames classes that name themselves (Nest's InstanceLoader as _InstanceLoader, ours as GenesysClient2).
+    const named = source.match(/static\{__name\(this,"[\w$]+"\)\}/g) ?? [];
+    expect(named).toEqual(
+      expect.arrayContaining(['static{__name(this,"InstanceLoader")}', 'static{__name(this,"GenesysClient")}']),
+    );
+    expect(source.match(/__name\(/g)?.length).toBe(named.length);
+  });
+
   it('writes no import() into the bundle: run as a vm.Script, it has no module loader for one', () => {
     expect(readFileSync(serviceBundle(), 'latin1')).not.toMatch(/(?<![\w$.])import\(/);
   });
@@ -325,6 +335,8 @@ describe('what a newcomer meets, from real processes', () => {
       child.kill('SIGTERM');
       await closed;
     }
+    // Nest's lines per module and route are debug lines: in production, at info, none is written.
+    expect(stdout).not.toMatch(/dependencies initialized|Mapped \{/);
     const burstPaths = stdout
       .split('\n')
       .filter((line) => line.includes('/api/burst-'))
