@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { EventEmitter } from 'node:events';
 import type { Server } from 'node:http';
 import { afterFirstAnswer } from './after-first-answer';
@@ -58,5 +59,21 @@ describe('afterFirstAnswer', () => {
     fake.request().answered();
     jest.runAllTimers();
     expect(settle).toHaveBeenCalledTimes(1);
+  });
+
+  it("settles outside the first request's context, so that what it logs carries no request id", async () => {
+    jest.useRealTimers();
+    const request = new AsyncLocalStorage<string>();
+    const seen: (string | undefined)[] = [];
+    const fake = fakeServer();
+    const settled = new Promise<void>((resolve) =>
+      afterFirstAnswer(fake.server, 2_000, () => {
+        seen.push(request.getStore());
+        resolve();
+      }),
+    );
+    request.run('request-1', () => fake.request().answered());
+    await settled;
+    expect(seen).toEqual([undefined]);
   });
 });

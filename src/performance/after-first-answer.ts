@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { Server } from 'node:http';
 
 /**
@@ -10,13 +11,14 @@ import type { Server } from 'node:http';
  */
 export function afterFirstAnswer(server: Server, fallbackMs: number, settle: () => void): void {
   let settled = false;
-  const settleOnce = () => {
+  // Bound to the caller's context, not the first request's: what settle logs is not that request's.
+  const settleOnce = AsyncResource.bind(() => {
     if (settled) return;
     settled = true;
     clearTimeout(fallback);
     server.off('request', onRequest);
     settle();
-  };
+  });
   // 'close' follows 'finish' and an abort alike; the answer is on its way before settle runs.
   const onRequest = (_request: unknown, response: NodeJS.EventEmitter) =>
     response.once('close', () => setImmediate(settleOnce));
