@@ -96,8 +96,9 @@ function standsBare(node, parent) {
  */
 export function functionsLeftUnnamed(code) {
   // Only esbuild's helper is taken for it: a library's own __name would have made esbuild rename one of the two.
-  if (code.match(/(?<![\w$.])__name=/g)?.length !== 1)
-    throw new Error('esbuild no longer writes __name as this build expects');
+  const helpers = code.match(/(?<![\w$.])__name=/g)?.length ?? 0;
+  if (helpers === 0) return [];
+  if (helpers !== 1) throw new Error('esbuild no longer writes __name as this build expects');
   const edits = [];
   const ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', allowReturnOutsideFunction: true });
   ancestor(ast, {

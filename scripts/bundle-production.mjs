@@ -223,9 +223,44 @@ const http2AtFirstUse = {
   },
 };
 
-await build({
-  entryPoints: [join(compiled, 'production-service.js')],
-  outfile: join(out, 'service.js'),
+/**
+ * What the service loads only when it is configured, each in a bundle of its own beside
+ * service.js (`optional/`), read at its first require: the Redis client and the cache store over it
+ * and BullMQ (REDIS_URL), jwks-rsa (JWT_JWKS_URL). In service.js they were 1.6 MB of its 6 MB, read,
+ * digested and held by every start that never runs them: ready 516 vs 545 ms and idle RSS 86.9 vs
+ * 89.4 MB without them (ten starts each, docs/performance.md). The client and the store share one
+ * file: the store is handed the client's own connection.
+ */
+const OPTIONAL_BUNDLES = {
+  redis: { '@redis/client': 'client', '@keyv/redis': 'keyvRedis' },
+  bullmq: { bullmq: 'bullmq' },
+  'jwks-rsa': { 'jwks-rsa': 'jwksRsa' },
+};
+const optionalFileOf = new Map(
+  Object.entries(OPTIONAL_BUNDLES).flatMap(([file, packages]) =>
+    Object.entries(packages).map(([name, key]) => [name, { file: `./optional/${file}.js`, key }]),
+  ),
+);
+const optionalBundlesBeside = {
+  name: 'optional-bundles-beside',
+  setup(build) {
+    build.onResolve({ filter: /^[@\w]/ }, ({ path }) =>
+      optionalFileOf.has(path) ? { path, namespace: 'optional-beside' } : undefined,
+    );
+    // Required at run time beside service.js (main.js gives it a require of its own folder).
+    build.onResolve({ filter: /^\.\/optional\//, namespace: 'optional-beside' }, ({ path }) => ({
+      path,
+      external: true,
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'optional-beside' }, ({ path }) => {
+      const { file, key } = optionalFileOf.get(path);
+      return { contents: `module.exports = require(${JSON.stringify(file)}).${key};`, loader: 'js' };
+    });
+  },
+};
+
+/** What every bundle of the service is built with. */
+const bundled = {
   bundle: true,
   platform: 'node',
   target: 'node22',
@@ -234,7 +269,7 @@ await build({
   // keepNames does to functions, a property set on each as it is made, is taken off again below
   // (scripts/bundle-edits.mjs): it cost the config endpoint a fifth of its throughput.
   keepNames: true,
-  // Beside the bundle, mapped back to src/ through swc's maps; not loaded at start (Node's
+  // Beside each bundle, mapped back to src/ through swc's maps; not loaded at start (Node's
   // --enable-source-maps reads all of it eagerly: +130 MB and +300 ms), for `node
   // --enable-source-maps dist/bundle/main.js` when a stack trace needs reading.
   sourcemap: true,
@@ -245,10 +280,40 @@ await build({
   minifySyntax: true,
   sourcesContent: false,
   // import() of what is not bundled (Nest's optional packages, looked for at start) becomes
-  // require(), as in the rest of this CommonJS file: main.js runs it as a vm.Script, where import()
-  // needs a loader that Node still calls experimental, and warns about at every start.
+  // require(), as in the rest of this CommonJS code: main.js runs service.js as a vm.Script, where
+  // import() needs a loader that Node still calls experimental, and warns about at every start.
   supported: { 'dynamic-import': false },
   logLevel: 'warning',
+};
+
+/**
+ * A bundle as esbuild wrote it, edited (the source map moved to match): functions left as they
+ * were without keepNames, `more` edits, and every non-ASCII character escaped. V8 keeps a script's
+ * source as one byte per character only when every character is Latin-1; a single character beyond
+ * it (validator.js's alphabets for Cyrillic, Greek, Arabic, CJK, in regular expression literals,
+ * which esbuild leaves as written) doubles the whole 6.5 MB to two bytes per character, 13 MB of the
+ * idle heap. Every non-ASCII UTF-16 unit becomes a \uXXXX escape, which means the same in a regular
+ * expression (class ranges included; a surrogate pair is one code point under the u flag, two units
+ * without it, as before), a string or a comment.
+ */
+function finish(file, more = () => []) {
+  const written = { code: readFileSync(file, 'utf8'), map: JSON.parse(readFileSync(`${file}.map`, 'utf8')) };
+  const named = applyEdits(written.code, written.map, functionsLeftUnnamed(written.code));
+  const escapes = [...named.code.matchAll(/[\u0080-\uffff]/g)].map((match) => ({
+    start: match.index,
+    end: match.index + 1,
+    text: `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
+  }));
+  const shipped = applyEdits(named.code, named.map, [...more(named.code), ...escapes]);
+  writeFileSync(file, shipped.code);
+  writeFileSync(`${file}.map`, JSON.stringify(shipped.map));
+}
+
+const bundle = join(out, 'service.js');
+await build({
+  ...bundled,
+  entryPoints: [join(compiled, 'production-service.js')],
+  outfile: bundle,
   plugins: [
     timestampFormatOnFirstUse,
     phoneNumbersLeftOut,
@@ -256,6 +321,7 @@ await build({
     axiosWithoutUndiciAtLoad,
     http2AtFirstUse,
     logLinesMeasuredOnce,
+    optionalBundlesBeside,
   ],
   external: [
     // Optional packages Nest and its Fastify adapter load only when used, and this service does not use.
@@ -272,23 +338,22 @@ await build({
   banner: { js: "const __bundleImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleImportMetaUrl' },
 });
-const bundle = join(out, 'service.js');
-const written = { code: readFileSync(bundle, 'utf8'), map: JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) };
-const named = applyEdits(written.code, written.map, functionsLeftUnnamed(written.code));
-// V8 keeps a script's source as one byte per character only when every character is Latin-1; a
-// single character beyond it (validator.js's alphabets for Cyrillic, Greek, Arabic, CJK, in regular
-// expression literals, which esbuild leaves as written) doubles the whole 6.5 MB to two bytes per
-// character, 13 MB of the idle heap. Every non-ASCII UTF-16 unit becomes a \uXXXX escape, which
-// means the same in a regular expression (class ranges included; a surrogate pair is one code point
-// under the u flag, two units without it, as before), a string or a comment.
-const escapes = [...named.code.matchAll(/[\u0080-\uffff]/g)].map((match) => ({
-  start: match.index,
-  end: match.index + 1,
-  text: `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`,
-}));
-const shipped = applyEdits(named.code, named.map, [requiredViewsMadeOnce(named.code), ...escapes]);
-writeFileSync(bundle, shipped.code);
-writeFileSync(`${bundle}.map`, JSON.stringify(shipped.map));
+finish(bundle, (code) => [requiredViewsMadeOnce(code)]);
+for (const [name, packages] of Object.entries(OPTIONAL_BUNDLES)) {
+  const file = join(out, 'optional', `${name}.js`);
+  await build({
+    ...bundled,
+    stdin: {
+      contents: Object.entries(packages)
+        .map(([required, key]) => `exports.${key} = require(${JSON.stringify(required)});`)
+        .join('\n'),
+      resolveDir: compiled,
+      sourcefile: `optional-${name}.js`,
+    },
+    outfile: file,
+  });
+  finish(file);
+}
 // The launcher: Node built-ins and the code cache's few lines, nothing of the service.
 await build({
   entryPoints: [join(compiled, 'bin', 'bundle-main.js')],
