@@ -12,7 +12,14 @@ import { GenesysProbeController } from './support/genesys-probe.controller';
 import { startJwksServer, type JwksServer } from './support/jwks-server';
 import { rsaKeyPair } from './support/rsa-key-pair';
 import { startTestApp, withEnvironment, type TestApp } from './support/test-app';
-import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER, serviceToken, signTestToken, visitorToken } from './support/test-tokens';
+import {
+  TEST_JWT_AUDIENCE,
+  TEST_JWT_ISSUER,
+  serviceToken,
+  signTestToken,
+  signWithJwksKey,
+  visitorToken,
+} from './support/test-tokens';
 
 const now = () => Math.floor(Date.now() / 1000);
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -125,14 +132,6 @@ describe("our callers' JWTs, HS256 with JWT_SECRET", () => {
 describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
   let jwks: JwksServer;
   let t: TestApp;
-  const signWith = (key: JwksServer['keys'][number], claims: object = { sub: 'svc' }) =>
-    sign(claims, key.privateKey, {
-      algorithm: 'RS256',
-      keyid: key.kid,
-      issuer: TEST_JWT_ISSUER,
-      audience: TEST_JWT_AUDIENCE,
-      expiresIn: '5m',
-    });
 
   beforeAll(async () => {
     jwks = await startJwksServer();
@@ -150,7 +149,7 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
   it('accepts a token signed by a published key', async () => {
     await t.http
       .get('/probe/whoami')
-      .set('Authorization', `Bearer ${signWith(jwks.keys[0])}`)
+      .set('Authorization', `Bearer ${signWithJwksKey(jwks.keys[0])}`)
       .expect(200);
   });
 
@@ -169,13 +168,13 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
     const fetchesBefore = jwks.fetches;
     await t.http
       .get('/probe/whoami')
-      .set('Authorization', `Bearer ${signWith(rotated)}`)
+      .set('Authorization', `Bearer ${signWithJwksKey(rotated)}`)
       .expect(200);
     expect(jwks.fetches).toBeGreaterThan(fetchesBefore);
   });
 
   it('refuses a token from a key that was never published', async () => {
-    await expectRejected(t, signWith(jwks.newKey()), 'token_invalid');
+    await expectRejected(t, signWithJwksKey(jwks.newKey()), 'token_invalid');
   });
 
   it('verifies a newly published key during a flood of made-up key ids, at a cost of one JWKS fetch per interval', async () => {
@@ -183,7 +182,7 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
     const flood = Array.from({ length: 300 }, () =>
       t.http
         .get('/probe/whoami')
-        .set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`)
+        .set('Authorization', `Bearer ${signWithJwksKey({ ...stranger, kid: randomUUID() })}`)
         .then((response) => response.status),
     );
     const fresh = jwks.newKey();
@@ -192,7 +191,7 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
     const started = Date.now();
     await t.http
       .get('/probe/whoami')
-      .set('Authorization', `Bearer ${signWith(fresh)}`)
+      .set('Authorization', `Bearer ${signWithJwksKey(fresh)}`)
       .expect(200);
     const statuses = await Promise.all(flood);
     expect(statuses.every((status) => status === 401)).toBe(true);
@@ -203,7 +202,7 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
   it('reports the flood on readiness: callerKeys degraded, still ready, with the count', async () => {
     await t.http
       .get('/probe/whoami')
-      .set('Authorization', `Bearer ${signWith(jwks.keys[0])}`)
+      .set('Authorization', `Bearer ${signWithJwksKey(jwks.keys[0])}`)
       .expect(200);
     const stranger = jwks.newKey();
     // Counted over the last minute, however the 50 ms refetch windows split the 30.
@@ -211,7 +210,7 @@ describe("our callers' JWTs, RS256 from JWT_JWKS_URL", () => {
       Array.from({ length: 30 }, () =>
         t.http
           .get('/probe/whoami')
-          .set('Authorization', `Bearer ${signWith({ ...stranger, kid: randomUUID() })}`)
+          .set('Authorization', `Bearer ${signWithJwksKey({ ...stranger, kid: randomUUID() })}`)
           .expect(401),
       ),
     );

@@ -3,13 +3,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { createClient } from '@redis/client';
 import { startTestEmulator, type TestEmulator } from 'genesys-emulator';
-import { sign } from 'jsonwebtoken';
 import { genesysSettingsFor } from '../src/development/development-state';
 import { compileService, type CompiledService } from './support/compiled-service';
 import { freePort } from './support/free-port';
 import { startJwksServer, type JwksServer, type SigningKey } from './support/jwks-server';
 import { redisServerAvailable, startTestRedis, warnRedisMissing, type TestRedis } from './support/redis-server';
-import { TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from './support/test-tokens';
+import { signWithJwksKey, TEST_JWT_AUDIENCE, TEST_JWT_ISSUER } from './support/test-tokens';
 
 const withRedis = redisServerAvailable() ? describe : describe.skip;
 if (!redisServerAvailable()) warnRedisMissing('The production bundle with Redis and JWKS');
@@ -46,14 +45,7 @@ withRedis('the production bundle, with Redis and keys from a JWKS', () => {
     build.remove();
   });
 
-  const token = (claims: Record<string, unknown>) =>
-    sign(claims, key.privateKey, {
-      algorithm: 'RS256',
-      keyid: key.kid,
-      issuer: TEST_JWT_ISSUER,
-      audience: TEST_JWT_AUDIENCE,
-      expiresIn: '5m',
-    });
+  const token = (claims: Record<string, unknown>) => signWithJwksKey(key, claims);
 
   it('keeps them out of service.js, in files of their own beside it', () => {
     const beside = join(dirname(build.bundle()), 'optional');

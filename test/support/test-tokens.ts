@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { sign, type SignOptions } from 'jsonwebtoken';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
@@ -26,3 +27,13 @@ export const visitorToken = (claims: Record<string, unknown> = {}) =>
   signTestToken({ sub: 'usr_1001', tier: 'Gold', ...claims });
 
 export const serviceToken = (scopes: string[]) => signTestToken({ sub: 'qa-service', scope: scopes.join(' ') });
+
+/** Mints RS256 tokens as an identity provider publishing `key` in its JWKS would, for the same issuer and audience. */
+export const signWithJwksKey = (key: { kid: string; privateKey: KeyObject }, claims: object = { sub: 'svc' }) =>
+  sign(claims, key.privateKey, {
+    algorithm: 'RS256',
+    keyid: key.kid,
+    issuer: TEST_JWT_ISSUER,
+    audience: TEST_JWT_AUDIENCE,
+    expiresIn: '5m',
+  });
