@@ -73,13 +73,16 @@ export class AuditCapacityError extends Error {}
 /** In memory (no Redis) at most this many audits are kept; the oldest ended ones go first. */
 const MEMORY_AUDITS = 50;
 
-/**
- * Stores a checkpoint only while the audit is running and only from its newest run (ARGV[3]; see
- * claim): a cancellation in between wins, and so does a later run. KEYS: state, record, results.
- */
-const CHECKPOINT = `
+/** Refuses (0) unless the audit is running and ARGV[3] is its newest run (see claim). KEYS[1]: state. */
+const WHILE_NEWEST_RUN = `
 if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
-if tonumber(ARGV[3]) < tonumber(redis.call('HGET', KEYS[1], 'run') or '0') then return 0 end
+if tonumber(ARGV[3]) < tonumber(redis.call('HGET', KEYS[1], 'run') or '0') then return 0 end`;
+
+/**
+ * Stores a checkpoint only while the audit is running and only from its newest run: a
+ * cancellation in between wins, and so does a later run. KEYS: state, record, results.
+ */
+const CHECKPOINT = `${WHILE_NEWEST_RUN}
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 for i = 4, #ARGV do redis.call('RPUSH', KEYS[3], ARGV[i]) end
 redis.call('PEXPIRE', KEYS[3], ARGV[2])
@@ -98,11 +101,9 @@ return redis.call('HINCRBY', KEYS[1], 'run', 1)`;
 
 /**
  * The last checkpoint and the move to done or failed (ARGV[4], at ARGV[5]) in one step, under the
- * same conditions as CHECKPOINT. KEYS: state, record.
+ * same condition as CHECKPOINT (WHILE_NEWEST_RUN). KEYS: state, record.
  */
-const FINISH = `
-if redis.call('HGET', KEYS[1], 'state') ~= 'running' then return 0 end
-if tonumber(ARGV[3]) < tonumber(redis.call('HGET', KEYS[1], 'run') or '0') then return 0 end
+const FINISH = `${WHILE_NEWEST_RUN}
 redis.call('SET', KEYS[2], ARGV[1], 'PX', ARGV[2])
 redis.call('HSET', KEYS[1], 'state', ARGV[4], 'at', ARGV[5])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
