@@ -1,5 +1,5 @@
 import type { DestinationStream } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import { isColorSupported, prettyFactory } from 'pino-pretty';
 
 /** Fields the pretty line already shows (or that say nothing to someone at a terminal). */
 const SHOWN_IN_LINE = ['pid', 'hostname', 'service', 'context', 'requestId', 'req', 'res', 'responseTime', 'aborted'];
@@ -27,9 +27,10 @@ export function prettyMessage(log: Record<string, unknown>): string {
 
 /**
  * A destination that writes each of pino's JSON lines as a pretty one, formatted in this process
- * (no worker thread) onto the same asynchronous destination, which is still the one flushed at shutdown.
+ * (no worker thread) onto the same asynchronous destination, which is still the one flushed at
+ * shutdown; coloured where the terminal shows colours.
  */
-export function prettyDestination(destination: DestinationStream, colorize: boolean): DestinationStream {
+export function prettyDestination(destination: DestinationStream, colorize = isColorSupported): DestinationStream {
   const prettify = prettyFactory({
     colorize,
     translateTime: 'SYS:HH:MM:ss.l',
