@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { applyEdits, functionsLeftUnnamed } from './bundle-edits.mjs';
+import { loadedAtFirstUse } from './loaded-at-first-use.mjs';
 
 const compiled = resolve(process.argv[2] ?? 'dist');
 const out = resolve(process.argv[3] ?? join(compiled, 'bundle'));
@@ -195,33 +196,69 @@ const logLinesMeasuredOnce = {
 };
 
 /**
- * Node's http2, which fastify (for `http2: true`) and axios (for `httpVersion: 2`) load when their
- * modules load, and this service never asks for: loaded at its first use instead, about 20 ms of a
- * start on a 2-core machine (docs/performance.md). CommonJS callers get the proxy itself, ES
- * modules get it as their default import, the only one they make.
+ * find-my-way, fastify's router, compiles a matcher for every static node's prefix with `new
+ * Function` as each route is added: code that V8's kept code cannot hold, so every start compiled
+ * them all again. Here a node's matcher is compiled at its first match and replaces itself on the
+ * node, so from the first request on the router runs the same code as before. Ready 310 vs 335 ms,
+ * main thread's CPU 241 vs 263 ms on a 2-core machine (24 starts each, docs/performance.md). A
+ * find-my-way release that writes these lines differently fails the build.
  */
-const http2AtFirstUse = {
-  name: 'http2-at-first-use',
+const routeMatchersCompiledAtFirstMatch = {
+  name: 'route-matchers-compiled-at-first-match',
   setup(build) {
-    const lazy = ['http2-at-first-use', 'http2-at-first-use-esm'];
-    // The proxy's own require is Node's, left to the default (an external built-in).
-    build.onResolve({ filter: /^(node:)?http2$/ }, ({ kind, namespace }) =>
-      lazy.includes(namespace)
-        ? undefined
-        : { path: 'http2', namespace: kind === 'import-statement' ? lazy[1] : lazy[0] },
+    const edits = [
+      [
+        'function compilePrefixMatch (prefix) {',
+        `function compilePrefixMatchAtFirstMatch (node, prefix) {
+  return function matchPrefixAtFirstMatch (path, i) {
+    node.matchPrefix = compilePrefixMatch(prefix)
+    return node.matchPrefix(path, i)
+  }
+}
+
+function compilePrefixMatch (prefix) {`,
+      ],
+      [
+        'this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatch(prefix) : null',
+        'this.matchPrefix = kind === NODE_TYPES.STATIC ? compilePrefixMatchAtFirstMatch(this, prefix) : null',
+      ],
+      [
+        'this.matchPrefix = compilePrefixMatch(childPrefix)',
+        'this.matchPrefix = compilePrefixMatchAtFirstMatch(this, childPrefix)',
+      ],
+    ];
+    build.onLoad(
+      { filter: /[\\/]node_modules[\\/](?:.*[\\/])?find-my-way[\\/]lib[\\/]node\.js$/ },
+      async ({ path }) => {
+        let source = await readFile(path, 'utf8');
+        for (const [from, to] of edits) {
+          if (source.split(from).length !== 2) throw new Error(`${path} is no longer written as this build expects`);
+          source = source.replace(from, to);
+        }
+        if (source.split('compilePrefixMatch(').length !== 2)
+          throw new Error(`${path} compiles prefixes where this build does not expect`);
+        return { contents: source, loader: 'js' };
+      },
     );
-    const proxy =
-      "new Proxy({}, { get: (_, key) => require('node:http2')[key], has: (_, key) => key in require('node:http2') })";
-    build.onLoad({ filter: /.*/, namespace: 'http2-at-first-use' }, () => ({
-      contents: `module.exports = ${proxy};`,
-      loader: 'js',
-    }));
-    build.onLoad({ filter: /.*/, namespace: 'http2-at-first-use-esm' }, () => ({
-      contents: `export default ${proxy};`,
-      loader: 'js',
-    }));
   },
 };
+
+/**
+ * What dependencies load as their modules load for what this service never asks of them by
+ * default, loaded at its first use instead (scripts/loaded-at-first-use.mjs):
+ * - Node's http2: fastify loads it for `http2: true`, axios for `httpVersion: 2`. 18-23 ms to load
+ *   on a 2-core machine; ready 609 vs 639 ms without it (eight starts each, docs/performance.md).
+ * - https-proxy-agent (and agent-base and debug with it): axios's tunnel to an HTTPS origin through
+ *   a proxy, used only when HTTPS_PROXY (or a `proxy` option) applies to a request.
+ * - mime-types (and its 184 KB mime-db): form-data's lookup of a file's content type; axios loads
+ *   form-data for multipart bodies, which the Genesys client never sends.
+ *   These two: ready 305 vs 335 ms, main thread's CPU 240 vs 263 ms (24 starts each).
+ */
+const dependenciesAtFirstUse = loadedAtFirstUse([
+  { request: /^(node:)?http2$/, shape: 'object' },
+  { request: /^https-proxy-agent$/, importer: /[\\/]node_modules[\\/]axios[\\/]/, shape: 'function' },
+  { request: /^mime-types$/, importer: /[\\/]node_modules[\\/]form-data[\\/]/, shape: 'object' },
+]);
 
 /**
  * What the service loads only when it is configured, each in a bundle of its own beside
@@ -319,8 +356,9 @@ await build({
     phoneNumbersLeftOut,
     oneAxios,
     axiosWithoutUndiciAtLoad,
-    http2AtFirstUse,
+    dependenciesAtFirstUse,
     logLinesMeasuredOnce,
+    routeMatchersCompiledAtFirstMatch,
     optionalBundlesBeside,
   ],
   external: [

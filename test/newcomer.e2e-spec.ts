@@ -208,7 +208,7 @@ describe('what a newcomer meets, from real processes', () => {
     expect(source).toContain('IsPhoneNumber is not in this bundle');
   });
 
-  it('writes into the bundle what keeps start-up short: one axios, without undici at load, http2 at its first use, one view per required module', () => {
+  it('writes into the bundle what keeps start-up short: one axios, without undici at load, http2 and what axios needs only for proxies and forms at their first use, route matchers at their first match, one view per required module', () => {
     const source = readFileSync(serviceBundle(), 'latin1');
     // Our require('axios') and @nestjs/axios's import reach the same copy.
     expect(source).not.toContain('node_modules/axios/dist/node/axios.cjs');
@@ -219,9 +219,17 @@ describe('what a newcomer meets, from real processes', () => {
     expect(source).toContain('__requiredViews=new WeakMap');
     // fastify's and axios's http2 is a proxy that loads Node's at its first use, through Node's own require.
     expect(source).toMatch(
-      /"http2-at-first-use:http2"\(exports\d*,module\d*\)\{module\d*\.exports=new Proxy\(\{\},\{get:\(_,key\)=>require\("node:http2"\)\[key\]/,
+      /"at-first-use-\d+:node:http2"\(exports\d*,module\d*\)\{module\d*\.exports=new Proxy\(\{\},\{get:\(_,key\)=>require\("node:http2"\)\[key\]/,
     );
     expect(source).not.toMatch(/require_http2\d*\(\)\[key\]/);
+    // axios's proxy tunnel and form-data's content types are proxies on the bundled modules.
+    expect(source).toMatch(
+      /"at-first-use-\d+-esm:https-proxy-agent"\(\)\{https_proxy_agent_default=new Proxy\(function\(\)\{\}/,
+    );
+    expect(source).toMatch(/"at-first-use-\d+:mime-types"\(exports\d*,module\d*\)\{module\d*\.exports=new Proxy\(\{\}/);
+    // fastify's router compiles a static node's prefix matcher at its first match, not as each route is added.
+    expect(source).toContain('node.matchPrefix=compilePrefixMatch(prefix),node.matchPrefix(path,i)');
+    expect(source).not.toMatch(/\?compilePrefixMatch\(prefix\)|matchPrefix=compilePrefixMatch\(childPrefix\)/);
     // sonic-boom keeps the length of the buffer it appends log lines to instead of measuring it again at every line.
     expect(source).toContain('this._lastAppendedLen=');
   });
