@@ -63,6 +63,29 @@ function compiledFiles(directory) {
 }
 
 /**
+ * A plugin that rewrites dependencies' files as they load. Each [from, to] pair replaces text that
+ * must appear in the file exactly once: a release that writes it differently fails the build
+ * rather than quietly bringing back what the rewrite took away.
+ */
+function rewritten(name, files) {
+  return {
+    name,
+    setup(build) {
+      for (const { file, edits } of files) {
+        build.onLoad({ filter: file }, async ({ path }) => {
+          let source = await readFile(path, 'utf8');
+          for (const [from, to] of edits) {
+            if (source.split(from).length !== 2) throw new Error(`${path} is no longer written as this build expects`);
+            source = source.replace(from, to);
+          }
+          return { contents: source, loader: 'js' };
+        });
+      }
+    },
+  };
+}
+
+/**
  * Nest's two loggers (Logger, ConsoleLogger) each make an Intl.DateTimeFormat when their module
  * loads, for timestamps that only their console output shows, which this service does not use
  * (logs go through pino). Making one maps ICU's locale and time-zone data into the process: 5.6
@@ -116,18 +139,12 @@ const oneAxios = {
  * its unused default export: axios asks for the adapter through `getFetch`, and an import of the
  * default would now fail the build. An axios release that writes either differently fails the build.
  */
-const axiosWithoutUndiciAtLoad = {
-  name: 'axios-without-undici-at-load',
-  setup(build) {
-    const rewrite = (file, from, to) =>
-      build.onLoad({ filter: file }, async ({ path }) => {
-        const source = await readFile(path, 'utf8');
-        if (!source.includes(from)) throw new Error(`${path} is no longer written as this build expects`);
-        return { contents: source.replace(from, to), loader: 'js' };
-      });
-    rewrite(
-      /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/,
-      `const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;
+const axiosWithoutUndiciAtLoad = rewritten('axios-without-undici-at-load', [
+  {
+    file: /[\\/]node_modules[\\/]axios[\\/]lib[\\/]utils\.js$/,
+    edits: [
+      [
+        `const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;
 
 const isFormData = (thing) => {
   if (!thing) return false;
@@ -137,7 +154,7 @@ const isFormData = (thing) => {
   if (!proto || proto === Object.prototype) return false;
   if (!isFunction(thing.append)) return false;
 `,
-      `const isFormData = (thing) => {
+        `const isFormData = (thing) => {
   if (!thing) return false;
   const proto = getPrototypeOf(thing);
   if (!proto || proto === Object.prototype) return false;
@@ -145,14 +162,14 @@ const isFormData = (thing) => {
   const FormDataCtor = typeof G.FormData !== 'undefined' ? G.FormData : undefined;
   if (FormDataCtor && thing instanceof FormDataCtor) return true;
 `,
-    );
-    rewrite(
-      /[\\/]node_modules[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
-      'const adapter = getFetch();\n\nexport default adapter;\n',
-      '',
-    );
+      ],
+    ],
   },
-};
+  {
+    file: /[\\/]node_modules[\\/]axios[\\/]lib[\\/]adapters[\\/]fetch\.js$/,
+    edits: [['const adapter = getFetch();\n\nexport default adapter;\n', '']],
+  },
+]);
 
 /**
  * sonic-boom, pino's destination, measures the UTF-8 length of its last pending buffer again at
@@ -163,10 +180,12 @@ const isFormData = (thing) => {
  * endpoint spends 0.98x the CPU per request (docs/performance.md). A sonic-boom release that
  * writes it differently fails the build.
  */
-const logLinesMeasuredOnce = {
-  name: 'log-lines-measured-once',
-  setup(build) {
-    const from = `  if (
+const logLinesMeasuredOnce = rewritten('log-lines-measured-once', [
+  {
+    file: /[\\/]node_modules[\\/](?:.*[\\/])?sonic-boom[\\/]index\.js$/,
+    edits: [
+      [
+        `  if (
     bufs.length === 0 ||
     Buffer.byteLength(bufs[bufs.length - 1]) + dataLen > this.maxWrite
   ) {
@@ -174,8 +193,8 @@ const logLinesMeasuredOnce = {
   } else {
     bufs[bufs.length - 1] += data
   }
-`;
-    const to = `  const last = bufs.length === 0 ? undefined : bufs[bufs.length - 1]
+`,
+        `  const last = bufs.length === 0 ? undefined : bufs[bufs.length - 1]
   const lastLen = last === undefined ? 0 : last === this._lastAppended ? this._lastAppendedLen : Buffer.byteLength(last)
   if (last === undefined || lastLen + dataLen > this.maxWrite) {
     bufs.push(data)
@@ -186,14 +205,11 @@ const logLinesMeasuredOnce = {
     this._lastAppended = bufs[bufs.length - 1]
     this._lastAppendedLen = lastLen + dataLen
   }
-`;
-    build.onLoad({ filter: /[\\/]node_modules[\\/](?:.*[\\/])?sonic-boom[\\/]index\.js$/ }, async ({ path }) => {
-      const source = await readFile(path, 'utf8');
-      if (source.split(from).length !== 2) throw new Error(`${path} is no longer written as this build expects`);
-      return { contents: source.replace(from, to), loader: 'js' };
-    });
+`,
+      ],
+    ],
   },
-};
+]);
 
 /**
  * find-my-way, fastify's router, compiles a matcher for every static node's prefix with `new
@@ -203,10 +219,10 @@ const logLinesMeasuredOnce = {
  * main thread's CPU 241 vs 263 ms on a 2-core machine (24 starts each, docs/performance.md). A
  * find-my-way release that writes these lines differently fails the build.
  */
-const routeMatchersCompiledAtFirstMatch = {
-  name: 'route-matchers-compiled-at-first-match',
-  setup(build) {
-    const edits = [
+const routeMatchersCompiledAtFirstMatch = rewritten('route-matchers-compiled-at-first-match', [
+  {
+    file: /[\\/]node_modules[\\/](?:.*[\\/])?find-my-way[\\/]lib[\\/]node\.js$/,
+    edits: [
       [
         'function compilePrefixMatch (prefix) {',
         `function compilePrefixMatchAtFirstMatch (node, prefix) {
@@ -226,22 +242,9 @@ function compilePrefixMatch (prefix) {`,
         'this.matchPrefix = compilePrefixMatch(childPrefix)',
         'this.matchPrefix = compilePrefixMatchAtFirstMatch(this, childPrefix)',
       ],
-    ];
-    build.onLoad(
-      { filter: /[\\/]node_modules[\\/](?:.*[\\/])?find-my-way[\\/]lib[\\/]node\.js$/ },
-      async ({ path }) => {
-        let source = await readFile(path, 'utf8');
-        for (const [from, to] of edits) {
-          if (source.split(from).length !== 2) throw new Error(`${path} is no longer written as this build expects`);
-          source = source.replace(from, to);
-        }
-        if (source.split('compilePrefixMatch(').length !== 2)
-          throw new Error(`${path} compiles prefixes where this build does not expect`);
-        return { contents: source, loader: 'js' };
-      },
-    );
+    ],
   },
-};
+]);
 
 /**
  * What dependencies load as their modules load for what this service never asks of them by
